@@ -1,0 +1,1 @@
+"""Leerwinkel kiosk core: catalog, matching, handoff. Imports no Kivy."""

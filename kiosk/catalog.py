@@ -1,0 +1,100 @@
+"""The cached catalog: one SQLite file per catalog, read through sqlite-utils.
+
+`cache_dir/catalog.sqlite` is what visitors see; `catalog.previous.sqlite` is kept for
+rollback. Files are built elsewhere (kiosk.feed) and swapped in whole, so a reader
+never sees a half-written catalog. List and dict fields are stored as JSON text, with
+bit masks and ranks beside them so matching can filter in SQL.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlite_utils
+
+from . import paths
+
+CURRENT = "catalog.sqlite"
+PREVIOUS = "catalog.previous.sqlite"
+
+COURSE_COLUMNS = {
+    "id": str, "provider": str,
+    "title": str, "title_nl": str, "summary": str, "summary_nl": str,  # title/summary: JSON {lang: text}
+    "goals": str, "goals_mask": int,              # JSON list; bit i = vocab.GOALS[i]
+    "outcome": str,
+    "req_dutch": int, "req_diploma": int,         # rank in vocab.DUTCH_LEVELS / DIPLOMAS, NULL = none
+    "min_age": int, "language": str, "format": str,
+    "times": str, "times_mask": int,              # JSON list; bit i = vocab.TIMES[i]
+    "hours_per_week": float, "duration_weeks": int,
+    "start_dates": str, "last_start": str,        # JSON list of ISO dates; latest one (NULL if none)
+    "flexible_start": int,
+    "cost_eur": float, "free_for": str, "reduced_for": str,  # cost_eur NULL = unknown
+    "opleidingscheques": int, "opleidingsverlof": int,
+    "location_name": str, "street": str, "postcode": str, "city": str,
+    "lat": float, "lon": float, "coords_from_postcode": int,
+    "wheelchair": int, "childcare": int, "url": str,
+}
+PROVIDER_COLUMNS = {"id": str, "name": str, "type": str, "website": str, "phone": str}
+JSON_COLUMNS = ("title", "summary", "goals", "times", "start_dates", "free_for", "reduced_for")
+
+
+def create_schema(db: sqlite_utils.Database) -> None:
+    """Empty tables of a new catalog file."""
+    db["meta"].create({"key": str, "value": str}, pk="key")
+    db["providers"].create(PROVIDER_COLUMNS, pk="id")
+    db["courses"].create(COURSE_COLUMNS, pk="id", not_null={"id", "provider", "title_nl"})
+
+
+def create_indexes(db: sqlite_utils.Database) -> None:
+    """Indexes and full-text search, added after the bulk load (faster than before)."""
+    db["courses"].create_index(["provider"])
+    db["courses"].create_index(["last_start"])
+    db["courses"].create_index(["lat", "lon"])
+    db["courses"].enable_fts(["title_nl", "summary_nl"], create_triggers=False)
+
+
+def decode_course(row: dict) -> dict:
+    """A courses row with its JSON columns turned back into lists and dicts."""
+    out = dict(row)
+    for key in JSON_COLUMNS:
+        if key in out and isinstance(out[key], str):
+            out[key] = json.loads(out[key])
+    return out
+
+
+def current_path(cache_dir: Path | None = None) -> Path:
+    return Path(cache_dir or paths.cache_dir()) / CURRENT
+
+
+@dataclass
+class Catalog:
+    """A read-only view of one catalog file."""
+    path: Path
+    db: sqlite_utils.Database
+
+    def meta(self) -> dict:
+        return {r["key"]: r["value"] for r in self.db["meta"].rows}
+
+    def counts(self) -> dict:
+        return {"providers": self.db["providers"].count, "courses": self.db["courses"].count}
+
+    def course(self, course_id: str) -> dict | None:
+        rows = list(self.db.query("select * from courses where id = ?", [course_id]))
+        return decode_course(rows[0]) if rows else None
+
+    def providers(self) -> dict[str, dict]:
+        return {r["id"]: r for r in self.db["providers"].rows}
+
+    def close(self) -> None:
+        self.db.conn.close()
+
+
+def open_catalog(path: Path | None = None) -> Catalog:
+    """Open the current catalog read-only. Raises FileNotFoundError when there is none."""
+    path = Path(path or current_path())
+    if not path.exists():
+        raise FileNotFoundError(path)
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+    return Catalog(path, sqlite_utils.Database(conn))

@@ -1,0 +1,110 @@
+"""Site configuration: a TOML file whose every key has a documented default.
+
+The file is chosen by --config, else KIOSK_CONFIG, else none (all defaults).
+See docs/config.example.toml for every key with its default and meaning.
+"""
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields, is_dataclass
+from pathlib import Path
+
+
+class ConfigError(Exception):
+    """The config file cannot be used; the message says why in plain words."""
+
+
+@dataclass
+class Site:
+    name: str = "Leerwinkel"
+    postcode: str = "9000"
+    kiosk_id: str = "kiosk-1"
+    languages: list[str] = field(default_factory=lambda: ["nl", "en", "fr", "ar", "uk"])
+    phone: str = ""
+    address: str = ""
+    opening_hours: str = ""
+
+
+@dataclass
+class Booking:
+    preset: str = "generic"          # generic | calcom | easyappointments
+    url_template: str = "https://www.leerwinkel.be/afspraak?ref={reference}&summary={summary}"
+    secret: str = ""                 # per-site HMAC key; empty = references are unsigned
+    previous_secrets: list[str] = field(default_factory=list)  # still accepted while rotating
+    provider_id: str = ""            # easyappointments
+    service_id: str = ""             # easyappointments
+
+
+@dataclass
+class Idle:
+    timeout_s: int = 60              # no touch for this long -> warning
+    warning_s: int = 20              # warning unanswered this long -> back to welcome
+
+
+@dataclass
+class Catalog:
+    source: str = ""                 # feed URL or path; empty = bundled sample catalog
+    max_age_days: int = 14           # older catalog -> warning for staff
+    max_bytes: int = 200_000_000     # refuse feeds larger than this
+    connect_timeout_s: float = 10.0
+    read_timeout_s: float = 30.0
+    retries: int = 3
+    refresh_at: str = ""             # "HH:MM" for a daily background refresh; empty = off
+
+
+@dataclass
+class Staff:
+    pin_hash: str = ""               # set with `kiosk staff set-pin`
+
+
+@dataclass
+class Config:
+    site: Site = field(default_factory=Site)
+    booking: Booking = field(default_factory=Booking)
+    idle: Idle = field(default_factory=Idle)
+    catalog: Catalog = field(default_factory=Catalog)
+    staff: Staff = field(default_factory=Staff)
+    path: Path | None = None         # the file it came from, if any
+
+
+def _fill(obj, table: dict, where: str):
+    known = {f.name: f for f in fields(obj)}
+    for key, value in table.items():
+        if key not in known or key == "path":
+            raise ConfigError(f"Unknown setting '{where}{key}' in the config file.")
+        current = getattr(obj, key)
+        if is_dataclass(current):
+            if not isinstance(value, dict):
+                raise ConfigError(f"'{where}{key}' must be a section [{where}{key}].")
+            _fill(current, value, f"{where}{key}.")
+            continue
+        expected = type(current)
+        if expected is float and isinstance(value, int):
+            value = float(value)
+        if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+            raise ConfigError(
+                f"Setting '{where}{key}' must be a {expected.__name__}, not {value!r}.")
+        setattr(obj, key, value)
+
+
+def config_path(explicit: str | os.PathLike | None = None) -> Path | None:
+    value = explicit or os.environ.get("KIOSK_CONFIG")
+    return Path(value) if value else None
+
+
+def load(explicit: str | os.PathLike | None = None) -> Config:
+    """Read the site config (or the defaults when no file is named)."""
+    cfg = Config()
+    path = config_path(explicit)
+    if path is None:
+        return cfg
+    try:
+        table = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"Config file {path} does not exist.") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"Config file {path} is not valid TOML: {exc}") from None
+    _fill(cfg, table, "")
+    cfg.path = path
+    return cfg

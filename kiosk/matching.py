@@ -1,0 +1,627 @@
+"""Which courses fit a visitor, in what order, and why.
+
+The hard rules are CONTRACT.md section 4; the ranking, its tie-break and the variety of
+the first screen are explained in docs/matching.md. Filtering happens in SQL (bit masks,
+ranks, dates, a bounding box), the exact distance and the ranking in Python over the few
+columns they need; full course rows are read only when a result is looked at.
+"""
+from __future__ import annotations
+
+import hashlib
+import importlib
+import json
+import math
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from . import catalog as catalog_mod
+from . import i18n, places, vocab
+from .i18n import N_
+
+DISTANCE_STEPS_KM = (5, 10, 20, 30, 50)   # wider and wider when nothing fits; never beyond 50
+FIRST_PAGE = 5                            # results on the first screen
+MAX_SAME_PROVIDER = 2                     # per provider on the first screen, when others fit
+WEIGHTS = {"distance": 2.0, "cost": 1.5, "times": 1.0, "start": 1.0, "outcome": 1.0}
+DISTANCE_HALF_KM = 10.0                   # distance score halves at this distance
+DISTANCE_SCORE_ONLINE = 0.6               # `afstand`: no travel, scored like about 7 km
+START_HALF_DAYS = 60                      # start score halves when it starts this far ahead
+ALL_TIMES = (1 << len(vocab.TIMES)) - 1
+
+
+class AnswersError(ValueError):
+    """Answers that do not follow the contract; the message says which, in plain words."""
+
+
+@dataclass
+class Result:
+    course: dict            # catalog.decode_course(row)
+    provider: dict          # providers row (id, name, type, website, phone)
+    distance_km: float | None
+    reasons: list[str]      # plain-language reasons in the visitor's language, most telling first
+    cost: str               # "free" | "reduced" | "full" | "unknown" for THIS visitor
+    score: float = 0.0      # the ranking score (docs/matching.md)
+
+
+@dataclass
+class Outcome:
+    results: Sequence[Result]   # ranked, all matches; built on access (see Results)
+    relaxed: list[str]      # answer names relaxed, in order: "max_distance_km", "times", "formats"
+    unknown_postcode: bool  # the visitor's postcode is not known: distance not used
+    orientation: bool       # goal weet-niet: a varied orientation over goals
+    searched_km: float | None = None  # the distance limit finally used (None = none)
+
+
+# ---------------------------------------------------------------- answers
+
+def check_answers(answers) -> dict:
+    """The answers in a normal form; AnswersError (one plain line) for values the
+    contract does not know. Unknown keys are ignored; missing or null keys mean 'any'."""
+    if not isinstance(answers, dict):
+        raise AnswersError('The answers must be a JSON object, like {"goal": "digitaal"}.')
+
+    def one_of(key, values):
+        value = answers.get(key)
+        if value is None or value == "":
+            return None
+        if not isinstance(value, str) or value not in values:
+            raise AnswersError(f"Answer '{key}' cannot be {json.dumps(value)}; "
+                               f"use one of: {', '.join(values)}.")
+        return value
+
+    def some_of(key, values):
+        value = answers.get(key)
+        if value is None:
+            return ()
+        if not isinstance(value, list) or not all(isinstance(v, str) and v in values
+                                                  for v in value):
+            raise AnswersError(f"Answer '{key}' must be a list of: {', '.join(values)}.")
+        return tuple(v for v in values if v in value)
+
+    out = {
+        "goal": one_of("goal", vocab.GOALS + (vocab.GOAL_UNSURE,)),
+        "dutch_level": one_of("dutch_level", vocab.DUTCH_LEVELS),
+        "diploma": one_of("diploma", vocab.DIPLOMAS + (vocab.FOREIGN_DIPLOMA,)),
+        "status": one_of("status", vocab.STATUSES),
+        "times": some_of("times", vocab.TIMES),
+        "formats": some_of("formats", vocab.FORMATS),
+    }
+    postcode = answers.get("postcode")
+    if isinstance(postcode, bool) or not isinstance(postcode, (str, int, type(None))):
+        raise AnswersError("Answer 'postcode' must be a Belgian postcode like \"9000\".")
+    out["postcode"] = (str(postcode).strip() or None) if postcode is not None else None
+    km = answers.get("max_distance_km")
+    if km is not None and (isinstance(km, bool) or not isinstance(km, (int, float))
+                           or not math.isfinite(km) or km < 0):
+        raise AnswersError("Answer 'max_distance_km' must be a number of kilometres, like 20.")
+    out["max_distance_km"] = float(km) if km is not None else None
+    lang = answers.get("language")
+    if lang is not None and not isinstance(lang, str):
+        raise AnswersError("Answer 'language' must be a language code, like \"nl\".")
+    out["language"] = lang or None
+    return out
+
+
+# ---------------------------------------------------------------- filtering
+
+@dataclass(frozen=True)
+class _Filter:
+    goal_bit: int                 # 0 = any goal
+    times_mask: int | None        # None = any times
+    formats: tuple[str, ...]      # () = any format
+    dutch: int | None             # visitor's rank; None = unknown, never excludes
+    diploma: int | None           # idem; a foreign diploma counts as unknown
+    today: str
+    origin: tuple[float, float] | None
+    limit_km: float | None        # None = no distance limit
+
+
+_RANK_COLUMNS = ("rowid", "id", "provider", "goals_mask", "times_mask", "format", "outcome",
+                 "req_dutch", "req_diploma", "start_dates", "flexible_start", "cost_eur",
+                 "free_for", "reduced_for", "opleidingscheques", "opleidingsverlof",
+                 "postcode", "lat", "lon", "title_nl", "times", "goals",
+                 "hours_per_week", "duration_weeks")
+
+
+def _bounding_box(origin, km):
+    lat, lon = origin
+    dlat = km / 110.5 + 0.001
+    cos = max(0.01, math.cos(math.radians(min(89.0, abs(lat) + dlat))))
+    dlon = km / (111.33 * cos) + 0.001
+    return lat - dlat, lat + dlat, lon - dlon, lon + dlon
+
+
+def _candidates(db, f: _Filter):
+    """Rows that pass every rule SQL can check; distance is checked exactly afterwards."""
+    where = ["(flexible_start = 1 or last_start >= :today)"]
+    params: dict = {"today": f.today}
+    if f.goal_bit:
+        where.append("goals_mask & :goal != 0")
+        params["goal"] = f.goal_bit
+    if f.times_mask is not None:
+        where.append("coalesce(times_mask, 0) & :not_times = 0")
+        params["not_times"] = ALL_TIMES & ~f.times_mask
+    if f.formats:
+        names = [f":format{i}" for i in range(len(f.formats))]
+        where.append(f"format in ({', '.join(names)})")
+        params.update(zip((n[1:] for n in names), f.formats))
+    if f.dutch is not None:
+        where.append("(req_dutch is null or req_dutch <= :dutch)")
+        params["dutch"] = f.dutch
+    if f.diploma is not None:
+        where.append("(req_diploma is null or req_diploma <= :diploma)")
+        params["diploma"] = f.diploma
+    cols = ", ".join(_RANK_COLUMNS)
+    base = f"select {cols} from courses where " + " and ".join(where)
+    if f.origin is None or f.limit_km is None:
+        selects = [base]
+    else:
+        # three index-friendly parts: near by coordinates, online, placed by postcode only
+        params["lat0"], params["lat1"], params["lon0"], params["lon1"] = _bounding_box(
+            f.origin, f.limit_km)
+        selects = [base + " and lat between :lat0 and :lat1 and lon between :lon0 and :lon1"
+                   " and format != 'afstand'",
+                   base + " and lat is null and format != 'afstand'"]
+        if not f.formats or "afstand" in f.formats:
+            selects.append(base + " and format = 'afstand'")
+    sql = " union all ".join(selects)
+    cursor = db.conn.execute(sql, params)
+    return [dict(zip(_RANK_COLUMNS, row)) for row in cursor]
+
+
+def _course_point(row):
+    if row["lat"] is not None and row["lon"] is not None:
+        return row["lat"], row["lon"]
+    return places.postcode_coordinates(row["postcode"])
+
+
+def _next_start(row, today: date) -> date | None:
+    dates = sorted(d for d in json.loads(row["start_dates"] or "[]") if d >= today.isoformat())
+    return date.fromisoformat(dates[0]) if dates else None
+
+
+def _select(db, f: _Filter, today: date) -> list[dict]:
+    out = []
+    for row in _candidates(db, f):
+        point = _course_point(row)
+        dist = places.distance_km(*f.origin, *point) if f.origin and point else None
+        online = row["format"] == "afstand"
+        if f.limit_km is not None and f.origin and not online:
+            if dist is None or dist > f.limit_km:
+                continue
+        row["distance_km"] = dist
+        row["next_start"] = _next_start(row, today)
+        out.append(row)
+    return out
+
+
+# ---------------------------------------------------------------- ranking
+
+# outcomes that are exactly what a goal is after; otherwise the general value of an outcome
+GOAL_OUTCOMES = {"diploma-secundair": ("diploma-secundair",),
+                 "beroep": ("beroepskwalificatie",),
+                 "nederlands": ("certificaat",), "digitaal": ("certificaat",),
+                 "talen": ("certificaat",), "basisvaardigheden": ("certificaat",),
+                 "hoger-onderwijs": ("certificaat",)}
+OUTCOME_VALUE = {"diploma-secundair": 0.8, "beroepskwalificatie": 0.8, "certificaat": 0.7,
+                 "deelcertificaat": 0.5, "attest": 0.3, "geen": 0.1}
+
+
+def cost_for(row, status: str | None) -> str:
+    """free / reduced / full / unknown for a visitor with this status."""
+    free_for = json.loads(row["free_for"] or "[]")
+    reduced_for = json.loads(row["reduced_for"] or "[]")
+    if row["cost_eur"] == 0 or (status and status in free_for):
+        return "free"
+    if status and status in reduced_for:
+        return "reduced"
+    return "unknown" if row["cost_eur"] is None else "full"
+
+
+def _scores(row, a: dict, f: _Filter, cost: str) -> dict:
+    dist = row["distance_km"]
+    if f.origin is None:
+        distance = 0.5                              # the same for every course
+    elif row["format"] == "afstand":
+        distance = DISTANCE_SCORE_ONLINE
+    elif dist is None:
+        distance = 0.0                              # an unknown place never gains
+    else:
+        distance = 1 / (1 + dist / DISTANCE_HALF_KM)
+    if cost == "free":
+        price = 1.0
+    elif cost == "reduced":
+        price = 0.6
+    elif cost == "full":
+        eur = row["cost_eur"]
+        if a["status"] == "werkend" and row["opleidingscheques"]:
+            eur /= 2                                # cheques pay half for workers
+        price = 0.4 * 100 / (100 + eur)
+    else:
+        price = 0.0                                 # an unknown price never gains
+    mask = row["times_mask"] or 0
+    chosen = vocab.mask(vocab.TIMES, a["times"])
+    if not a["times"] or not mask:
+        times = 1.0
+    else:
+        times = bin(mask & chosen).count("1") / bin(mask).count("1")
+    if row["flexible_start"]:
+        start = 1.0
+    elif row["next_start"] is None:
+        start = 0.0
+    else:
+        days = (row["next_start"] - date.fromisoformat(f.today)).days
+        start = 1 / (1 + days / START_HALF_DAYS)
+    goal = a["goal"]
+    if goal in GOAL_OUTCOMES and row["outcome"] in GOAL_OUTCOMES[goal]:
+        outcome = 1.0
+    else:
+        outcome = OUTCOME_VALUE.get(row["outcome"], 0.0)
+    return {"distance": distance, "cost": price, "times": times, "start": start,
+            "outcome": outcome}
+
+
+def _tiebreak(row, salt: str) -> bytes:
+    """A per-day hash of what the course offers (no ids, no provider): equal scores are
+    ordered by it, so neither the feed order nor a name can put one provider first."""
+    content = json.dumps([row["title_nl"], row["format"], row["times"], row["goals"],
+                          row["outcome"], row["start_dates"], row["flexible_start"],
+                          row["cost_eur"], row["postcode"], row["lat"], row["lon"],
+                          row["hours_per_week"], row["duration_weeks"]])
+    return hashlib.blake2b((salt + content).encode(), digest_size=8).digest()
+
+
+def _last_resort(row, salt: str) -> bytes:
+    """Only for courses whose content is identical: a per-day hash of the course id."""
+    return hashlib.blake2b((salt + "|" + row["id"]).encode(), digest_size=8).digest()
+
+
+def _order(rows: list[dict], orientation: bool) -> list[dict]:
+    rows.sort(key=lambda r: (-r["score"], r["tiebreak"], r["last_resort"]))
+    if orientation:
+        rows = _round_robin(rows)
+    return _diversify(rows)
+
+
+def _round_robin(rows):
+    """Best remaining course of each goal in turn, so a visitor who is unsure sees them all."""
+    queues = [[r for r in rows if r["goals_mask"] & (1 << i)] for i in range(len(vocab.GOALS))]
+    positions = [0] * len(queues)
+    taken, out = set(), []
+    while len(out) < len(rows):
+        moved = False
+        for i, queue in enumerate(queues):
+            while positions[i] < len(queue) and id(queue[positions[i]]) in taken:
+                positions[i] += 1
+            if positions[i] < len(queue):
+                row = queue[positions[i]]
+                taken.add(id(row))
+                out.append(row)
+                moved = True
+        if not moved:   # courses without a known goal: keep their rank order at the end
+            out.extend(r for r in rows if id(r) not in taken)
+            break
+    return out
+
+
+def _diversify(rows):
+    """First screen: at most MAX_SAME_PROVIDER courses of one provider while others fit."""
+    first, rest, count = [], [], {}
+    for row in rows:
+        if len(first) < FIRST_PAGE and count.get(row["provider"], 0) < MAX_SAME_PROVIDER:
+            first.append(row)
+            count[row["provider"]] = count.get(row["provider"], 0) + 1
+        else:
+            rest.append(row)
+    while len(first) < FIRST_PAGE and rest:   # too few providers: fill in rank order
+        first.append(rest.pop(0))
+    return first + rest
+
+
+# ---------------------------------------------------------------- reasons
+
+TIME_WORDS = {"dag": N_("overdag"), "avond": N_("op avonden"), "weekend": N_("in het weekend")}
+FORMAT_WORDS = {"klassikaal": N_("in een klas"),
+                "afstand": N_("online of op afstand: je leert thuis"),
+                "combinatie": N_("deels in de klas, deels online")}
+OUTCOME_WORDS = {"diploma-secundair": N_("leidt tot een diploma secundair onderwijs"),
+                 "certificaat": N_("leidt tot een certificaat"),
+                 "beroepskwalificatie": N_("leidt tot een erkend beroep (beroepskwalificatie)"),
+                 "deelcertificaat": N_("leidt tot een deelcertificaat"),
+                 "attest": N_("je krijgt een attest"),
+                 "geen": N_("geen diploma of certificaat")}
+GOAL_WORDS = {"diploma-secundair": N_("om je diploma secundair onderwijs te halen"),
+              "nederlands": N_("om Nederlands te leren"),
+              "basisvaardigheden": N_("om beter te lezen, schrijven of rekenen"),
+              "digitaal": N_("om met computer en smartphone te werken"),
+              "beroep": N_("om een beroep te leren"),
+              "talen": N_("om een andere taal te leren"),
+              "hoger-onderwijs": N_("hoger onderwijs: graduaat of bachelor")}
+FREE_WORDS = {"werkzoekend": N_("gratis voor werkzoekenden"),
+              "werkend": N_("gratis voor werkenden"),
+              "leefloon": N_("gratis met een leefloon"),
+              "inburgeraar": N_("gratis voor inburgeraars"),
+              "student": N_("gratis voor studenten"),
+              "andere": N_("gratis voor jou")}
+REDUCED_WORDS = {"werkzoekend": N_("goedkoper voor werkzoekenden"),
+                 "werkend": N_("goedkoper voor werkenden"),
+                 "leefloon": N_("goedkoper met een leefloon"),
+                 "inburgeraar": N_("goedkoper voor inburgeraars"),
+                 "student": N_("goedkoper voor studenten"),
+                 "andere": N_("goedkoper voor jou")}
+
+
+def _km(value: float) -> str:
+    return str(round(value)) if value >= 1 else "<1"
+
+
+def _reasons(row, a: dict, f: _Filter, asked: _Filter, cost: str, scores: dict,
+             orientation: bool, _) -> list[str]:
+    warnings, factors, checks = [], [], []
+    online = row["format"] == "afstand"
+    dist = row["distance_km"]
+    # answers that were relaxed and this course does not meet
+    too_far = (asked.limit_km is not None and dist is not None and not online
+               and dist > asked.limit_km)
+    if too_far:
+        warnings.append(_("verder dan je wilde: {km} km").format(km=_km(dist)))
+    times = json.loads(row["times"] or "[]")
+    if asked.times_mask is not None and (row["times_mask"] or 0) & ~asked.times_mask:
+        warnings.append(_("let op: andere momenten dan je koos"))
+    if asked.formats and row["format"] not in asked.formats:
+        warnings.append(_("let op: een andere manier van les dan je koos"))
+    if orientation:
+        goals = json.loads(row["goals"] or "[]")
+        if goals and goals[0] in GOAL_WORDS:
+            warnings.append(_(GOAL_WORDS[goals[0]]))
+
+    def factor(name, *texts):
+        factors.append((WEIGHTS[name] * scores[name], [t for t in texts if t]))
+
+    if online:
+        factor("distance", _(FORMAT_WORDS["afstand"]))
+    elif dist is not None and not too_far:
+        text = (_("dichtbij: {km} km") if dist <= DISTANCE_HALF_KM else _("op {km} km"))
+        factor("distance", text.format(km=_km(dist)),
+               _(FORMAT_WORDS[row["format"]]) if row["format"] == "combinatie" else "")
+    elif row["format"] == "combinatie":
+        factor("distance", _(FORMAT_WORDS["combinatie"]))
+    if times:
+        factor("times", ", ".join(_(TIME_WORDS[t]) for t in vocab.TIMES if t in times))
+    elif online:
+        factor("times", _("wanneer het jou past"))
+    status = a["status"]
+    if cost == "free":
+        text = _("gratis") if row["cost_eur"] == 0 else _(FREE_WORDS[status])
+    elif cost == "reduced":
+        text = _(REDUCED_WORDS[status])
+    elif cost == "full":
+        text = _("prijs: {eur} euro").format(eur=f"{row['cost_eur']:g}")
+        if not status and json.loads(row["free_for"] or "[]"):
+            text += "; " + _("misschien gratis voor jou: vraag het na")
+    else:
+        text = _("vraag de prijs na")
+    cheques = verlof = ""
+    if status == "werkend" and row["opleidingscheques"] and cost != "free":
+        cheques = _("je kunt betalen met opleidingscheques")
+    if status == "werkend" and row["opleidingsverlof"]:
+        verlof = _("je kunt opleidingsverlof krijgen")
+    factor("cost", text, cheques, verlof)
+    if row["flexible_start"]:
+        factor("start", _("je kunt op elk moment starten"))
+    elif row["next_start"] is not None:
+        d = row["next_start"]
+        factor("start", _("start op {date}").format(date=f"{d.day}/{d.month}/{d.year}"))
+    if row["outcome"] in OUTCOME_WORDS:
+        factor("outcome", _(OUTCOME_WORDS[row["outcome"]]))
+    # prerequisites the visitor did not tell or that need a check
+    if row["req_dutch"] and a["dutch_level"] is None:
+        checks.append(_("vraag na of je Nederlands genoeg is"))
+    if row["req_diploma"]:
+        if a["diploma"] == vocab.FOREIGN_DIPLOMA:
+            checks.append(_("laat je buitenlands diploma erkennen via NARIC-Vlaanderen"))
+        elif a["diploma"] is None:
+            checks.append(_("vraag na of je diploma volstaat"))
+    factors.sort(key=lambda item: -item[0])
+    ordered = [t for _score, texts in factors for t in texts]
+    return warnings + ordered + checks
+
+
+# ---------------------------------------------------------------- results
+
+class Results(Sequence):
+    """The ranked matches. Each Result (full course row, provider, reasons) is built the
+    first time it is looked at, so a catalog of 100,000 courses stays fast."""
+
+    def __init__(self, catalog, rows, make):
+        self._catalog, self._rows, self._make = catalog, rows, make
+        self._built: dict[int, Result] = {}
+        self._providers = None
+
+    def __len__(self):
+        return len(self._rows)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            wanted = range(*index.indices(len(self._rows)))
+            self._load(wanted)
+            return [self._built[i] for i in wanted]
+        if index < 0:
+            index += len(self._rows)
+        if not 0 <= index < len(self._rows):
+            raise IndexError(index)
+        if index not in self._built:
+            self._load(range(index, min(index + FIRST_PAGE, len(self._rows))))
+        return self._built[index]
+
+    def __iter__(self):
+        for start in range(0, len(self._rows), 500):
+            yield from self[start:start + 500]
+
+    def __eq__(self, other):
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    def __repr__(self):
+        return f"Results({len(self)} courses)"
+
+    def _load(self, indexes):
+        missing = [i for i in indexes if i not in self._built]
+        if not missing:
+            return
+        if self._providers is None:
+            self._providers = self._catalog.providers()
+        rowids = json.dumps([self._rows[i]["rowid"] for i in missing])
+        full = {r["rowid"]: r for r in self._catalog.db.query(
+            "select rowid, * from courses where rowid in (select value from json_each(?))",
+            [rowids])}
+        for i in missing:
+            light = self._rows[i]
+            course = catalog_mod.decode_course(full[light["rowid"]])
+            course.pop("rowid", None)
+            self._built[i] = self._make(light, course, self._providers.get(light["provider"],
+                                                                          {}))
+
+
+def match(catalog, answers: dict, today: date | None = None,
+          lang: str | None = None) -> Outcome:
+    """All courses that fit the answers, ranked; relaxes distance, then times, then
+    formats, one at a time, when nothing fits. AnswersError for invalid answers."""
+    a = check_answers(answers)
+    today = today or date.today()
+    _ = i18n.gettext_for(lang or a["language"])
+    origin = places.postcode_coordinates(a["postcode"]) if a["postcode"] else None
+    orientation = a["goal"] in (None, vocab.GOAL_UNSURE)
+    dutch = vocab.rank(vocab.DUTCH_LEVELS, a["dutch_level"])
+    diploma = vocab.rank(vocab.DIPLOMAS, a["diploma"])    # foreign -> None: never excludes
+    asked = _Filter(
+        goal_bit=0 if orientation else 1 << vocab.GOALS.index(a["goal"]),
+        times_mask=vocab.mask(vocab.TIMES, a["times"]) if a["times"] else None,
+        formats=a["formats"], dutch=dutch, diploma=diploma, today=today.isoformat(),
+        origin=origin, limit_km=a["max_distance_km"] if origin else None)
+
+    stages = [(asked, [])]
+    f, relaxed = asked, []
+    if asked.limit_km is not None and asked.limit_km < DISTANCE_STEPS_KM[-1]:
+        relaxed = ["max_distance_km"]
+        for step in DISTANCE_STEPS_KM:
+            if step > asked.limit_km:
+                f = replace(f, limit_km=float(step))
+                stages.append((f, list(relaxed)))
+    if asked.times_mask is not None:
+        relaxed = relaxed + ["times"]
+        f = replace(f, times_mask=None)
+        stages.append((f, list(relaxed)))
+    if asked.formats:
+        relaxed = relaxed + ["formats"]
+        f = replace(f, formats=())
+        stages.append((f, list(relaxed)))
+    for f, relaxed in stages:
+        rows = _select(catalog.db, f, today)
+        if rows:
+            break
+
+    salt = today.isoformat()
+    for row in rows:
+        row["cost"] = cost_for(row, a["status"])
+        row["scores"] = _scores(row, a, f, row["cost"])
+        row["score"] = round(sum(WEIGHTS[k] * v for k, v in row["scores"].items()), 9)
+        row["tiebreak"] = _tiebreak(row, salt)
+        row["last_resort"] = _last_resort(row, salt)
+    rows = _order(rows, orientation)
+
+    def make(light, course, provider):
+        reasons = _reasons(light, a, f, asked, light["cost"], light["scores"], orientation, _)
+        if course.get("wheelchair"):
+            reasons.append(_("toegankelijk met een rolstoel"))
+        if course.get("childcare"):
+            reasons.append(_("met kinderopvang"))
+        return Result(course=course, provider=provider, distance_km=light["distance_km"],
+                      reasons=reasons, cost=light["cost"], score=light["score"])
+
+    return Outcome(results=Results(catalog, rows, make), relaxed=relaxed,
+                   unknown_postcode=bool(a["postcode"]) and origin is None,
+                   orientation=orientation, searched_km=f.limit_km)
+
+
+# ---------------------------------------------------------------- command line
+
+def course_title(course: dict, lang: str | None) -> str:
+    """The course title in lang when the feed gives it, else the Dutch one."""
+    titles = course.get("title") if isinstance(course.get("title"), dict) else {}
+    return titles.get(lang or "nl") or course.get("title_nl") or titles.get("nl", "")
+
+
+def _read_answers(source: str) -> dict:
+    try:
+        text = sys.stdin.read() if source == "-" else open(source, encoding="utf-8").read()
+    except OSError as exc:
+        raise AnswersError(f"Cannot read the answers file {source}: {exc.strerror}.") from None
+    except UnicodeDecodeError:
+        raise AnswersError(f"The answers file {source} is not UTF-8 text.") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise AnswersError(f"The answers are not valid JSON (line {exc.lineno}, "
+                           f"column {exc.colno}: {exc.msg}).") from None
+
+
+def _open_current(cfg):
+    try:
+        feed = importlib.import_module("kiosk.feed")
+    except ModuleNotFoundError as exc:
+        if exc.name != "kiosk.feed":
+            raise
+        return catalog_mod.open_catalog()
+    path = feed.ensure_catalog(cfg)
+    return catalog_mod.open_catalog(path)
+
+
+def cmd_match(cfg, args) -> int:
+    """`kiosk match --answers FILE [--today YYYY-MM-DD] [--json]`"""
+    try:
+        answers = _read_answers(args.answers)
+        check_answers(answers)
+        today = None
+        if args.today:
+            try:
+                today = date.fromisoformat(args.today)
+            except ValueError:
+                raise AnswersError(f"--today must be a date like 2027-01-31, "
+                                   f"not {args.today!r}.") from None
+    except AnswersError as exc:
+        print(f"kiosk match: {exc}", file=sys.stderr)
+        return 2
+    try:
+        cat = _open_current(cfg)
+    except FileNotFoundError:
+        print("kiosk match: there is no catalog yet; run 'kiosk catalog refresh' first.",
+              file=sys.stderr)
+        return 1
+    try:
+        outcome = match(cat, answers, today=today)
+        lang = answers.get("language")
+        items = [{"id": r.course["id"], "provider": r.course["provider"],
+                  "title": course_title(r.course, lang),
+                  "distance_km": None if r.distance_km is None else round(r.distance_km, 1),
+                  "reasons": r.reasons, "cost": r.cost, "provider_name": r.provider.get("name")}
+                 for r in outcome.results]
+    finally:
+        cat.close()
+    if args.json:
+        print(json.dumps({"results": items, "relaxed": outcome.relaxed,
+                          "unknown_postcode": outcome.unknown_postcode,
+                          "orientation": outcome.orientation}, ensure_ascii=False, indent=1))
+        return 0
+    if outcome.unknown_postcode:
+        print("Postcode not known: distance is not used.")
+    if outcome.relaxed:
+        print("Nothing fitted all answers; relaxed: " + ", ".join(outcome.relaxed))
+    if not items:
+        print("No courses fit. A counsellor can help.")
+    for n, item in enumerate(items, 1):
+        where = "" if item["distance_km"] is None else f" ({item['distance_km']} km)"
+        print(f"{n}. {item['title']} - {item['provider_name'] or item['provider']}{where}")
+        for reason in item["reasons"]:
+            print(f"     {reason}")
+    return 0

@@ -1,0 +1,60 @@
+"""The staff PIN: stored only as a salted scrypt hash in the site config."""
+from __future__ import annotations
+
+import getpass
+import hashlib
+import hmac
+import os
+import sys
+from pathlib import Path
+
+import tomlkit
+
+from . import config as config_mod
+
+_N, _R, _P = 2**14, 8, 1
+
+
+def hash_pin(pin: str, salt: bytes | None = None) -> str:
+    salt = salt or os.urandom(16)
+    digest = hashlib.scrypt(pin.encode(), salt=salt, n=_N, r=_R, p=_P, dklen=32)
+    return f"scrypt${salt.hex()}${digest.hex()}"
+
+
+def verify_pin(pin: str, stored: str) -> bool:
+    """True when pin matches the stored hash. No hash set = no staff access."""
+    try:
+        scheme, salt, _digest = stored.split("$")
+    except ValueError:
+        return False
+    if scheme != "scrypt":
+        return False
+    return hmac.compare_digest(hash_pin(pin, bytes.fromhex(salt)), stored)
+
+
+def valid_pin(pin: str) -> bool:
+    return pin.isdigit() and 4 <= len(pin) <= 12
+
+
+def write_pin_hash(path: Path, pin_hash: str) -> None:
+    """Set [staff] pin_hash in the config file, keeping its other text and comments."""
+    doc = tomlkit.parse(path.read_text(encoding="utf-8")) if path.exists() else tomlkit.document()
+    doc.setdefault("staff", tomlkit.table())["pin_hash"] = pin_hash
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp.write_text(tomlkit.dumps(doc), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def cmd_set_pin(cfg, args) -> int:
+    path = cfg.path or config_mod.config_path(getattr(args, "config", None))
+    if path is None:
+        print("kiosk: name the site config to store the PIN in: --config FILE or KIOSK_CONFIG.",
+              file=sys.stderr)
+        return 2
+    pin = args.pin or getpass.getpass("New staff PIN (4 to 12 digits): ")
+    if not valid_pin(pin):
+        print("kiosk: a PIN is 4 to 12 digits.", file=sys.stderr)
+        return 2
+    write_pin_hash(Path(path), hash_pin(pin))
+    print(f"Staff PIN set in {path}.")
+    return 0

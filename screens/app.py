@@ -1,0 +1,270 @@
+"""KioskApp: the screen manager, one visit at a time, idle watch, kiosk-mode window rules."""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import traceback
+from datetime import datetime
+from pathlib import Path
+
+from kivy.app import App
+from kivy.base import ExceptionHandler, ExceptionManager
+from kivy.clock import Clock
+from kivy.core.text import LabelBase
+from kivy.core.window import Window
+from kivy.lang import Builder
+from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
+from kivy.uix.screenmanager import NoTransition, ScreenManager
+
+from kiosk import catalog as catalog_mod
+from kiosk import feed, i18n, matching, paths, speech
+from kiosk.session import IdlePolicy, Visit
+
+log = logging.getLogger("kiosk")
+HERE = Path(__file__).parent
+FONT_CANDIDATES = ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",)
+FONT_BOLD_CANDIDATES = ("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",)
+SCREENS = ("welcome", "question", "results", "detail", "booking", "pin", "staff")
+
+
+def icon_path(name: str) -> str:
+    return str(paths.ASSETS / "icons" / name)
+
+
+def register_font() -> None:
+    """One font for Latin, Cyrillic and Arabic (Kivy's default has no Arabic glyphs)."""
+    regular = next((f for f in FONT_CANDIDATES if Path(f).exists()), None)
+    bold = next((f for f in FONT_BOLD_CANDIDATES if Path(f).exists()), None)
+    if regular:
+        LabelBase.register("KioskSans", regular, fn_bold=bold or regular)
+    else:
+        log.warning("DejaVu Sans not found (Debian fonts-dejavu-core): Arabic cannot be shown")
+        LabelBase.register("KioskSans", "Roboto-Regular.ttf", fn_bold="Roboto-Bold.ttf")
+
+
+class KeepRunning(ExceptionHandler):
+    """A visitor never sees a crash: log the error, wipe the visit, show the welcome screen."""
+
+    def handle_exception(self, exc):
+        if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+            return ExceptionManager.RAISE
+        log.error("Unexpected error, visit reset:\n%s", traceback.format_exc())
+        app = App.get_running_app()
+        if app is not None:
+            Clock.schedule_once(lambda dt: app.go_home(), 0)
+        return ExceptionManager.PASS
+
+
+class KioskApp(App):
+    lang = StringProperty(i18n.SOURCE_LANGUAGE)
+    rtl = BooleanProperty(False)
+    can_speak = BooleanProperty(False)
+    portrait = BooleanProperty(True)
+    site_name = StringProperty("")
+    catalog_problem = BooleanProperty(False)
+    outcome = ObjectProperty(None, allownone=True)
+    course = ObjectProperty(None, allownone=True)   # the Result shown on the detail screen
+
+    def __init__(self, cfg, kiosk_mode: bool = False, cache_dir: Path | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.cfg = cfg
+        self.kiosk_mode = kiosk_mode
+        self.cache_dir = cache_dir
+        self.visit = Visit()
+        self.catalog = None
+        self._catalog_stamp = None
+        self.idle = IdlePolicy(cfg.idle.timeout_s, cfg.idle.warning_s)
+        self.last_touch = time.monotonic()
+        self.allow_close = not kiosk_mode
+        self.refreshing = False
+        self._idle_popup = None
+        self.title = cfg.site.name
+
+    # --- building -------------------------------------------------------------------
+    def build(self):
+        register_font()
+        ExceptionManager.add_handler(KeepRunning())
+        Builder.load_file(str(HERE / "widgets.kv"))
+        Builder.load_file(str(HERE / "popups.kv"))
+        self.site_name = self.cfg.site.name
+        self.can_speak = speech.available()
+        manager = ScreenManager(transition=NoTransition())
+        import importlib
+        for name in SCREENS:
+            module = importlib.import_module(f"screens.{name}")
+            Builder.load_file(str(HERE / f"{name}.kv"))
+            manager.add_widget(module.SCREEN_CLASS(name=name))
+        Window.clearcolor = (1, 1, 1, 1)
+        Window.bind(on_request_close=self._on_request_close, on_keyboard=self._on_keyboard,
+                    size=self._on_size)
+        Window.bind(on_touch_down=self._on_touch)
+        self._on_size(Window, Window.size)
+        Clock.schedule_interval(self._check_idle, 1)
+        Clock.schedule_interval(self._check_scheduled_refresh, 60)
+        self.open_catalog()
+        return manager
+
+    def _on_size(self, window, size):
+        self.portrait = size[1] >= size[0]
+
+    def _on_request_close(self, *args, **kwargs):
+        return not self.allow_close      # True = refuse: kiosk mode has no way out
+
+    def _on_keyboard(self, window, key, *args):
+        return key == 27                 # Escape does nothing
+
+    def _on_touch(self, window, touch):
+        self.last_touch = time.monotonic()
+        return False
+
+    # --- catalog ----------------------------------------------------------------------
+    def open_catalog(self) -> None:
+        """(Re)open the cached catalog when a new one was swapped in; called between visits."""
+        try:
+            path = feed.ensure_catalog(self.cfg, self.cache_dir)
+            stat = path.stat()
+            stamp = (stat.st_ino, stat.st_mtime_ns)
+            if stamp != self._catalog_stamp:
+                if self.catalog is not None:
+                    self.catalog.close()
+                self.catalog = catalog_mod.open_catalog(path)
+                self._catalog_stamp = stamp
+            self.catalog_problem = False
+        except Exception:
+            log.error("No usable catalog:\n%s", traceback.format_exc())
+            self.catalog_problem = self.catalog is None
+
+    # --- a visit ----------------------------------------------------------------------
+    @property
+    def manager(self) -> ScreenManager:
+        return self.root
+
+    def set_language(self, lang: str) -> None:
+        self.lang = lang
+        self.rtl = lang in i18n.RTL_LANGUAGES
+        self.visit.language = lang
+
+    def start_visit(self) -> None:
+        self.open_catalog()
+        self.visit = Visit(language=self.lang)
+        self.outcome = None
+        self.show_next_question()
+
+    def show_next_question(self) -> None:
+        question = self.visit.next_question()
+        if question is None:
+            self.show_results()
+        else:
+            self.manager.get_screen("question").show(question)
+            self.manager.current = "question"
+
+    def show_question(self, question_id: str) -> None:
+        from kiosk import questionnaire
+        question = next(q for q in questionnaire.load() if q.id == question_id)
+        self.manager.get_screen("question").show(question)
+        self.manager.current = "question"
+
+    def go_back_from_question(self) -> None:
+        previous = self.visit.back()
+        if previous is None:
+            self.go_home()
+        else:
+            self.show_question(previous)
+
+    def show_results(self) -> None:
+        self.outcome = matching.match(self.catalog, self.visit.contract_answers(),
+                                      lang=self.lang)
+        self.manager.current = "results"
+
+    def show_detail(self, result) -> None:
+        self.course = result
+        self.manager.current = "detail"
+
+    def show_booking(self) -> None:
+        self.manager.current = "booking"
+
+    def go_home(self) -> None:
+        """Start over: forget everything the visitor entered."""
+        speech.stop()
+        self._close_idle_popup()
+        self.visit = Visit()
+        self.outcome = None
+        self.course = None
+        self.set_language(i18n.SOURCE_LANGUAGE)
+        self.manager.current = "welcome"
+
+    def in_visit(self) -> bool:
+        return self.manager is not None and self.manager.current not in ("welcome", "pin", "staff")
+
+    # --- language and speech ------------------------------------------------------------
+    def languages(self) -> list[str]:
+        have = set(i18n.available_languages())
+        return [lang for lang in self.cfg.site.languages if lang in have] or ["nl"]
+
+    def open_language_picker(self) -> None:
+        from screens.popups import LanguagePopup
+        LanguagePopup().open()
+
+    def read_aloud(self, screen) -> None:
+        if screen is not None:
+            speech.speak(screen.spoken_text(), self.lang)
+
+    # --- idle -------------------------------------------------------------------------
+    def _check_idle(self, dt) -> None:
+        if not self.in_visit():
+            return
+        state = self.idle.state(time.monotonic() - self.last_touch)
+        if state == "warning" and self._idle_popup is None:
+            from screens.popups import IdleWarning
+            self._idle_popup = IdleWarning(seconds=int(self.idle.warning_s))
+            self._idle_popup.open()
+        elif state == "expired":
+            self.go_home()
+
+    def more_time(self) -> None:
+        self.last_touch = time.monotonic()
+        self._close_idle_popup()
+
+    def _close_idle_popup(self) -> None:
+        if self._idle_popup is not None:
+            self._idle_popup.dismiss()
+            self._idle_popup = None
+
+    # --- staff --------------------------------------------------------------------------
+    def open_staff(self) -> None:
+        self.manager.current = "pin"
+
+    def leave_kiosk(self) -> None:
+        self.allow_close = True
+        self.stop()
+
+    def _check_scheduled_refresh(self, dt) -> None:
+        if self.refreshing or self.in_visit() or not self.cfg.catalog.refresh_at:
+            return
+        refreshed_at = feed.status(self.cfg, self.cache_dir).get("refreshed_at")
+        if feed.due_for_refresh(self.cfg, datetime.now(), refreshed_at):
+            self.refresh_catalog(source=None, on_progress=None, on_done=None)
+
+    def refresh_catalog(self, source, on_progress, on_done) -> None:
+        """Refresh in a background thread; callbacks run on the UI thread."""
+        if self.refreshing:
+            return
+        self.refreshing = True
+
+        def progress(fraction, message):
+            if on_progress:
+                Clock.schedule_once(lambda dt: on_progress(fraction, message), 0)
+
+        def work():
+            report = feed.refresh(self.cfg, source=source, cache_dir=self.cache_dir,
+                                  progress=progress)
+            def done(dt):
+                self.refreshing = False
+                if not self.in_visit():
+                    self.open_catalog()
+                if on_done:
+                    on_done(report)
+            Clock.schedule_once(done, 0)
+
+        threading.Thread(target=work, daemon=True).start()

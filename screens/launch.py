@@ -1,0 +1,39 @@
+"""`kiosk run`: sets Kivy's options for this process, then starts the app.
+
+Kivy reads its options when it is first imported, so nothing here imports Kivy at the
+top; the settings go through the environment and kivy.config, never into Kivy's own
+config file.
+"""
+from __future__ import annotations
+
+import os
+import re
+import sys
+
+
+def configure_kivy(size: str | None, fullscreen: bool) -> None:
+    os.environ.setdefault("KIVY_NO_ARGS", "1")
+    os.environ.setdefault("KIVY_NO_CONSOLELOG", "0")
+    os.environ.setdefault("KCFG_KIVY_LOG_LEVEL", "warning")
+    from kivy.config import Config
+    Config.set("kivy", "exit_on_escape", "0")
+    Config.set("input", "mouse", "mouse,multitouch_on_demand")
+    Config.set("graphics", "resizable", "0" if fullscreen else "1")
+    if fullscreen:
+        Config.set("graphics", "fullscreen", "auto")
+        Config.set("graphics", "borderless", "1")
+    elif size:
+        width, height = size.split("x")
+        Config.set("graphics", "width", width)
+        Config.set("graphics", "height", height)
+
+
+def cmd_run(cfg, args) -> int:
+    size = args.size or os.environ.get("KIOSK_WINDOW_SIZE") or "1080x1920"
+    if not re.fullmatch(r"\d{3,4}x\d{3,4}", size):
+        print("kiosk: --size takes WIDTHxHEIGHT, e.g. 1080x1920.", file=sys.stderr)
+        return 2
+    configure_kivy(size, args.kiosk)
+    from screens.app import KioskApp
+    KioskApp(cfg, kiosk_mode=args.kiosk).run()
+    return 0

@@ -1,0 +1,105 @@
+"""Results: the matching courses as a recycled list, each with its reasons."""
+from __future__ import annotations
+
+from kivy.app import App
+from kivy.properties import BooleanProperty, NumericProperty, StringProperty
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.recycleview.views import RecycleDataViewBehavior
+
+from kiosk import i18n
+from screens.text import pick, shape, tr
+from screens.widgets import KioskScreen
+
+RELAXED_MESSAGES = {
+    "max_distance_km": i18n.N_("We vonden niets zo dichtbij. We zochten verder weg."),
+    "times": i18n.N_("We vonden niets op de momenten die je koos. Dit zijn andere momenten."),
+    "formats": i18n.N_("We vonden niets in de vorm die je koos. Dit zijn andere vormen."),
+}
+
+
+class ResultRow(RecycleDataViewBehavior, BoxLayout):
+    """One course in the list. Feed text is shown literally (no markup)."""
+    index = NumericProperty(0)
+    title = StringProperty("")
+    provider = StringProperty("")
+    reasons = StringProperty("")
+    marked = BooleanProperty(False)
+
+    def refresh_view_attrs(self, rv, index, data):
+        self.index = index
+        return super().refresh_view_attrs(rv, index, data)
+
+    def open(self):
+        screen = App.get_running_app().manager.get_screen("results")
+        screen.open_result(self.index)
+
+    def toggle_mark(self):
+        screen = App.get_running_app().manager.get_screen("results")
+        screen.toggle_mark(self.index)
+
+
+class ResultsScreen(KioskScreen):
+    summary = StringProperty("")
+    notice = StringProperty("")
+    marked_count = NumericProperty(0)
+
+    def on_activate(self):
+        self.refresh()
+
+    def refresh(self):
+        app = App.get_running_app()
+        outcome = app.outcome
+        if outcome is None:
+            return
+        lang = app.lang
+        rows = []
+        for result in outcome.results:
+            rows.append({
+                "title": pick(result.course["title"], lang),
+                "provider": shape(result.provider.get("name") or ""),
+                "reasons": shape("\n".join("• " + r for r in result.reasons[:4])),
+                "marked": result.course["id"] in app.visit.marked,
+            })
+        self.ids.list.data = rows
+        count = len(outcome.results)
+        if count:
+            self.summary = tr("{count} opleidingen passen bij jou.", lang, count=count) if count != 1 \
+                else tr("1 opleiding past bij jou.", lang)
+        else:
+            self.summary = tr("We vonden geen opleiding die past. Een begeleider helpt je graag verder.", lang)
+        notices = [tr(RELAXED_MESSAGES[name], lang) for name in outcome.relaxed if name in RELAXED_MESSAGES]
+        if outcome.unknown_postcode:
+            notices.append(tr("We kennen je postcode niet. We tonen opleidingen zonder afstand.", lang))
+        if outcome.orientation:
+            notices.append(tr("Je weet nog niet wat je wil leren? Hier zijn ideeën. Praat er zeker over met een begeleider.", lang))
+        self.notice = "\n".join(notices)
+        self.marked_count = len(app.visit.marked)
+
+    def open_result(self, index: int):
+        app = App.get_running_app()
+        app.show_detail(app.outcome.results[index])
+
+    def toggle_mark(self, index: int):
+        app = App.get_running_app()
+        course_id = app.outcome.results[index].course["id"]
+        if not app.visit.toggle_mark(course_id):
+            self.notice = tr("Je kan maximaal 3 opleidingen kiezen.", app.lang)
+        self.ids.list.data[index]["marked"] = course_id in app.visit.marked
+        self.ids.list.refresh_from_data()
+        self.marked_count = len(app.visit.marked)
+
+    def go_back(self):
+        App.get_running_app().go_back_from_question()
+
+    def spoken_text(self) -> str:
+        app = App.get_running_app()
+        _ = i18n.gettext_for(app.lang)
+        parts = []
+        for result in (app.outcome.results[:3] if app.outcome else []):
+            title = result.course["title"]
+            parts.append(title.get(app.lang) or title.get("nl", ""))
+            parts.extend(result.reasons[:2])
+        return ". ".join([_("Dit zijn opleidingen voor jou.")] + parts)
+
+
+SCREEN_CLASS = ResultsScreen

@@ -1,0 +1,226 @@
+"""Scripted visits: drive the real app with simulated touches and take screenshots.
+
+Used by the UI tests and by scripts/screenshots. Run as
+`python -m screens.scripted --steps STEPS.json --out DIR [--size WxH] [--config FILE]`;
+it writes DIR/run.json with what it saw (screens, booking URL, marked courses, errors).
+
+A step is a list: ["start"], ["answer", question_id, value], ["lang", code],
+["keypad", "9000"], ["tap", msgid], ["mark", index], ["open", index], ["back"],
+["shot", name], ["idle", seconds], ["staff"], ["pin", "1234"], ["escape"], ["close"], ["wait", seconds].
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+import traceback
+from pathlib import Path
+
+from screens.launch import configure_kivy
+
+
+def _walk(widget):
+    yield widget
+    for child in widget.children:
+        yield from _walk(child)
+
+
+class Driver:
+    def __init__(self, app, steps, out: Path):
+        self.app, self.steps, self.out = app, list(steps), out
+        self.record = {"screens": [], "shots": {}, "errors": [], "booking_url": None, "marked": []}
+
+    # --- finding and tapping ------------------------------------------------------------
+    def roots(self):
+        from kivy.core.window import Window
+        return list(Window.children)          # modal views first, then the screen manager
+
+    def find(self, predicate):
+        for root in self.roots():
+            for w in _walk(root):
+                if predicate(w) and not w.disabled and w.get_root_window() is not None \
+                        and w.opacity > 0:
+                    return w
+        raise LookupError("no such widget on screen")
+
+    def tap_widget(self, widget):
+        from kivy.tests.common import UnitTestTouch
+        x, y = widget.to_window(*widget.center)
+        touch = UnitTestTouch(x, y)
+        touch.touch_down()
+        touch.touch_up()
+
+    def tap_text(self, msgid):
+        from screens.text import tr
+        from screens.widgets import BigButton, IconButton
+        text = tr(msgid)
+        self.tap_widget(self.find(lambda w: isinstance(w, (BigButton, IconButton)) and w.text == text))
+
+    def tap_value(self, value):
+        from screens.widgets import BigButton
+        options = self.app.manager.get_screen("question").ids.options
+        self.tap_widget(next(w for w in options.children
+                             if isinstance(w, BigButton) and w.value == value))
+
+    # --- steps ----------------------------------------------------------------------------
+    def run_step(self, step):
+        kind, *args = step
+        app = self.app
+        if kind == "start":
+            self.tap_text("Start")
+        elif kind == "lang":
+            from kiosk import i18n
+            from screens.widgets import BigButton
+            name = i18n.LANGUAGE_NAMES[args[0]]
+            self.tap_widget(self.find(lambda w: isinstance(w, BigButton) and w.text == name))
+        elif kind == "answer":
+            question_id, value = args
+            screen = app.manager.get_screen("question")
+            assert app.manager.current == "question" and screen.question.id == question_id, \
+                f"expected question {question_id}, screen is {app.manager.current}"
+            if screen.question.kind == "multi" and value is None:
+                self.tap_text(screen.question.none_label)
+            elif screen.question.kind == "multi":
+                for v in value:
+                    self.tap_value(v)
+                self.tap_text("Verder")
+            elif screen.question.kind == "postcode" and value is None:
+                self.tap_text(screen.question.skip_label or "Verder zonder postcode")
+            elif screen.question.kind == "postcode":
+                self.keypad(value)
+                self.tap_text("Verder")
+            else:
+                self.tap_value(value)
+        elif kind == "keypad":
+            self.keypad(args[0])
+        elif kind == "tap":
+            self.tap_text(args[0])
+        elif kind in ("mark", "open"):
+            rows = self.app.manager.get_screen("results").ids.list
+            index = args[0]
+            rows.scroll_to_index(index) if hasattr(rows, "scroll_to_index") else None
+            from screens.results import ResultRow
+            from screens.text import tr
+            row = self.find(lambda w: isinstance(w, ResultRow) and w.index == index)
+            label = "Kies om te bespreken" if kind == "mark" else "Meer uitleg"
+            if kind == "mark" and row.marked:
+                label = "Gekozen"
+            from screens.widgets import BigButton
+            self.tap_widget(next(w for w in _walk(row) if isinstance(w, BigButton) and w.text == tr(label)))
+        elif kind == "booking":
+            from screens.widgets import BigButton
+            screen = app.manager.current_screen
+            self.tap_widget(next(w for w in _walk(screen)
+                                 if isinstance(w, BigButton) and w.icon == "qr.png"))
+        elif kind == "back":
+            self.tap_text("Terug")
+        elif kind == "idle":
+            app.last_touch = time.monotonic() - args[0]
+            app._check_idle(0)
+        elif kind == "staff":
+            for _ in range(5):
+                self.tap_widget(app.manager.get_screen("welcome").ids.site_name)
+        elif kind == "pin":
+            from kivy.uix.button import Button
+            screen = app.manager.get_screen("pin")
+            for digit in args[0]:
+                self.tap_widget(next(w for w in _walk(screen) if isinstance(w, Button) and w.text == digit))
+            self.tap_widget(next(w for w in _walk(screen) if isinstance(w, Button) and w.text == "OK"))
+        elif kind == "shot":
+            self.shoot(args[0])
+            return True                        # the screenshot continues the script
+        elif kind == "escape":
+            from kivy.core.window import Window
+            Window.dispatch("on_keyboard", 27, 41, None, [])
+        elif kind == "close":
+            from kivy.core.window import Window
+            self.record["close_refused"] = bool(Window.dispatch("on_request_close"))
+        elif kind == "wait":
+            pass
+        else:
+            raise ValueError(f"unknown step {step!r}")
+        return False
+
+    def keypad(self, digits):
+        from kivy.uix.button import Button
+        screen = self.app.manager.get_screen("question")
+        for digit in digits:
+            self.tap_widget(next(w for w in _walk(screen.ids.keypad_area)
+                                 if isinstance(w, Button) and w.text == digit))
+
+    def shoot(self, name):
+        from kivy.core.window import Window
+
+        def on_flip(*args):
+            Window.unbind(on_flip=on_flip)
+            path = Window.screenshot(name=str(self.out / f"{name}.png"))
+            final = self.out / f"{name}.png"
+            os.replace(path, final)
+            self.record["shots"][name] = str(final)
+            self.schedule(0.05)
+        Window.bind(on_flip=on_flip)
+        Window.canvas.ask_update()
+
+    def schedule(self, delay=0.4):
+        from kivy.clock import Clock
+        Clock.schedule_once(self.next_step, delay)
+
+    def next_step(self, dt):
+        app = self.app
+        self.record["screens"].append(app.manager.current)
+        if app.manager.current == "results":
+            self.record["result_titles"] = [row["title"] for row in
+                                            app.manager.get_screen("results").ids.list.data]
+            from kivy.uix.label import Label
+            self.record["markup_labels"] = [w.text for w in _walk(app.manager)
+                                            if isinstance(w, Label) and w.markup]
+        if app.manager.current == "booking":
+            self.record["booking_url"] = app.manager.get_screen("booking").url
+        self.record["marked"] = list(app.visit.marked)
+        if not self.steps:
+            self.finish()
+            return
+        step = self.steps.pop(0)
+        try:
+            waits_for_flip = self.run_step(step)
+        except Exception:
+            self.record["errors"].append(f"step {step!r}: {traceback.format_exc()}")
+            self.finish()
+            return
+        if not waits_for_flip:
+            self.schedule(step[1] if step[0] == "wait" else 0.4)
+
+    def finish(self):
+        self.record["answers_at_end"] = dict(self.app.visit.answers)
+        (self.out / "run.json").write_text(json.dumps(self.record, indent=1, ensure_ascii=False))
+        self.app.allow_close = True
+        self.app.stop()
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--steps", required=True)
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--size", default="1080x1920")
+    parser.add_argument("--config")
+    parser.add_argument("--kiosk-mode", action="store_true", help="kiosk rules, not fullscreen")
+    args = parser.parse_args(argv)
+    configure_kivy(args.size, fullscreen=False)
+    from kiosk import config
+    from screens.app import KioskApp
+
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    steps = json.loads(Path(args.steps).read_text(encoding="utf-8"))
+    app = KioskApp(config.load(args.config), kiosk_mode=args.kiosk_mode)
+    driver = Driver(app, steps, out)
+    from kivy.clock import Clock
+    Clock.schedule_once(lambda dt: driver.schedule(0.5), 0)
+    app.run()
+    return 1 if driver.record["errors"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,69 @@
+"""Staff screen: catalog health, refresh with progress and report, rollback, leave kiosk."""
+from __future__ import annotations
+
+from kivy.app import App
+from kivy.properties import BooleanProperty, NumericProperty, StringProperty
+
+from kiosk import feed
+from screens.text import tr
+from screens.widgets import KioskScreen
+
+
+class StaffScreen(KioskScreen):
+    status_text = StringProperty("")
+    report = StringProperty("")
+    progress = NumericProperty(0)
+    busy = BooleanProperty(False)
+    source = StringProperty("")
+
+    def on_activate(self):
+        app = App.get_running_app()
+        self.source = app.cfg.catalog.source
+        self.show_status()
+
+    def show_status(self):
+        app = App.get_running_app()
+        s = feed.status(app.cfg, app.cache_dir)
+        lines = [
+            tr("Bron: {source}", app.lang, source=s.get("source") or "-"),
+            tr("Uitgever: {publisher}", app.lang, publisher=s.get("publisher") or "-"),
+            tr("Feed gemaakt op: {when}", app.lang, when=s.get("feed_generated_at") or "-"),
+            tr("Ververst op: {when}", app.lang, when=s.get("refreshed_at") or "-"),
+            tr("{providers} aanbieders, {courses} opleidingen", app.lang,
+               providers=s.get("providers", 0), courses=s.get("courses", 0)),
+        ]
+        if s.get("stale"):
+            lines.append(tr("Let op: de catalogus is {days} dagen oud. Ververs hem.", app.lang,
+                            days=int(s.get("age_days") or 0)))
+        self.status_text = "\n".join(lines)
+
+    def refresh(self):
+        app = App.get_running_app()
+        self.busy = True
+        self.progress = 0
+        self.report = tr("Bezig met verversen…", app.lang)
+        app.refresh_catalog(source=self.source or None, on_progress=self._on_progress,
+                            on_done=self._on_done)
+
+    def _on_progress(self, fraction, message):
+        self.progress = fraction * 100
+        self.report = message
+
+    def _on_done(self, report):
+        self.busy = False
+        self.progress = 100
+        self.report = report.text()
+        self.show_status()
+
+    def rollback(self):
+        app = App.get_running_app()
+        report = feed.rollback(app.cache_dir)
+        app.open_catalog()
+        self.report = report.text()
+        self.show_status()
+
+    def go_back(self):
+        App.get_running_app().go_home()
+
+
+SCREEN_CLASS = StaffScreen

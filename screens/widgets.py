@@ -1,0 +1,46 @@
+"""Widgets shared by the screens: big touch buttons, the top bar, the base screen."""
+from __future__ import annotations
+
+from kivy.app import App
+from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
+from kivy.uix.behaviors import ButtonBehavior
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.screenmanager import Screen
+
+
+class KioskScreen(Screen):
+    """A screen that is told when it becomes visible (on_activate) and can be read aloud."""
+
+    def on_pre_enter(self, *args):
+        self.on_activate()
+
+    def on_activate(self):
+        pass
+
+    def spoken_text(self) -> str:
+        """The screen's main text, for the read-aloud button."""
+        return ""
+
+    def go_back(self):
+        App.get_running_app().go_home()
+
+
+class BigButton(ButtonBehavior, BoxLayout):
+    """A large touch target: optional icon above or beside a wrapped label."""
+    text = StringProperty("")
+    icon = StringProperty("")
+    selected = BooleanProperty(False)
+    primary = BooleanProperty(False)
+    value = ObjectProperty(None, allownone=True)
+
+
+class IconButton(ButtonBehavior, BoxLayout):
+    """A top-bar button: icon and a short word."""
+    text = StringProperty("")
+    icon = StringProperty("")
+
+
+class TopBar(BoxLayout):
+    """Back, start over, language and read aloud: on every screen of a visit."""
+    screen = ObjectProperty(None, allownone=True)
+    show_back = BooleanProperty(True)

@@ -1,0 +1,202 @@
+"""Draw the kiosk's icons into assets/icons/ (256x256 PNG, transparent background).
+
+Pictures come from the Noto Color Emoji font (Debian package fonts-noto-color-emoji);
+level bars, distances, the weekend, the empty star and the QR sign are drawn. Run again after changing ICONS:
+
+    python scripts/make_icons.py [--font PATH]
+"""
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import math
+import sys
+from pathlib import Path
+
+import qrcode
+from PIL import Image, ImageDraw, ImageFont
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "assets" / "icons"
+EMOJI_FONT = "/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf"
+SIZE = 256
+EMOJI_PX = 109  # the only size the colour bitmap font offers
+
+# file name -> (main picture, small badge in the bottom-right corner or None)
+ICONS = {
+    # goals
+    "goal-diploma.png": ("🎓", None),
+    "goal-dutch.png": ("🗣", None),
+    "goal-basic.png": ("✏", None),
+    "goal-digital.png": ("💻", None),
+    "goal-job.png": ("🛠", None),
+    "goal-languages.png": ("🌍", None),
+    "goal-higher.png": ("🏛", None),
+    "unsure.png": ("❓", None),
+    "skip.png": ("🤐", None),
+    # diplomas
+    "diploma-none.png": ("📜", "🚫"),
+    "diploma-primary.png": ("🎒", None),
+    "diploma-secondary-partial.png": ("📜", "⏳"),
+    "diploma-secondary.png": ("📜", None),
+    "diploma-higher.png": ("🎓", "📜"),
+    "diploma-foreign.png": ("📜", "🌍"),
+    # status
+    "status-jobseeker.png": ("💼", "🔍"),
+    "status-working.png": ("👷", None),
+    "status-income.png": ("💶", None),
+    "status-newcomer.png": ("🧳", None),
+    "status-student.png": ("📚", None),
+    "status-other.png": ("🙂", None),
+    # times and formats
+    "time-day.png": ("☀", None),
+    "time-evening.png": ("🌙", None),
+    "format-class.png": ("🏫", None),
+    "format-online.png": ("🏠", "💻"),
+    "format-mixed.png": ("🏫", "💻"),
+    "distance-any.png": ("🗺", None),
+    # interface
+    "back.png": ("⬅", None),
+    "home.png": ("🏠", None),
+    "speaker.png": ("🔊", None),
+    "language.png": ("🌐", None),
+    "phone.png": ("📞", None),
+    "check.png": ("✅", None),
+    "star.png": ("⭐", None),
+    "marked.png": ("⭐", "✅"),
+    "counsellor.png": ("💁", None),
+    "more-time.png": ("⏳", None),
+    "location.png": ("📍", None),
+}
+LEVELS = {"level-0.png": 0, "level-1.png": 1, "level-2.png": 2, "level-3.png": 3,
+          "level-4.png": 4, "level-5.png": 5, "level-native.png": 6}
+DISTANCES = {"distance-5.png": "5", "distance-10.png": "10", "distance-20.png": "20",
+             "distance-50.png": "50"}
+BLUE = (25, 99, 180, 255)
+GREY = (200, 205, 212, 255)
+
+
+def text_font(px: int) -> ImageFont.FreeTypeFont:
+    kivy = importlib.util.find_spec("kivy")
+    path = Path(kivy.origin).parent / "data" / "fonts" / "Roboto-Bold.ttf"
+    return ImageFont.truetype(str(path), px)
+
+
+def emoji(font: ImageFont.FreeTypeFont, char: str, box: int) -> Image.Image:
+    """One emoji cropped to its pixels and scaled to fit a box x box square."""
+    canvas = Image.new("RGBA", (EMOJI_PX * 2, EMOJI_PX * 2), (0, 0, 0, 0))
+    ImageDraw.Draw(canvas).text((EMOJI_PX // 2, EMOJI_PX // 2), char, font=font, embedded_color=True)
+    bbox = canvas.getbbox()
+    if bbox is None:
+        raise SystemExit(f"make_icons: the emoji font has no picture for {char!r}.")
+    pic = canvas.crop(bbox)
+    scale = box / max(pic.size)
+    return pic.resize((max(1, round(pic.width * scale)), max(1, round(pic.height * scale))),
+                      Image.LANCZOS)
+
+
+def paste_center(base: Image.Image, pic: Image.Image, cx: int, cy: int) -> None:
+    base.alpha_composite(pic, (cx - pic.width // 2, cy - pic.height // 2))
+
+
+def picture_icon(font, main: str, badge: str | None) -> Image.Image:
+    img = Image.new("RGBA", (SIZE, SIZE), (0, 0, 0, 0))
+    if badge is None:
+        paste_center(img, emoji(font, main, 224), SIZE // 2, SIZE // 2)
+    else:
+        paste_center(img, emoji(font, main, 200), 108, 108)
+        small = emoji(font, badge, 112)
+        disc = Image.new("RGBA", (SIZE, SIZE), (0, 0, 0, 0))
+        ImageDraw.Draw(disc).ellipse((128, 128, 254, 254), fill=(255, 255, 255, 255))
+        img.alpha_composite(disc)
+        paste_center(img, small, 191, 191)
+    return img
+
+
+def level_icon(filled: int) -> Image.Image:
+    """Six rising bars; more filled bars = more Dutch."""
+    img = Image.new("RGBA", (SIZE, SIZE), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(img)
+    for i in range(6):
+        x0 = 18 + i * 38
+        top = 200 - (i + 1) * 28
+        draw.rounded_rectangle((x0, top, x0 + 30, 232), radius=6, fill=BLUE if i < filled else GREY)
+    return img
+
+
+def weekend_icon() -> Image.Image:
+    """A week of seven days with the last two coloured in."""
+    img = Image.new("RGBA", (SIZE, SIZE), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(img)
+    draw.rounded_rectangle((8, 40, 247, 216), radius=22, fill=(255, 255, 255, 255),
+                           outline=(90, 96, 104, 255), width=6)
+    draw.rounded_rectangle((8, 40, 247, 84), radius=22, fill=(214, 48, 49, 255))
+    draw.rectangle((8, 66, 247, 84), fill=(214, 48, 49, 255))
+    for i in range(7):
+        x0 = 22 + i * 31
+        draw.rounded_rectangle((x0, 104, x0 + 24, 196), radius=6,
+                               fill=(246, 166, 35, 255) if i >= 5 else GREY)
+    return img
+
+
+def star_outline_icon() -> Image.Image:
+    img = Image.new("RGBA", (SIZE, SIZE), (0, 0, 0, 0))
+    points = []
+    for i in range(10):
+        r = 116 if i % 2 == 0 else 50
+        a = -math.pi / 2 + i * math.pi / 5
+        points.append((128 + r * math.cos(a), 134 + r * math.sin(a)))
+    ImageDraw.Draw(img).line(points + points[:2], fill=(246, 166, 35, 255), width=14, joint="curve")
+    return img
+
+
+def distance_icon(font, km: str) -> Image.Image:
+    img = Image.new("RGBA", (SIZE, SIZE), (0, 0, 0, 0))
+    paste_center(img, emoji(font, "📍", 120), SIZE // 2, 66)
+    draw = ImageDraw.Draw(img)
+    draw.text((SIZE // 2, 190), f"{km} km", font=text_font(84), fill=BLUE, anchor="mm")
+    return img
+
+
+def qr_icon() -> Image.Image:
+    qr = qrcode.QRCode(border=1, box_size=1, error_correction=qrcode.constants.ERROR_CORRECT_M)
+    qr.add_data("Leerwinkel")
+    pic = qr.make_image(fill_color="black", back_color="white").convert("RGBA")
+    pic = pic.resize((224, 224), Image.NEAREST)
+    img = Image.new("RGBA", (SIZE, SIZE), (0, 0, 0, 0))
+    ImageDraw.Draw(img).rounded_rectangle((8, 8, 247, 247), radius=20, fill=(255, 255, 255, 255))
+    paste_center(img, pic, SIZE // 2, SIZE // 2)
+    return img
+
+
+def save(img: Image.Image, name: str) -> None:
+    # a 256-colour palette keeps the files small; alpha survives the quantisation
+    img.quantize(colors=256, method=Image.Quantize.FASTOCTREE).save(OUT / name, optimize=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--font", default=EMOJI_FONT, help="colour emoji font (NotoColorEmoji.ttf)")
+    args = parser.parse_args(argv)
+    try:
+        font = ImageFont.truetype(args.font, EMOJI_PX)
+    except OSError:
+        print(f"make_icons: cannot open the emoji font {args.font} "
+              "(install the package fonts-noto-color-emoji).", file=sys.stderr)
+        return 1
+    OUT.mkdir(parents=True, exist_ok=True)
+    for name, (main_pic, badge) in ICONS.items():
+        save(picture_icon(font, main_pic, badge), name)
+    for name, filled in LEVELS.items():
+        save(level_icon(filled), name)
+    for name, km in DISTANCES.items():
+        save(distance_icon(font, km), name)
+    save(qr_icon(), "qr.png")
+    save(weekend_icon(), "time-weekend.png")
+    save(star_outline_icon(), "star-outline.png")
+    print(f"{len(ICONS) + len(LEVELS) + len(DISTANCES) + 3} icons in {OUT}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,461 @@
+import io
+import json
+import os
+import subprocess
+import sys
+from datetime import date, datetime, timedelta
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import pytest
+import sqlite_utils
+import zxingcpp
+from hypothesis import given, settings, strategies as st
+from PIL import Image
+
+from kiosk import config as config_mod, handoff, vocab
+from kiosk.catalog import create_schema
+from kiosk.handoff import (HandoffError, booking_url, clean_answers, describe, make_reference,
+                           qr_png, read_handoff)
+
+SECRET = "test-secret-0123456789-abcdefghij"
+NOW = datetime(2027, 3, 12, 10, 30, 5)
+ANSWERS = {"goal": "diploma-secundair", "dutch_level": "B1", "diploma": "secundair-onvolledig",
+           "status": "werkzoekend", "times": ["avond"], "formats": ["klassikaal", "combinatie"],
+           "postcode": "9000", "max_distance_km": 20, "language": "ar"}
+COURSES = ["cvo-gent-aav-2027-02", "cvo-gent-nt2-a2-2027", "vdab-lasser-gent-2027"]
+
+
+def make_cfg(preset="generic", secret=SECRET, previous=(), template=None, kiosk_id="gent-bib-1"):
+    cfg = config_mod.Config()
+    cfg.site.kiosk_id = kiosk_id
+    cfg.booking.preset = preset
+    cfg.booking.secret = secret
+    cfg.booking.previous_secrets = list(previous)
+    cfg.booking.provider_id, cfg.booking.service_id = "3", "7"
+    if template:
+        cfg.booking.url_template = template
+    return cfg
+
+
+def token_of(url):
+    return parse_qs(urlsplit(url).query)["ref"][0]
+
+
+def replace_token(url, new):
+    return url.replace(token_of(url), new)
+
+
+# ---------------------------------------------------------------- reference round trip
+
+def test_link_round_trips_to_the_same_answers_courses_kiosk_and_date():
+    cfg = make_cfg()
+    found = read_handoff(cfg, booking_url(cfg, ANSWERS, COURSES, NOW))
+    assert found.answers == ANSWERS
+    assert found.course_ids == COURSES
+    assert found.kiosk_id == "gent-bib-1"
+    assert found.made_on == date(2027, 3, 12)
+    assert found.signed and found.key == "current"
+
+
+def test_same_inputs_give_the_same_link_seconds_apart_but_the_date_counts():
+    cfg = make_cfg()
+    first = booking_url(cfg, ANSWERS, COURSES, NOW)
+    assert booking_url(cfg, dict(ANSWERS), list(COURSES), NOW + timedelta(seconds=7)) == first
+    assert booking_url(cfg, ANSWERS, COURSES) == booking_url(cfg, ANSWERS, COURSES)
+    assert booking_url(cfg, ANSWERS, COURSES, NOW + timedelta(days=1)) != first
+
+
+def test_no_courses_means_talk_about_my_options():
+    cfg = make_cfg()
+    url = booking_url(cfg, {"goal": "weet-niet"}, [], NOW)
+    assert "Praten over mijn mogelijkheden" in parse_qs(urlsplit(url).query)["summary"][0]
+    text = describe(read_handoff(cfg, url))
+    assert "Geen opleiding gekozen" in text
+    assert "weet het nog niet" in text
+
+
+def test_more_than_three_courses_is_refused():
+    with pytest.raises(HandoffError, match="at most 3 courses"):
+        booking_url(make_cfg(), ANSWERS, COURSES + ["syntra-x-2027"], NOW)
+
+
+def test_repeated_course_ids_count_once():
+    cfg = make_cfg()
+    url = booking_url(cfg, ANSWERS, COURSES + [COURSES[0]], NOW)
+    assert read_handoff(cfg, url).course_ids == COURSES
+
+
+@given(st.lists(st.from_regex(r"[A-Za-z][A-Za-z0-9._-]{0,63}", fullmatch=True),
+                min_size=0, max_size=3, unique=True))
+@settings(max_examples=150, deadline=None)
+def test_any_valid_course_ids_round_trip(ids):
+    cfg = make_cfg()
+    assert read_handoff(cfg, make_reference(cfg, {}, ids, NOW)).course_ids == ids
+
+
+def test_typical_link_with_three_courses_stays_short():
+    url = booking_url(make_cfg(), ANSWERS, COURSES, NOW)
+    assert len(url) < 300, url
+    calcom = booking_url(make_cfg("calcom", template="https://cal.com/leerwinkel-gent/intake"),
+                         ANSWERS, COURSES, NOW)
+    assert len(calcom) < 340, calcom
+
+
+# ---------------------------------------------------------------- signature
+
+def test_every_single_character_change_in_the_token_is_refused():
+    cfg = make_cfg()
+    url = booking_url(cfg, ANSWERS, COURSES, NOW)
+    token = token_of(url)
+    for i, c in enumerate(token):
+        for other in {"A", "b", "9", "-"} - {c}:
+            bad = token[:i] + other + token[i + 1:]
+            with pytest.raises(HandoffError):
+                read_handoff(cfg, replace_token(url, bad))
+
+
+def test_changed_answer_with_the_old_signature_says_altered():
+    cfg = make_cfg()
+    raw = handoff._unb64(make_reference(cfg, ANSWERS, COURSES, NOW))
+    body_start = 2 + handoff.KEY_ID_BYTES
+    goal_at = body_start + 2           # after the date
+    changed = bytearray(raw)
+    changed[goal_at] = vocab.GOALS.index("nederlands") + 1
+    with pytest.raises(HandoffError, match="altered"):
+        read_handoff(cfg, handoff._b64(bytes(changed)))
+
+
+def test_token_signed_with_a_foreign_key_is_refused():
+    other_site = make_cfg(secret="another-leerwinkels-secret-xyz")
+    url = booking_url(other_site, ANSWERS, COURSES, NOW)
+    with pytest.raises(HandoffError, match="key this site does not know"):
+        read_handoff(make_cfg(), url)
+
+
+def test_previous_secret_is_accepted_while_rotating():
+    old = make_cfg(secret="the-old-secret-1234567890")
+    url = booking_url(old, ANSWERS, COURSES, NOW)
+    rotating = make_cfg(secret="the-new-secret-0987654321", previous=["the-old-secret-1234567890"])
+    assert read_handoff(rotating, url).key == "previous"
+    assert "vorige sleutel" in describe(read_handoff(rotating, url))
+    done = make_cfg(secret="the-new-secret-0987654321")
+    with pytest.raises(HandoffError):
+        read_handoff(done, url)
+
+
+def test_without_a_secret_the_reference_is_unsigned_and_marked_so():
+    bare = make_cfg(secret="")
+    url = booking_url(bare, ANSWERS, COURSES, NOW)
+    found = read_handoff(bare, url)
+    assert not found.signed and found.key is None
+    assert found.answers == ANSWERS
+    assert "niet ondertekend" in describe(found)
+    with pytest.raises(HandoffError, match="carries no signature"):
+        read_handoff(make_cfg(), url)        # a signing site never trusts an unsigned one
+    with pytest.raises(HandoffError, match="no booking.secret"):
+        read_handoff(bare, booking_url(make_cfg(), ANSWERS, COURSES, NOW))
+
+
+def test_reference_is_found_in_a_bare_token_or_a_booking_note():
+    cfg = make_cfg("calcom", template="https://cal.com/leerwinkel-gent/intake")
+    url = booking_url(cfg, ANSWERS, COURSES, NOW)
+    note = parse_qs(urlsplit(url).query)["notes"][0]
+    token = make_reference(cfg, ANSWERS, COURSES, NOW)
+    assert note.endswith("Ref: " + token)
+    for text in (url, note, token, f"  {token}\n"):
+        assert read_handoff(cfg, text).course_ids == COURSES
+
+
+@pytest.mark.parametrize("junk", ["", "hello", "https://www.leerwinkel.be/afspraak?ref=",
+                                  "AQGA8yZkAQQDASojKQAUAmFy"])
+def test_text_without_a_reference_is_refused_plainly(junk):
+    with pytest.raises(HandoffError, match="No kiosk reference"):
+        read_handoff(make_cfg(), junk)
+
+
+# ---------------------------------------------------------------- no personal data
+
+PERSONAL = {"name": "Jan Peeters", "email": "jan.peeters@example.com", "phone": "0470123456",
+            "note": "ik woon in de Kerkstraat 12", "first_name": "Fatima"}
+
+
+def test_personal_data_and_free_text_never_reach_the_link():
+    messy = dict(ANSWERS, **PERSONAL, goal="Jan Peeters wil een diploma",
+                 postcode="9000 Gent", max_distance_km="twintig", language="klingon",
+                 times=["avond", "na het werk"], dutch_level=None)
+    cfg = make_cfg()
+    url = booking_url(cfg, messy, ["jan.peeters@example.com", "0470123456", COURSES[0]], NOW)
+    readable = unquote(url).replace("+", " ")
+    for needle in ("Jan", "Peeters", "jan.peeters", "0470123456", "Kerkstraat", "Fatima",
+                   "Gent", "twintig", "klingon", "na het werk", "@"):
+        assert needle not in readable
+    found = read_handoff(cfg, url)
+    assert found.answers == {"diploma": "secundair-onvolledig", "status": "werkzoekend",
+                             "times": ["avond"], "formats": ["klassikaal", "combinatie"]}
+    assert found.course_ids == [COURSES[0]]
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=30),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner,
+                                                                 max_size=3),
+    max_leaves=8)
+contract_keys = st.sampled_from(["goal", "dutch_level", "diploma", "status", "times", "formats",
+                                 "postcode", "max_distance_km", "language"])
+vocab_words = st.sampled_from(handoff.ALL_GOALS + vocab.DUTCH_LEVELS + handoff.ALL_DIPLOMAS
+                              + vocab.STATUSES + vocab.TIMES + vocab.FORMATS + ("nl", "ar"))
+answer_dicts = st.dictionaries(
+    contract_keys | st.text(max_size=12),
+    json_values | vocab_words | st.lists(vocab_words | st.text(max_size=10), max_size=4),
+    max_size=12)
+
+
+def _allowed(key, value):
+    if key in handoff.SINGLE:
+        return value in handoff.SINGLE[key]
+    if key in handoff.MULTI:
+        return bool(value) and set(value) <= set(handoff.MULTI[key])
+    if key == "postcode":
+        return len(value) == 4 and value.isascii() and value.isdigit()
+    if key == "max_distance_km":
+        return isinstance(value, int) and value >= 0
+    if key == "language":
+        return value in handoff.known_languages()
+    return False
+
+
+@given(answer_dicts)
+@settings(max_examples=300, deadline=None)
+def test_only_whitelisted_answers_travel(answers):
+    cfg = make_cfg()
+    clean = clean_answers(answers)
+    assert all(_allowed(k, v) for k, v in clean.items()), clean
+    url = booking_url(cfg, answers, [], NOW)
+    assert url == booking_url(cfg, clean, [], NOW)     # nothing else has any influence
+    assert read_handoff(cfg, url).answers == clean
+
+
+@given(st.text(min_size=1, max_size=40))
+@settings(max_examples=200, deadline=None)
+def test_free_text_as_a_course_id_is_dropped_unless_it_is_an_id(text):
+    kept = handoff.clean_courses([text])
+    if kept:
+        assert handoff.valid_course_id(text) and "@" not in text and " " not in text
+        assert any(c.isalpha() for c in text)
+
+
+# ---------------------------------------------------------------- templates and presets
+
+def test_generic_template_fills_every_placeholder():
+    template = ("https://boek.example.be/{kiosk_id}/intake?ref={reference}&s={summary}"
+                "&c={courses}&g={goal}&l={language}&p={provider_id}&v={service_id}")
+    cfg = make_cfg(template=template)
+    url = booking_url(cfg, ANSWERS, COURSES, NOW)
+    parts = urlsplit(url)
+    assert parts.path == "/gent-bib-1/intake"
+    q = parse_qs(parts.query)
+    assert q["ref"] == [make_reference(cfg, ANSWERS, COURSES, NOW)]
+    assert q["c"] == [",".join(COURSES)]
+    assert q["g"] == ["diploma-secundair"] and q["l"] == ["ar"]
+    assert q["p"] == ["3"] and q["v"] == ["7"]
+    assert q["s"] == [handoff.summary(ANSWERS, COURSES)]
+    assert all(c in q["s"][0] for c in COURSES)
+
+
+def test_calcom_preset_prefills_notes_and_metadata():
+    cfg = make_cfg("calcom", template="https://cal.com/leerwinkel-gent/intake")
+    url = booking_url(cfg, ANSWERS, COURSES, NOW)
+    parts = urlsplit(url)
+    assert (parts.scheme, parts.netloc, parts.path) == ("https", "cal.com",
+                                                        "/leerwinkel-gent/intake")
+    q = parse_qs(parts.query)
+    assert set(q) == {"notes", "metadata[kiosk]"}
+    assert q["metadata[kiosk]"] == ["gent-bib-1"]
+    assert q["notes"][0].startswith("Doel: diploma secundair. Opleidingen: " + ", ".join(COURSES))
+    assert q["notes"][0].endswith(" Ref: " + make_reference(cfg, ANSWERS, COURSES, NOW))
+
+
+def test_easyappointments_preset_preselects_provider_and_service():
+    cfg = make_cfg("easyappointments", template="https://afspraak.gent.be/index.php?lang=nl")
+    url = booking_url(cfg, ANSWERS, COURSES, NOW)
+    q = parse_qs(urlsplit(url).query)
+    assert q == {"lang": ["nl"], "provider": ["3"], "service": ["7"],
+                 "ref": [make_reference(cfg, ANSWERS, COURSES, NOW)]}
+    cfg.booking.provider_id = ""
+    assert "provider" not in parse_qs(urlsplit(booking_url(cfg, ANSWERS, COURSES, NOW)).query)
+
+
+@pytest.mark.parametrize("text", [
+    "الهدف: شهادة التعليم الثانوي. الدورات: cvo-gent-aav-2027-02",
+    "Мета: диплом середньої школи. Курси: cvo-gent-nt2-a2-2027 & інше = так?",
+    "Café élève naïve #1 / 50% + 2",
+])
+def test_non_latin_summaries_round_trip_through_urllib(text):
+    values = dict.fromkeys(handoff.PLACEHOLDERS, "") | {"summary": text, "goal": text}
+    url = handoff.fill_template("https://boek.example.be/{goal}/x?s={summary}&k=1", values)
+    assert url.isascii() and " " not in url
+    parts = urlsplit(url)
+    assert parse_qs(parts.query) == {"s": [text], "k": ["1"]}
+    assert unquote(parts.path) == f"/{text}/x"
+    calcom = handoff._add_query("https://cal.com/x", [("notes", text)])
+    assert parse_qs(urlsplit(calcom).query)["notes"] == [text]
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"preset": "doodle"}, "Unknown booking.preset"),
+    ({"url_template": "www.leerwinkel.be/{reference}"}, "starting with https://"),
+    ({"url_template": "https://x.be/?n={name}"}, "unknown placeholder {name}"),
+    ({"url_template": "https://x.be/?n={summary"}, "unmatched"),
+])
+def test_bad_booking_settings_get_a_plain_message(change, message):
+    cfg = make_cfg()
+    for key, value in change.items():
+        setattr(cfg.booking, key, value)
+    with pytest.raises(HandoffError, match=message):
+        booking_url(cfg, ANSWERS, COURSES, NOW)
+
+
+def test_bad_kiosk_id_is_refused_plainly():
+    with pytest.raises(HandoffError, match="site.kiosk_id"):
+        booking_url(make_cfg(kiosk_id="Balie bib Gent"), ANSWERS, [], NOW)
+
+
+# ---------------------------------------------------------------- describe and QR
+
+def test_describe_speaks_plain_dutch_and_uses_titles():
+    cfg = make_cfg()
+    text = describe(read_handoff(cfg, booking_url(cfg, ANSWERS, COURSES, NOW)),
+                    titles={COURSES[0]: "Aanvullende algemene vorming"})
+    assert "gemaakt op 12 maart 2027" in text
+    assert "Handtekening: in orde" in text
+    assert "een diploma secundair onderwijs halen" in text
+    assert "'s avonds" in text and "Postcode: 9000 (tot 20 km)" in text
+    assert "Arabisch (ar)" in text
+    assert f"  - {COURSES[0]}: Aanvullende algemene vorming" in text
+    assert f"  - {COURSES[1]}\n" in text
+
+
+def test_unknown_answers_read_as_dont_know():
+    cfg = make_cfg()
+    text = describe(read_handoff(cfg, booking_url(cfg, {}, [], NOW)))
+    assert "Doel: weet niet of maakt niet uit" in text
+    assert "Wanneer: maakt niet uit" in text
+
+
+def test_qr_png_scans_back_black_on_white_with_quiet_zone_and_medium_correction():
+    url = booking_url(make_cfg(), ANSWERS, COURSES, NOW)
+    png = qr_png(url, box_px=6)
+    assert png.startswith(b"\x89PNG")
+    image = Image.open(io.BytesIO(png)).convert("L")
+    assert set(image.getdata()) == {0, 255}
+    width, height = image.size
+    border = 4 * 6
+    for x in range(width):
+        for y in list(range(border)) + list(range(height - border, height)):
+            assert image.getpixel((x, y)) == 255 and image.getpixel((y, x)) == 255
+    found = zxingcpp.read_barcodes(image)
+    assert [r.text for r in found] == [url]
+    assert found[0].ec_level == "M"
+
+
+# ---------------------------------------------------------------- command line
+
+KIOSK = [sys.executable, "-m", "kiosk.cli"]
+
+
+@pytest.fixture
+def site(tmp_path):
+    conf = tmp_path / "site.toml"
+    conf.write_text(f'[site]\nkiosk_id = "gent-bib-1"\n[booking]\nsecret = "{SECRET}"\n',
+                    encoding="utf-8")
+    answers = tmp_path / "answers.json"
+    answers.write_text(json.dumps(ANSWERS), encoding="utf-8")
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    env = dict(os.environ, KIOSK_CACHE_DIR=str(cache))
+    env.pop("KIOSK_CONFIG", None)
+    return {"conf": conf, "answers": answers, "cache": cache, "env": env, "tmp": tmp_path}
+
+
+def run(site, *args, stdin=None):
+    return subprocess.run(KIOSK + ["--config", str(site["conf"]), *args], input=stdin,
+                          capture_output=True, text=True, env=site["env"], timeout=60)
+
+
+def course_args(ids):
+    return [a for cid in ids for a in ("--course", cid)]
+
+
+def test_cli_booking_url_prints_exactly_the_link(site):
+    done = run(site, "booking-url", "--answers", str(site["answers"]), *course_args(COURSES))
+    assert done.returncode == 0, done.stderr
+    cfg = config_mod.load(site["conf"])
+    assert done.stdout == booking_url(cfg, ANSWERS, COURSES) + "\n"
+    piped = run(site, "booking-url", "--answers", "-", *course_args(COURSES),
+                stdin=json.dumps(ANSWERS))
+    assert piped.stdout == done.stdout
+
+
+def test_cli_handoff_show_reads_a_valid_link_with_catalog_titles(site):
+    db = sqlite_utils.Database(site["cache"] / "catalog.sqlite")
+    create_schema(db)
+    db["courses"].insert({"id": COURSES[0], "provider": "cvo-gent",
+                          "title_nl": "Aanvullende algemene vorming"})
+    db.conn.close()
+    url = run(site, "booking-url", "--answers", str(site["answers"]),
+              *course_args(COURSES)).stdout.strip()
+    shown = run(site, "handoff", "show", url)
+    assert shown.returncode == 0, shown.stderr
+    assert "Handtekening: in orde" in shown.stdout
+    assert f"{COURSES[0]}: Aanvullende algemene vorming" in shown.stdout
+    assert "Nederlands: B1" in shown.stdout
+
+
+def test_cli_handoff_show_works_without_a_catalog(site):
+    url = run(site, "booking-url", "--answers", str(site["answers"])).stdout.strip()
+    shown = run(site, "handoff", "show", url)
+    assert shown.returncode == 0, shown.stderr
+    assert "Geen opleiding gekozen" in shown.stdout
+
+
+def test_cli_handoff_show_refuses_tampered_and_foreign_links(site):
+    url = run(site, "booking-url", "--answers", str(site["answers"]),
+              *course_args(COURSES)).stdout.strip()
+    token = token_of(url)
+    flipped = token[:30] + ("A" if token[30] != "A" else "B") + token[31:]
+    tampered = run(site, "handoff", "show", replace_token(url, flipped))
+    assert tampered.returncode == 1
+    assert tampered.stdout == "" and "Traceback" not in tampered.stderr
+    assert tampered.stderr.startswith("kiosk: ") and tampered.stderr.count("\n") == 1
+    foreign = booking_url(make_cfg(secret="someone-elses-secret-42"), ANSWERS, COURSES)
+    refused = run(site, "handoff", "show", foreign)
+    assert refused.returncode == 1
+    assert "key this site does not know" in refused.stderr
+
+
+def test_cli_handoff_show_flags_unsigned_links(site):
+    site["conf"].write_text('[site]\nkiosk_id = "k1"\n', encoding="utf-8")
+    url = run(site, "booking-url", "--answers", str(site["answers"])).stdout.strip()
+    shown = run(site, "handoff", "show", url)
+    assert shown.returncode == 3
+    assert "niet ondertekend" in shown.stdout
+
+
+@pytest.mark.parametrize("setup, args, message", [
+    (None, ["--answers", "missing.json"], "does not exist"),
+    ("{not json", ["--answers", "{file}"], "not valid JSON"),
+    ("[1, 2]", ["--answers", "{file}"], "one JSON object"),
+    ("{}", ["--answers", "{file}", *course_args(COURSES + ["syntra-x"])], "at most 3"),
+    ("{}", ["--answers", "{file}", "--course", "jan@example.com"], "not a course id"),
+])
+def test_cli_booking_url_bad_input_gets_one_plain_line(site, setup, args, message):
+    file = site["tmp"] / "in.json"
+    if setup is not None:
+        file.write_text(setup, encoding="utf-8")
+    args = [a.replace("{file}", str(file)) for a in args]
+    done = subprocess.run(KIOSK + ["--config", str(site["conf"]), "booking-url", *args],
+                          capture_output=True, text=True, env=site["env"], timeout=60,
+                          cwd=site["tmp"])
+    assert done.returncode == 2
+    assert message in done.stderr and done.stderr.count("\n") == 1
+    assert "Traceback" not in done.stderr and done.stdout == ""

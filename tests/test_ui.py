@@ -1,0 +1,155 @@
+"""The real app in an off-screen window, one scenario a process, driven by touches.
+
+Each scenario runs `python -m screens.scripted` (SDL offscreen, Mesa GL) and reads what
+it recorded; QR codes are decoded from the screenshots.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+import zxingcpp
+from PIL import Image
+
+from kiosk import questionnaire, staff
+
+ROOT = Path(__file__).resolve().parent.parent
+NL_VISIT = {"goal": "nederlands", "dutch_level": "A1", "status": "inburgeraar",
+            "times": ["avond"], "formats": [], "postcode": "9000", "max_distance_km": 20}
+AR_VISIT = {"goal": "digitaal", "dutch_level": None, "status": "werkzoekend",
+            "times": None, "formats": None, "postcode": "1080", "max_distance_km": 50}
+UK_VISIT = {"goal": "beroep", "dutch_level": "B1", "diploma": "buitenlands",
+            "status": "werkzoekend", "times": ["dag"], "formats": None, "postcode": None}
+
+
+def visit_steps(answers: dict) -> list:
+    """The taps that answer every question the visitor gets, in order."""
+    steps, given, current = [], {}, None
+    while (q := questionnaire.next_question(given, current)) is not None:
+        value = answers.get(q.id)
+        given[q.id] = value
+        steps.append(["answer", q.id, value])
+        current = q.id
+    return steps
+
+
+@pytest.fixture
+def kiosk_env(tmp_path):
+    """Environment for an off-screen kiosk with its own catalog cache and Kivy home."""
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    env = dict(os.environ, SDL_VIDEODRIVER="offscreen", KIVY_NO_ARGS="1",
+               KIVY_HOME=str(tmp_path / "kivy"), KIVY_LOG_MODE="PYTHON",
+               KIOSK_CACHE_DIR=str(cache))
+    env.pop("KIOSK_CONFIG", None)
+    return env
+
+
+def write_config(tmp_path, text=""):
+    path = tmp_path / "site.toml"
+    path.write_text('[site]\nname = "Leerwinkel Gent"\nphone = "09 123 45 67"\n'
+                    'address = "Zuid 1, 9000 Gent"\nopening_hours = "ma-vr 9-12 u"\n'
+                    '[booking]\nsecret = "test-secret-for-ui"\n' + text, encoding="utf-8")
+    return path
+
+
+def run_visit(env, tmp_path, steps, *extra, size="1080x1920", config=None):
+    out = tmp_path / "run"
+    steps_file = tmp_path / "steps.json"
+    steps_file.write_text(json.dumps(steps), encoding="utf-8")
+    cmd = [sys.executable, "-m", "screens.scripted", "--steps", str(steps_file),
+           "--out", str(out), "--size", size, *extra]
+    if config:
+        cmd += ["--config", str(config)]
+    proc = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True, timeout=240)
+    record_file = out / "run.json"
+    assert record_file.exists(), f"the app did not finish its script:\n{proc.stderr[-4000:]}"
+    record = json.loads(record_file.read_text(encoding="utf-8"))
+    assert not record["errors"], record["errors"]
+    assert "Traceback" not in proc.stderr, proc.stderr[-4000:]
+    return record
+
+
+def decode_qr(png: str) -> str:
+    found = zxingcpp.read_barcodes(Image.open(png))
+    qr = [b for b in found if b.format == zxingcpp.BarcodeFormat.QRCode]
+    assert len(qr) == 1, f"expected one QR code on screen, found {len(found)}"
+    return qr[0].text
+
+
+def cli_booking_url(env, tmp_path, answers, courses, config):
+    answers_file = tmp_path / "answers.json"
+    answers_file.write_text(json.dumps(answers, ensure_ascii=False), encoding="utf-8")
+    cmd = [sys.executable, "-m", "kiosk.cli", "booking-url", "--config", str(config),
+           "--answers", str(answers_file)]
+    for course in courses:
+        cmd += ["--course", course]
+    return subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True,
+                          check=True).stdout.strip()
+
+
+@pytest.mark.parametrize("lang, answers, marks, size", [
+    ("nl", NL_VISIT, [0, 1], "1080x1920"),
+    ("ar", AR_VISIT, [0], "1920x1080"),
+    ("uk", UK_VISIT, [], "1080x1920"),
+])
+def test_visit_ends_in_a_qr_code_that_equals_the_booking_url(kiosk_env, tmp_path, lang,
+                                                             answers, marks, size):
+    config = write_config(tmp_path)
+    steps = [["lang", lang], ["start"], *visit_steps(answers)]
+    steps += [["shot", "results"]] + [["mark", i] for i in marks]
+    steps += [["booking"], ["shot", "booking"]]
+    record = run_visit(kiosk_env, tmp_path, steps, size=size, config=config)
+
+    assert record["screens"][-1] == "booking"
+    assert len(record["marked"]) == len(marks)
+    decoded = decode_qr(record["shots"]["booking"])
+    assert decoded == record["booking_url"]
+    expected = cli_booking_url(kiosk_env, tmp_path, {**answers, "language": lang},
+                               record["marked"], config)
+    assert decoded == expected
+    url = urlparse(decoded)
+    assert url.scheme == "https" and url.netloc
+    assert parse_qs(url.query), "the booking link carries its context as query parameters"
+
+
+def test_idle_visitor_is_warned_then_the_visit_is_wiped(kiosk_env, tmp_path):
+    steps = [["start"], ["answer", "goal", "talen"], ["idle", 61], ["shot", "idle"],
+             ["idle", 85], ["wait", 0.5]]
+    record = run_visit(kiosk_env, tmp_path, steps)
+    assert "question" in record["screens"]
+    assert record["screens"][-1] == "welcome"
+    assert record["answers_at_end"] == {}
+
+
+def test_kiosk_mode_cannot_be_left_by_escape_or_close(kiosk_env, tmp_path):
+    steps = [["start"], ["escape"], ["close"], ["answer", "goal", "digitaal"]]
+    record = run_visit(kiosk_env, tmp_path, steps, "--kiosk-mode")
+    assert record["close_refused"] is True
+    assert record["screens"][-1] == "question"
+
+
+def test_feed_text_is_shown_literally_never_as_markup(kiosk_env, tmp_path):
+    feed = json.loads((ROOT / "assets" / "sample-catalog.json").read_text(encoding="utf-8"))
+    course = next(c for c in feed["courses"] if "talen" in c["goals"] and c.get("flexible_start"))
+    course["title"] = {"nl": "[b]Vet[/b] [color=ff0000]Spaans[/color] & co"}
+    feed_file = tmp_path / "feed.json"
+    feed_file.write_text(json.dumps(feed, ensure_ascii=False), encoding="utf-8")
+    subprocess.run([sys.executable, "-m", "kiosk.cli", "catalog", "refresh", "--source",
+                    str(feed_file)], env=kiosk_env, cwd=ROOT, check=True, capture_output=True)
+    steps = [["start"], *visit_steps({"goal": "talen"}), ["shot", "results"]]
+    record = run_visit(kiosk_env, tmp_path, steps)
+    assert "[b]Vet[/b] [color=ff0000]Spaans[/color] & co" in record["result_titles"]
+    assert record["markup_labels"] == []
+
+
+def test_staff_gesture_and_pin_open_the_staff_screen(kiosk_env, tmp_path):
+    config = write_config(tmp_path, f'[staff]\npin_hash = "{staff.hash_pin("4321")}"\n')
+    steps = [["staff"], ["pin", "1111"], ["pin", "4321"], ["shot", "staff"]]
+    record = run_visit(kiosk_env, tmp_path, steps, "--kiosk-mode", config=config)
+    assert record["screens"][-3:] == ["pin", "pin", "staff"]
