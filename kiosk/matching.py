@@ -8,7 +8,6 @@ columns they need; full course rows are read only when a result is looked at.
 from __future__ import annotations
 
 import hashlib
-import importlib
 import json
 import math
 import sys
@@ -567,14 +566,8 @@ def _read_answers(source: str) -> dict:
 
 
 def _open_current(cfg):
-    try:
-        feed = importlib.import_module("kiosk.feed")
-    except ModuleNotFoundError as exc:
-        if exc.name != "kiosk.feed":
-            raise
-        return catalog_mod.open_catalog()
-    path = feed.ensure_catalog(cfg)
-    return catalog_mod.open_catalog(path)
+    from kiosk import feed
+    return catalog_mod.open_catalog(feed.ensure_catalog(cfg))
 
 
 def cmd_match(cfg, args) -> int:
@@ -597,6 +590,9 @@ def cmd_match(cfg, args) -> int:
     except FileNotFoundError:
         print("kiosk match: there is no catalog yet; run 'kiosk catalog refresh' first.",
               file=sys.stderr)
+        return 1
+    except RuntimeError as exc:
+        print(f"kiosk match: {exc}", file=sys.stderr)
         return 1
     try:
         outcome = match(cat, answers, today=today)

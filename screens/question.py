@@ -24,8 +24,8 @@ class QuestionScreen(KioskScreen):
         self.chosen = list(app.visit.answers.get(question.id) or []) if question.kind == "multi" else []
         self.postcode = ""
         self.postcode_unknown = False
-        asked = questionnaire.applicable(app.visit.answers)
-        ids = [q.id for q in asked]
+        goal = app.visit.answers.get("goal")
+        ids = [q.id for q in questionnaire.load() if goal not in q.skip_for_goals]
         self.position = f"{ids.index(question.id) + 1}/{len(ids)}" if question.id in ids else ""
         self.build_options()
 

@@ -6,7 +6,7 @@ it writes DIR/run.json with what it saw (screens, booking URL, marked courses, e
 
 A step is a list: ["start"], ["answer", question_id, value], ["lang", code],
 ["keypad", "9000"], ["tap", msgid], ["mark", index], ["open", index], ["back"],
-["shot", name], ["idle", seconds], ["staff"], ["pin", "1234"], ["escape"], ["close"], ["wait", seconds].
+["shot", name], ["idle", seconds], ["staff"], ["pin", "1234"], ["escape"], ["close"], ["refresh", source], ["wait", seconds].
 """
 from __future__ import annotations
 
@@ -128,6 +128,12 @@ class Driver:
             for digit in args[0]:
                 self.tap_widget(next(w for w in _walk(screen) if isinstance(w, Button) and w.text == digit))
             self.tap_widget(next(w for w in _walk(screen) if isinstance(w, Button) and w.text == "OK"))
+        elif kind == "refresh":
+            def done(report):
+                self.record.setdefault("refresh_reports", []).append(report.text())
+                self.schedule(0.1)
+            app.refresh_catalog(args[0], None, done)
+            return True                        # the refresh's end continues the script
         elif kind == "shot":
             self.shoot(args[0])
             return True                        # the screenshot continues the script
@@ -173,6 +179,9 @@ class Driver:
         if app.manager.current == "results":
             self.record["result_titles"] = [row["title"] for row in
                                             app.manager.get_screen("results").ids.list.data]
+            titles = self.record.setdefault("titles_seen", [])
+            if not titles or titles[-1] != self.record["result_titles"]:
+                titles.append(self.record["result_titles"])
             from kivy.uix.label import Label
             self.record["markup_labels"] = [w.text for w in _walk(app.manager)
                                             if isinstance(w, Label) and w.markup]

@@ -1,7 +1,7 @@
 """Collect the visitor-facing texts and bring the translations up to date.
 
-Texts come from `_("...")` / `N_("...")` in kiosk/ and screens/ (Python), `_('...')` in
-screens/*.kv, and the titles, hints and labels of assets/questionnaire.json. They go into
+Texts come from `_("...")`, `N_("...")` and `tr("...", lang)` in kiosk/ and screens/
+(Python), `_('...')` and `tr('...', app.lang)` in screens/*.kv, and the titles, hints and labels of assets/questionnaire.json. They go into
 assets/locales/kiosk.pot, are merged into assets/locales/<lang>/LC_MESSAGES/kiosk.po
 (existing translations are kept) and compiled into kiosk.mo beside each .po.
 
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import contextlib
 import io
 import json
 import re
@@ -21,7 +22,7 @@ import sys
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
-from babel.messages.extract import extract_from_dir
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
@@ -31,8 +32,11 @@ DOMAIN = "kiosk"
 PROJECT = "leerwinkel-kiosk"
 HEADER = "# Visitor texts of the Leerwinkel kiosk. The msgids are the Dutch texts.\n#"
 QUESTION_TEXT_KEYS = ("title", "hint", "none_label", "skip_label")
-# _('text') or _("text") in kv rules; the text may hold escaped quotes
-KV_CALL = re.compile(r"""\b_\(\s*(?P<q>['"])(?P<text>(?:\\.|(?!(?P=q)).)*)(?P=q)\s*\)""")
+# screens.text.tr(msgid, lang, **values) translates like _(msgid)
+KEYWORDS = {**DEFAULT_KEYWORDS, "tr": None}
+# _('text') or tr('text', ...) in kv rules, with a literal first argument; the text may
+# hold escaped quotes
+KV_CALL = re.compile(r"""\b(?:_|tr)\(\s*(?P<q>['"])(?P<text>(?:\\.|(?!(?P=q)).)*)(?P=q)\s*[,)]""")
 # header lines that change on every run and say nothing about the content
 VOLATILE = ('"POT-Creation-Date:', '"PO-Revision-Date:', '"Generated-By:')
 
@@ -41,8 +45,12 @@ def _python_messages(root: Path):
     for folder in ("kiosk", "screens"):
         if not (root / folder).is_dir():
             continue
-        for filename, lineno, message, _comments, context in extract_from_dir(
-                root / folder, method_map=[("**.py", "python")]):
+        # the extractor warns about every f-string inside a call, also about keyword values
+        # such as tr("{hours} uur", lang, hours=f"{h:g}"), which are fine: keep it quiet
+        with contextlib.redirect_stderr(io.StringIO()):
+            found = list(extract_from_dir(root / folder, method_map=[("**.py", "python")],
+                                          keywords=KEYWORDS))
+        for filename, _lineno, message, _comments, context in found:
             yield message, f"{folder}/{filename}", context
 
 

@@ -55,6 +55,8 @@ def course_row(c: dict) -> dict:
 
 def write_catalog(path: Path, providers: list[dict], courses: list[dict]) -> Path:
     db = sqlite_utils.Database(path)
+    db.execute("pragma synchronous = off")        # test files need no crash safety
+    db.execute("pragma journal_mode = memory")
     catalog.create_schema(db)
     db["providers"].insert_all(providers)
     db["courses"].insert_all([course_row(c) for c in courses])

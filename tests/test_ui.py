@@ -152,4 +152,21 @@ def test_staff_gesture_and_pin_open_the_staff_screen(kiosk_env, tmp_path):
     config = write_config(tmp_path, f'[staff]\npin_hash = "{staff.hash_pin("4321")}"\n')
     steps = [["staff"], ["pin", "1111"], ["pin", "4321"], ["shot", "staff"]]
     record = run_visit(kiosk_env, tmp_path, steps, "--kiosk-mode", config=config)
-    assert record["screens"][-3:] == ["pin", "pin", "staff"]
+    # before each step: welcome, then the PIN screen (a wrong PIN keeps it), then staff
+    assert record["screens"][:4] == ["welcome", "pin", "pin", "staff"]
+
+
+def test_a_running_kiosk_takes_a_new_catalog_between_visits(kiosk_env, tmp_path):
+    feed = json.loads((ROOT / "assets" / "sample-catalog.json").read_text(encoding="utf-8"))
+    course = next(c for c in feed["courses"] if "talen" in c["goals"] and c.get("flexible_start"))
+    course["title"] = {"nl": "Spaans voor op reis: nieuw aanbod"}
+    feed_file = tmp_path / "feed.json"
+    feed_file.write_text(json.dumps(feed, ensure_ascii=False), encoding="utf-8")
+    talen = visit_steps({"goal": "talen"})
+    steps = [["start"], *talen[:2], ["refresh", str(feed_file)], *talen[2:],
+             ["shot", "during"], ["tap", "Opnieuw"], ["start"], *talen]
+    record = run_visit(kiosk_env, tmp_path, steps)
+    assert record["refresh_reports"] and "Spaans voor op reis: nieuw aanbod" in record["result_titles"]
+    during, after = record["titles_seen"][0], record["titles_seen"][-1]
+    assert "Spaans voor op reis: nieuw aanbod" not in during     # the visit kept its catalog
+    assert "Spaans voor op reis: nieuw aanbod" in after

@@ -1,0 +1,154 @@
+"""How fast is one match? Median and p95 at 1k, 10k and 100k generated courses.
+
+    /tmp/venv/bin/python bench/match.py [--sizes 1000,10000,100000] [--runs 60]
+
+Prints the machine, each catalog's size, the time of one plain SQLite scan of the
+courses table (the floor), and the latency of `matching.match` for typical answers
+(a goal, a postcode with 20 km, chosen times): until the first screen is ready, and
+until every result is built. A broad question (goal `weet-niet`, nothing else) is timed
+too: it returns a large share of the catalog.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import random
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import sqlite_utils  # noqa: E402
+
+from kiosk import catalog, feed, matching, places, vocab  # noqa: E402
+
+TODAY = date(2027, 1, 10)
+
+
+def flemish_postcodes() -> list[str]:
+    codes = [f"{n}" for n in range(1000, 10000)
+             if (1500 <= n < 4000 or 8000 <= n < 10000) and places._table().get(str(n))]
+    return codes
+
+
+def generate(n: int, rnd: random.Random) -> tuple[list[dict], list[dict]]:
+    codes = flemish_postcodes()
+    providers = [{"id": f"prov-{i}", "name": f"Provider {i}",
+                  "type": rnd.choice(vocab.PROVIDER_TYPES)} for i in range(max(5, n // 50))]
+    courses = []
+    for i in range(n):
+        fmt = rnd.choices(vocab.FORMATS, weights=(7, 1, 2))[0]
+        postcode = rnd.choice(codes)
+        lat, lon = places.postcode_coordinates(postcode)
+        starts = sorted((TODAY + timedelta(days=rnd.randint(-120, 300))).isoformat()
+                        for _ in range(rnd.randint(1, 3)))
+        courses.append({
+            "id": f"c{i}", "provider": rnd.choice(providers)["id"],
+            "title": {"nl": f"Cursus {i}"},
+            "goals": rnd.sample(vocab.GOALS, rnd.choice((1, 1, 2))),
+            "outcome": rnd.choice(vocab.OUTCOMES),
+            "requires": {"dutch_level": rnd.choice(vocab.DUTCH_LEVELS[:5]),
+                         "diploma": rnd.choice(vocab.DIPLOMAS[:4])},
+            "format": fmt,
+            "times": [] if fmt == "afstand" else rnd.sample(vocab.TIMES, rnd.choice((1, 1, 2))),
+            "start_dates": starts, "flexible_start": rnd.random() < 0.15,
+            "cost": {"eur": rnd.choice((0, 60, 120, 180, 350, None)),
+                     "free_for": rnd.sample(vocab.STATUSES, rnd.randint(0, 2)),
+                     "reduced_for": rnd.sample(vocab.STATUSES, rnd.randint(0, 1)),
+                     "opleidingscheques": rnd.random() < 0.3,
+                     "opleidingsverlof": rnd.random() < 0.3},
+            "location": {"postcode": postcode, "lat": lat + rnd.uniform(-0.01, 0.01),
+                         "lon": lon + rnd.uniform(-0.01, 0.01)},
+        })
+    return providers, courses
+
+
+def build(path: Path, n: int, rnd: random.Random) -> None:
+    providers, courses = generate(n, rnd)
+    db = sqlite_utils.Database(path)
+    db.execute("pragma synchronous = off")
+    catalog.create_schema(db)
+    db["providers"].insert_all(providers)
+    db["courses"].insert_all((feed.check_course(c) for c in courses), batch_size=2000)
+    catalog.create_indexes(db)
+    db.execute("analyze")
+    db.conn.close()
+
+
+def typical_answers(rnd: random.Random, codes: list[str]) -> dict:
+    return {"goal": rnd.choice(vocab.GOALS), "postcode": rnd.choice(codes),
+            "max_distance_km": 20, "times": rnd.choice((["avond"], ["dag"], ["dag", "avond"])),
+            "status": rnd.choice(vocab.STATUSES), "dutch_level": rnd.choice(vocab.DUTCH_LEVELS),
+            "language": "nl"}
+
+
+def timed(fn, runs: int) -> tuple[float, float, float]:
+    """Median and p95 in milliseconds, and the mean number of results."""
+    times, sizes = [], []
+    for _ in range(runs):
+        start = time.perf_counter()
+        sizes.append(fn())
+        times.append((time.perf_counter() - start) * 1000)
+    times.sort()
+    return statistics.median(times), times[min(len(times) - 1, int(len(times) * 0.95))], \
+        statistics.mean(sizes)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--runs", type=int, default=60)
+    args = parser.parse_args()
+    print(f"machine: {platform.machine()} {platform.processor() or ''}, "
+          f"{os.cpu_count()} cores, Python {platform.python_version()}, "
+          f"SQLite {sqlite_utils.Database(memory=True).execute('select sqlite_version()').fetchone()[0]}")
+    codes = flemish_postcodes()
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in (int(s) for s in args.sizes.split(",")):
+            rnd = random.Random(n)
+            path = Path(tmp) / f"bench-{n}.sqlite"
+            t0 = time.perf_counter()
+            build(path, n, rnd)
+            cat = catalog.open_catalog(path)
+            size_mb = path.stat().st_size / 1e6
+            print(f"\n{n:,} courses, {cat.counts()['providers']} providers, "
+                  f"{size_mb:.1f} MB (built in {time.perf_counter() - t0:.1f} s)")
+            scan = timed(lambda: cat.db.execute(
+                "select count(*), sum(length(title_nl)) from courses").fetchone()[0], args.runs)
+            print(f"  floor, one plain scan of courses      median {scan[0]:7.2f} ms   "
+                  f"p95 {scan[1]:7.2f} ms")
+            rnd = random.Random(1)
+
+            def first_page():
+                out = matching.match(cat, typical_answers(rnd, codes), TODAY)
+                out.results[:matching.FIRST_PAGE]
+                return len(out.results)
+
+            def everything():
+                out = matching.match(cat, typical_answers(rnd, codes), TODAY)
+                return len(list(out.results))
+
+            def broad():
+                out = matching.match(cat, {"goal": "weet-niet"}, TODAY)
+                out.results[:matching.FIRST_PAGE]
+                return len(out.results)
+
+            for label, fn, runs in (("typical answers, first screen", first_page, args.runs),
+                                    ("typical answers, all results built", everything,
+                                     args.runs),
+                                    ("weet-niet, nothing else, first screen", broad,
+                                     max(5, args.runs // 6))):
+                median, p95, found = timed(fn, runs)
+                print(f"  {label:38s} median {median:7.2f} ms   p95 {p95:7.2f} ms   "
+                      f"({found:,.0f} results on average)")
+            cat.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
