@@ -76,7 +76,6 @@ def build(path: Path, n: int, rnd: random.Random) -> None:
     db["providers"].insert_all(providers)
     db["courses"].insert_all((feed.check_course(c) for c in courses), batch_size=2000)
     catalog.create_indexes(db)
-    db.execute("analyze")
     db.conn.close()
 
 

@@ -52,6 +52,11 @@ def create_indexes(db: sqlite_utils.Database) -> None:
     db["courses"].create_index(["provider"])
     db["courses"].create_index(["last_start"])
     db["courses"].create_index(["lat", "lon"])
+    # matching reads rowids from these without touching the table (kiosk/matching.py)
+    filtered = ["format", "goals_mask", "times_mask", "req_dutch", "req_diploma",
+                "flexible_start", "last_start"]
+    db["courses"].create_index(["lat", "lon", *filtered], index_name="idx_courses_match_place")
+    db["courses"].create_index(filtered, index_name="idx_courses_match_format")
     db["courses"].enable_fts(["title_nl", "summary_nl"], create_triggers=False)
 
 

@@ -220,8 +220,7 @@ def csv_to_feed(path: Path, publisher: str) -> tuple[dict | None, feed.Report]:
         courses.append(course)
     total = len(rows)
     if total == 0:
-        report.message = "The CSV has no course rows, so no feed was written."
-        return None, report
+        raise CsvError("The CSV has no course rows, so no feed was written.")
     if feed.too_many_rejected(len(report.rejected), total):
         report.message = feed.refused_share_message(len(report.rejected), total).replace(
             "nothing was loaded", "no feed was written")

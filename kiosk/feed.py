@@ -327,6 +327,9 @@ class _Limited:
         if size == 0:
             return b""
         data = self.raw.read(size if size > 0 else CHUNK)
+        if self.count == 0 and data.startswith(b"\xef\xbb\xbf"):
+            data = data[3:]                      # a UTF-8 BOM some editors write
+            self.count = 3
         self.count += len(data)
         if self.count > self.limit:
             raise FeedRefused(f"The feed is larger than the allowed {_mb(self.limit)} "
@@ -759,6 +762,8 @@ def refresh(cfg, source: str | None = None, cache_dir: Path | None = None,
     """Fetch, check and swap in a catalog. Never raises for a bad feed or network:
     the report says what happened, and on failure the current catalog stays."""
     source = source or cfg.catalog.source or str(paths.SAMPLE_CATALOG)
+    if not _is_url(source):
+        source = str(_local_path(source).absolute())
     try:
         cache = _cache(cache_dir)
     except OSError as exc:

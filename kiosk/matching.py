@@ -12,7 +12,7 @@ import json
 import math
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date
 
 from . import catalog as catalog_mod
@@ -116,11 +116,10 @@ class _Filter:
     limit_km: float | None        # None = no distance limit
 
 
-_RANK_COLUMNS = ("rowid", "id", "provider", "goals_mask", "times_mask", "format", "outcome",
-                 "req_dutch", "req_diploma", "start_dates", "flexible_start", "cost_eur",
-                 "free_for", "reduced_for", "opleidingscheques", "opleidingsverlof",
-                 "postcode", "lat", "lon", "title_nl", "times", "goals",
-                 "hours_per_week", "duration_weeks")
+_LIGHT = ("rowid", "id", "provider", "goals_mask", "times_mask", "format", "outcome",
+          "flexible_start", "cost_eur", "opleidingscheques", "next_start", "cost", "distance_km")
+_CONTENT = ("title_nl", "format", "times", "goals", "outcome", "start_dates", "flexible_start",
+            "cost_eur", "postcode", "lat", "lon", "hours_per_week", "duration_weeks")
 
 
 def _bounding_box(origin, km):
@@ -131,10 +130,22 @@ def _bounding_box(origin, km):
     return lat - dlat, lat + dlat, lon - dlon, lon + dlon
 
 
-def _candidates(db, f: _Filter):
-    """Rows that pass every rule SQL can check; distance is checked exactly afterwards."""
+def _sql_distance(lat0, lon0, lat, lon, postcode):
+    """kiosk_distance() in SQL: km to a course, placed at its postcode when it has no
+    coordinates; NULL when its place is unknown."""
+    if lat is None or lon is None:
+        point = places.postcode_coordinates(postcode)
+        if point is None:
+            return None
+        lat, lon = point
+    return places.distance_km(lat0, lon0, lat, lon)
+
+
+def _candidates(db, f: _Filter, status: str | None) -> list[dict]:
+    """The light rows of every course that obeys the hard rules under filter f, with
+    its next start date, its cost for this status and its distance."""
     where = ["(flexible_start = 1 or last_start >= :today)"]
-    params: dict = {"today": f.today}
+    params: dict = {"today": f.today, "status": json.dumps(status) if status else None}
     if f.goal_bit:
         where.append("goals_mask & :goal != 0")
         params["goal"] = f.goal_bit
@@ -142,57 +153,48 @@ def _candidates(db, f: _Filter):
         where.append("coalesce(times_mask, 0) & :not_times = 0")
         params["not_times"] = ALL_TIMES & ~f.times_mask
     if f.formats:
-        names = [f":format{i}" for i in range(len(f.formats))]
-        where.append(f"format in ({', '.join(names)})")
-        params.update(zip((n[1:] for n in names), f.formats))
+        names = [f"format{i}" for i in range(len(f.formats))]
+        where.append(f"format in ({', '.join(':' + n for n in names)})")
+        params.update(zip(names, f.formats))
     if f.dutch is not None:
         where.append("(req_dutch is null or req_dutch <= :dutch)")
         params["dutch"] = f.dutch
     if f.diploma is not None:
         where.append("(req_diploma is null or req_diploma <= :diploma)")
         params["diploma"] = f.diploma
-    cols = ", ".join(_RANK_COLUMNS)
-    base = f"select {cols} from courses where " + " and ".join(where)
+    distance = "null"
+    if f.origin:
+        db.conn.create_function("kiosk_distance", 5, _sql_distance, deterministic=True)
+        params["olat"], params["olon"] = f.origin
+        distance = ("case when format = 'afstand' then null"
+                    " else kiosk_distance(:olat, :olon, lat, lon, postcode) end")
+    # first the rowids, from indexes that hold every filtered column (see
+    # catalog.create_indexes), then the light columns of just those rows
+    inner = "select rowid from courses where " + " and ".join(where)
+    outer_where = ""
     if f.origin is None or f.limit_km is None:
-        selects = [base]
+        rowids = inner
     else:
-        # three index-friendly parts: near by coordinates, online, placed by postcode only
+        # near by coordinates, placed by postcode only, online: each from an index
         params["lat0"], params["lat1"], params["lon0"], params["lon1"] = _bounding_box(
             f.origin, f.limit_km)
-        selects = [base + " and lat between :lat0 and :lat1 and lon between :lon0 and :lon1"
-                   " and format != 'afstand'",
-                   base + " and lat is null and format != 'afstand'"]
+        params["limit"] = f.limit_km
+        parts = [inner + " and lat between :lat0 and :lat1 and lon between :lon0 and :lon1"
+                         " and format != 'afstand'",
+                 inner + " and lat is null and format != 'afstand'"]
         if not f.formats or "afstand" in f.formats:
-            selects.append(base + " and format = 'afstand'")
-    sql = " union all ".join(selects)
-    cursor = db.conn.execute(sql, params)
-    return [dict(zip(_RANK_COLUMNS, row)) for row in cursor]
-
-
-def _course_point(row):
-    if row["lat"] is not None and row["lon"] is not None:
-        return row["lat"], row["lon"]
-    return places.postcode_coordinates(row["postcode"])
-
-
-def _next_start(row, today: date) -> date | None:
-    dates = sorted(d for d in json.loads(row["start_dates"] or "[]") if d >= today.isoformat())
-    return date.fromisoformat(dates[0]) if dates else None
-
-
-def _select(db, f: _Filter, today: date) -> list[dict]:
-    out = []
-    for row in _candidates(db, f):
-        point = _course_point(row)
-        dist = places.distance_km(*f.origin, *point) if f.origin and point else None
-        online = row["format"] == "afstand"
-        if f.limit_km is not None and f.origin and not online:
-            if dist is None or dist > f.limit_km:
-                continue
-        row["distance_km"] = dist
-        row["next_start"] = _next_start(row, today)
-        out.append(row)
-    return out
+            parts.append(inner + " and format = 'afstand'")
+        rowids = " union all ".join(parts)
+        outer_where = " where format = 'afstand' or distance_km <= :limit"
+    sql = f"""select * from (select {", ".join(_LIGHT[:-3])},
+        case when flexible_start = 1 then null
+             else (select min(value) from json_each(start_dates) where value >= :today) end,
+        case when cost_eur = 0 or instr(free_for, :status) then 'free'
+             when instr(reduced_for, :status) then 'reduced'
+             when cost_eur is null then 'unknown' else 'full' end,
+        {distance} as distance_km
+        from courses where rowid in ({rowids})){outer_where}"""
+    return [dict(zip(_LIGHT, row)) for row in db.conn.execute(sql, params)]
 
 
 # ---------------------------------------------------------------- ranking
@@ -207,68 +209,54 @@ OUTCOME_VALUE = {"diploma-secundair": 0.8, "beroepskwalificatie": 0.8, "certific
                  "deelcertificaat": 0.5, "attest": 0.3, "geen": 0.1}
 
 
-def cost_for(row, status: str | None) -> str:
-    """free / reduced / full / unknown for a visitor with this status."""
-    free_for = json.loads(row["free_for"] or "[]")
-    reduced_for = json.loads(row["reduced_for"] or "[]")
-    if row["cost_eur"] == 0 or (status and status in free_for):
-        return "free"
-    if status and status in reduced_for:
-        return "reduced"
-    return "unknown" if row["cost_eur"] is None else "full"
-
-
-def _scores(row, a: dict, f: _Filter, cost: str) -> dict:
-    dist = row["distance_km"]
-    if f.origin is None:
-        distance = 0.5                              # the same for every course
-    elif row["format"] == "afstand":
-        distance = DISTANCE_SCORE_ONLINE
-    elif dist is None:
-        distance = 0.0                              # an unknown place never gains
-    else:
-        distance = 1 / (1 + dist / DISTANCE_HALF_KM)
-    if cost == "free":
-        price = 1.0
-    elif cost == "reduced":
-        price = 0.6
-    elif cost == "full":
-        eur = row["cost_eur"]
-        if a["status"] == "werkend" and row["opleidingscheques"]:
-            eur /= 2                                # cheques pay half for workers
-        price = 0.4 * 100 / (100 + eur)
-    else:
-        price = 0.0                                 # an unknown price never gains
-    mask = row["times_mask"] or 0
+def _scorer(a: dict, origin_known: bool, today: date):
+    """score(row) -> the five factor scores, each 0..1 (docs/matching.md)."""
     chosen = vocab.mask(vocab.TIMES, a["times"])
-    if not a["times"] or not mask:
-        times = 1.0
-    else:
-        times = bin(mask & chosen).count("1") / bin(mask).count("1")
-    if row["flexible_start"]:
-        start = 1.0
-    elif row["next_start"] is None:
-        start = 0.0
-    else:
-        days = (row["next_start"] - date.fromisoformat(f.today)).days
-        start = 1 / (1 + days / START_HALF_DAYS)
-    goal = a["goal"]
-    if goal in GOAL_OUTCOMES and row["outcome"] in GOAL_OUTCOMES[goal]:
-        outcome = 1.0
-    else:
-        outcome = OUTCOME_VALUE.get(row["outcome"], 0.0)
-    return {"distance": distance, "cost": price, "times": times, "start": start,
-            "outcome": outcome}
+    best_outcomes = GOAL_OUTCOMES.get(a["goal"], ())
+    worker = a["status"] == "werkend"
+    today_ord = today.toordinal()
+
+    def score(row) -> dict:
+        dist, fmt, cost = row["distance_km"], row["format"], row["cost"]
+        if not origin_known:
+            distance = 0.5                              # the same for every course
+        elif fmt == "afstand":
+            distance = DISTANCE_SCORE_ONLINE
+        elif dist is None:
+            distance = 0.0                              # an unknown place never gains
+        else:
+            distance = 1 / (1 + dist / DISTANCE_HALF_KM)
+        if cost == "free":
+            price = 1.0
+        elif cost == "reduced":
+            price = 0.6
+        elif cost == "full":
+            eur = row["cost_eur"] / 2 if worker and row["opleidingscheques"] else row["cost_eur"]
+            price = 0.4 * 100 / (100 + eur)             # cheques pay half for workers
+        else:
+            price = 0.0                                 # an unknown price never gains
+        mask = row["times_mask"] or 0
+        if not chosen or not mask:
+            times = 1.0
+        else:
+            times = bin(mask & chosen).count("1") / bin(mask).count("1")
+        if row["flexible_start"]:
+            start = 1.0
+        else:
+            days = date.fromisoformat(row["next_start"]).toordinal() - today_ord
+            start = 1 / (1 + days / START_HALF_DAYS)
+        outcome = 1.0 if row["outcome"] in best_outcomes else OUTCOME_VALUE.get(
+            row["outcome"], 0.0)
+        return {"distance": distance, "cost": price, "times": times, "start": start,
+                "outcome": outcome}
+    return score
 
 
-def _tiebreak(row, salt: str) -> bytes:
+def _tiebreak(content: dict, salt: str) -> bytes:
     """A per-day hash of what the course offers (no ids, no provider): equal scores are
     ordered by it, so neither the feed order nor a name can put one provider first."""
-    content = json.dumps([row["title_nl"], row["format"], row["times"], row["goals"],
-                          row["outcome"], row["start_dates"], row["flexible_start"],
-                          row["cost_eur"], row["postcode"], row["lat"], row["lon"],
-                          row["hours_per_week"], row["duration_weeks"]])
-    return hashlib.blake2b((salt + content).encode(), digest_size=8).digest()
+    text = json.dumps([content[k] for k in _CONTENT])
+    return hashlib.blake2b((salt + text).encode(), digest_size=8).digest()
 
 
 def _last_resort(row, salt: str) -> bytes:
@@ -276,11 +264,25 @@ def _last_resort(row, salt: str) -> bytes:
     return hashlib.blake2b((salt + "|" + row["id"]).encode(), digest_size=8).digest()
 
 
-def _order(rows: list[dict], orientation: bool) -> list[dict]:
-    rows.sort(key=lambda r: (-r["score"], r["tiebreak"], r["last_resort"]))
-    if orientation:
-        rows = _round_robin(rows)
-    return _diversify(rows)
+def _sort(db, rows: list[dict], salt: str) -> list[dict]:
+    """By score, best first; equal scores by the tie-break hashes, read only for them."""
+    rows.sort(key=lambda r: -r["score"])
+    tied = [r for i, r in enumerate(rows)
+            if (i and rows[i - 1]["score"] == r["score"])
+            or (i + 1 < len(rows) and rows[i + 1]["score"] == r["score"])]
+    if not tied:
+        return rows
+    contents = {}
+    for start in range(0, len(tied), 5000):
+        rowids = json.dumps([r["rowid"] for r in tied[start:start + 5000]])
+        for row in db.conn.execute(
+                f"select rowid, {', '.join(_CONTENT)} from courses"
+                " where rowid in (select value from json_each(?))", [rowids]):
+            contents[row[0]] = dict(zip(_CONTENT, row[1:]))
+    for r in tied:
+        r["tiebreak"] = (_tiebreak(contents[r["rowid"]], salt), _last_resort(r, salt))
+    rows.sort(key=lambda r: (-r["score"], r.get("tiebreak", b"")))
+    return rows
 
 
 def _round_robin(rows):
@@ -355,23 +357,24 @@ def _km(value: float) -> str:
     return str(round(value)) if value >= 1 else "<1"
 
 
-def _reasons(row, a: dict, f: _Filter, asked: _Filter, cost: str, scores: dict,
+def _reasons(row: dict, light: dict, a: dict, asked: _Filter, scores: dict,
              orientation: bool, _) -> list[str]:
+    """row: the decoded course; light: its distance, cost and next start for this visitor."""
     warnings, factors, checks = [], [], []
     online = row["format"] == "afstand"
-    dist = row["distance_km"]
+    dist, cost = light["distance_km"], light["cost"]
     # answers that were relaxed and this course does not meet
     too_far = (asked.limit_km is not None and dist is not None and not online
                and dist > asked.limit_km)
     if too_far:
         warnings.append(_("verder dan je wilde: {km} km").format(km=_km(dist)))
-    times = json.loads(row["times"] or "[]")
+    times = row["times"] or []
     if asked.times_mask is not None and (row["times_mask"] or 0) & ~asked.times_mask:
         warnings.append(_("let op: andere momenten dan je koos"))
     if asked.formats and row["format"] not in asked.formats:
         warnings.append(_("let op: een andere manier van les dan je koos"))
     if orientation:
-        goals = json.loads(row["goals"] or "[]")
+        goals = row["goals"] or []
         if goals and goals[0] in GOAL_WORDS:
             warnings.append(_(GOAL_WORDS[goals[0]]))
 
@@ -397,7 +400,7 @@ def _reasons(row, a: dict, f: _Filter, asked: _Filter, cost: str, scores: dict,
         text = _(REDUCED_WORDS[status])
     elif cost == "full":
         text = _("prijs: {eur} euro").format(eur=f"{row['cost_eur']:g}")
-        if not status and json.loads(row["free_for"] or "[]"):
+        if not status and row["free_for"]:
             text += "; " + _("misschien gratis voor jou: vraag het na")
     else:
         text = _("vraag de prijs na")
@@ -409,8 +412,8 @@ def _reasons(row, a: dict, f: _Filter, asked: _Filter, cost: str, scores: dict,
     factor("cost", text, cheques, verlof)
     if row["flexible_start"]:
         factor("start", _("je kunt op elk moment starten"))
-    elif row["next_start"] is not None:
-        d = row["next_start"]
+    elif light["next_start"] is not None:
+        d = date.fromisoformat(light["next_start"])
         factor("start", _("start op {date}").format(date=f"{d.day}/{d.month}/{d.year}"))
     if row["outcome"] in OUTCOME_WORDS:
         factor("outcome", _(OUTCOME_WORDS[row["outcome"]]))
@@ -436,7 +439,6 @@ class Results(Sequence):
     def __init__(self, catalog, rows, make):
         self._catalog, self._rows, self._make = catalog, rows, make
         self._built: dict[int, Result] = {}
-        self._providers = None
 
     def __len__(self):
         return len(self._rows)
@@ -468,8 +470,9 @@ class Results(Sequence):
         missing = [i for i in indexes if i not in self._built]
         if not missing:
             return
-        if self._providers is None:
-            self._providers = self._catalog.providers()
+        wanted = json.dumps(sorted({self._rows[i]["provider"] for i in missing}))
+        providers = {r["id"]: r for r in self._catalog.db.query(
+            "select * from providers where id in (select value from json_each(?))", [wanted])}
         rowids = json.dumps([self._rows[i]["rowid"] for i in missing])
         full = {r["rowid"]: r for r in self._catalog.db.query(
             "select rowid, * from courses where rowid in (select value from json_each(?))",
@@ -478,8 +481,7 @@ class Results(Sequence):
             light = self._rows[i]
             course = catalog_mod.decode_course(full[light["rowid"]])
             course.pop("rowid", None)
-            self._built[i] = self._make(light, course, self._providers.get(light["provider"],
-                                                                          {}))
+            self._built[i] = self._make(light, course, providers.get(light["provider"], {}))
 
 
 def match(catalog, answers: dict, today: date | None = None,
@@ -516,21 +518,22 @@ def match(catalog, answers: dict, today: date | None = None,
         f = replace(f, formats=())
         stages.append((f, list(relaxed)))
     for f, relaxed in stages:
-        rows = _select(catalog.db, f, today)
+        rows = _candidates(catalog.db, f, a["status"])
         if rows:
             break
 
-    salt = today.isoformat()
+    score = _scorer(a, origin is not None, today)
+    weights = list(WEIGHTS.items())
     for row in rows:
-        row["cost"] = cost_for(row, a["status"])
-        row["scores"] = _scores(row, a, f, row["cost"])
-        row["score"] = round(sum(WEIGHTS[k] * v for k, v in row["scores"].items()), 9)
-        row["tiebreak"] = _tiebreak(row, salt)
-        row["last_resort"] = _last_resort(row, salt)
-    rows = _order(rows, orientation)
+        parts = score(row)
+        row["score"] = round(sum(w * parts[k] for k, w in weights), 9)
+    rows = _sort(catalog.db, rows, today.isoformat())
+    if orientation:
+        rows = _round_robin(rows)
+    rows = _diversify(rows)
 
     def make(light, course, provider):
-        reasons = _reasons(light, a, f, asked, light["cost"], light["scores"], orientation, _)
+        reasons = _reasons(course, light, a, asked, score(light), orientation, _)
         if course.get("wheelchair"):
             reasons.append(_("toegankelijk met een rolstoel"))
         if course.get("childcare"):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import sys
 
 
@@ -34,6 +35,15 @@ def cmd_run(cfg, args) -> int:
         print("kiosk: --size takes WIDTHxHEIGHT, e.g. 1080x1920.", file=sys.stderr)
         return 2
     configure_kivy(size, args.kiosk)
+    from kivy.clock import Clock
+
     from screens.app import KioskApp
-    KioskApp(cfg, kiosk_mode=args.kiosk).run()
+    app = KioskApp(cfg, kiosk_mode=args.kiosk)
+
+    def stop(signum, frame):        # a service manager's stop: end cleanly, exit 0
+        app.allow_close = True
+        Clock.schedule_once(lambda dt: app.stop(), 0)
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    app.run()
     return 0

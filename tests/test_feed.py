@@ -235,6 +235,23 @@ def test_gzip_feed_file(cfg, cache, tmp_path):
     assert feed.refresh(cfg, source=str(path), cache_dir=cache).loaded == 3
 
 
+def test_gzip_file_growing_past_the_limit_is_cut(cfg, cache, tmp_path):
+    import gzip
+    cfg.catalog.max_bytes = 1_000_000
+    path = tmp_path / "bomb.json.gz"
+    path.write_bytes(gzip.compress(b'{"format": "leerwinkel-catalog", "version": 1, '
+                                   b'"providers": [], "courses": [' + b" " * 5_000_000))
+    assert path.stat().st_size < cfg.catalog.max_bytes
+    report = feed.refresh(cfg, source=str(path), cache_dir=cache)
+    assert not report.ok and "larger than the allowed 1 MB" in report.message
+
+
+def test_feed_with_utf8_bom(cfg, cache, tmp_path):
+    path = tmp_path / "bom.json"
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps(make_feed(2)).encode())
+    assert feed.refresh(cfg, source=str(path), cache_dir=cache).loaded == 2
+
+
 def test_missing_file_and_oversize_file(cfg, cache, tmp_path):
     report = feed.refresh(cfg, source=str(tmp_path / "nope.json"), cache_dir=cache)
     assert not report.ok and "does not exist" in report.message

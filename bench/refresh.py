@@ -1,0 +1,187 @@
+"""Catalog refresh benchmark: generated feeds of 1k, 10k and 100k courses.
+
+For each size it prints the median wall time, peak memory and courses per second of
+`kiosk.feed.refresh` from a feed file, next to a floor: a bare sqlite3 executemany load
+of the same file (streamed with ijson, no checks, no indexes). Every measurement runs in
+a fresh child process, whose peak memory is read with getrusage(RUSAGE_CHILDREN) by a
+small wrapper process, so each figure stands alone.
+
+    python bench/refresh.py [--sizes 1000,10000,100000] [--repeat 3]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import resource
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+POSTCODES = ["9000", "1000", "2000", "8000", "3000", "3500", "9300", "2800", "8500", "1030"]
+GOALS = ["nederlands", "digitaal", "beroep", "talen", "basisvaardigheden", "diploma-secundair"]
+
+
+def make_course(i: int, rnd: random.Random) -> dict:
+    fmt = rnd.choice(["klassikaal", "afstand", "combinatie"])
+    location = {"name": "Campus", "street": f"Straat {i % 200}", "postcode": rnd.choice(POSTCODES),
+                "city": "Gent"}
+    if i % 2:
+        location.update(lat=51.0 + rnd.random() / 10, lon=3.7 + rnd.random() / 10)
+    return {
+        "id": f"c-{i:07d}", "provider": f"p-{i % 40}",
+        "title": {"nl": f"Cursus {i} voor volwassenen", "en": f"Course {i} for adults"},
+        "summary": {"nl": "Een korte beschrijving van wat je leert en hoe de lessen verlopen."},
+        "goals": rnd.sample(GOALS, rnd.randint(1, 2)), "outcome": "certificaat",
+        "requires": {"dutch_level": rnd.choice(["A1", "A2", "B1"]), "diploma": "geen", "min_age": 18},
+        "language": "nl", "format": fmt,
+        "times": [] if fmt == "afstand" else [rnd.choice(["dag", "avond", "weekend"])],
+        "hours_per_week": 4, "duration_weeks": 20,
+        "start_dates": ["2027-02-01", "2027-09-01"], "flexible_start": fmt == "afstand",
+        "cost": {"eur": 120.5, "free_for": ["werkzoekend"], "reduced_for": ["inburgeraar"],
+                 "opleidingscheques": True, "opleidingsverlof": False},
+        "location": location,
+        "accessibility": {"wheelchair": True, "childcare": False},
+        "url": f"https://aanbod.example/c/{i}",
+    }
+
+
+def generate(n: int, path: Path) -> None:
+    rnd = random.Random(n)
+    providers = [{"id": f"p-{k}", "name": f"Aanbieder {k}", "type": "cvo"} for k in range(40)]
+    with open(path, "w", encoding="utf-8") as f:
+        f.write('{"format": "leerwinkel-catalog", "version": 1, '
+                '"generated_at": "2026-11-20T08:00:00Z", "publisher": "Bench", "providers": ')
+        f.write(json.dumps(providers) + ', "courses": [')
+        for i in range(n):
+            if i:
+                f.write(",\n")
+            f.write(json.dumps(make_course(i, rnd), ensure_ascii=False))
+        f.write("]}")
+
+
+# ---------------------------------------------------------------- work done in a child
+
+def work_refresh(feed_path: str, workdir: str) -> dict:
+    from kiosk import config, feed
+    start = time.perf_counter()
+    report = feed.refresh(config.Config(), source=feed_path, cache_dir=Path(workdir))
+    wall = time.perf_counter() - start
+    if not report.ok:
+        raise SystemExit(report.message)
+    return {"wall": wall, "courses": report.loaded,
+            "db_bytes": os.path.getsize(Path(workdir) / "catalog.sqlite")}
+
+
+def work_floor(feed_path: str, workdir: str) -> dict:
+    import ijson
+    from kiosk.catalog import COURSE_COLUMNS
+    start = time.perf_counter()
+    columns = list(COURSE_COLUMNS)
+    conn = sqlite3.connect(Path(workdir) / "floor.sqlite")
+    conn.execute(f"create table courses ({', '.join(columns)})")
+    sql = f"insert into courses values ({', '.join('?' * len(columns))})"
+    batch, count = [], 0
+    with open(feed_path, "rb") as f:
+        for c in ijson.items(f, "courses.item", use_float=True):
+            loc, cost, acc, req = c["location"], c["cost"], c["accessibility"], c["requires"]
+            batch.append((
+                c["id"], c["provider"], json.dumps(c["title"]), c["title"]["nl"],
+                json.dumps(c["summary"]), c["summary"].get("nl"), json.dumps(c["goals"]), 0,
+                c["outcome"], 0, 0, req["min_age"], c["language"], c["format"],
+                json.dumps(c["times"]), 0, c["hours_per_week"], c["duration_weeks"],
+                json.dumps(c["start_dates"]), max(c["start_dates"]), c["flexible_start"],
+                cost["eur"], json.dumps(cost["free_for"]), json.dumps(cost["reduced_for"]),
+                cost["opleidingscheques"], cost["opleidingsverlof"], loc["name"], loc["street"],
+                loc["postcode"], loc["city"], loc.get("lat"), loc.get("lon"), 0,
+                acc["wheelchair"], acc["childcare"], c["url"]))
+            if len(batch) >= 2000:
+                conn.executemany(sql, batch)
+                count += len(batch)
+                batch.clear()
+    conn.executemany(sql, batch)
+    count += len(batch)
+    conn.commit()
+    conn.close()
+    return {"wall": time.perf_counter() - start, "courses": count,
+            "db_bytes": os.path.getsize(Path(workdir) / "floor.sqlite")}
+
+
+def measure(mode: str, feed_path: Path) -> dict:
+    """Run one measurement in a child; peak memory from RUSAGE_CHILDREN of a wrapper."""
+    out = subprocess.run([sys.executable, __file__, "--_wrap", mode, str(feed_path)],
+                         capture_output=True, text=True, check=False)
+    if out.returncode:
+        raise SystemExit(f"{mode} failed: {out.stderr.strip()[-500:]}")
+    return json.loads(out.stdout)
+
+
+def wrap(mode: str, feed_path: str) -> None:
+    with tempfile.TemporaryDirectory() as workdir:
+        out = subprocess.run([sys.executable, __file__, "--_work", mode, feed_path, workdir],
+                             capture_output=True, text=True, check=False)
+        if out.returncode:
+            print(out.stderr, file=sys.stderr)
+            raise SystemExit(out.returncode)
+        result = json.loads(out.stdout)
+    result["peak_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(json.dumps(result))
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--_wrap", nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument("--_work", nargs=3, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args._work:
+        mode, feed_path, workdir = args._work
+        print(json.dumps((work_refresh if mode == "refresh" else work_floor)(feed_path, workdir)))
+        return
+    if args._wrap:
+        wrap(*args._wrap)
+        return
+    print(f"machine: {os.cpu_count()} CPUs, {cpu_model()}, Python {platform.python_version()}, "
+          f"SQLite {sqlite3.sqlite_version}")
+    print(f"medians of {args.repeat} runs; each run in a fresh process\n")
+    print(f"{'courses':>8} {'feed MB':>8} {'catalog MB':>10} {'refresh s':>10} {'floor s':>8} "
+          f"{'ratio':>6} {'courses/s':>10} {'peak MB':>8} {'floor peak MB':>13}")
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in (int(s) for s in args.sizes.split(",")):
+            path = Path(tmp) / f"feed-{n}.json"
+            generate(n, path)
+            runs = {"refresh": [], "floor": []}
+            for _ in range(args.repeat):
+                for mode in runs:
+                    runs[mode].append(measure(mode, path))
+            med = {m: {k: statistics.median(r[k] for r in rs) for k in ("wall", "peak_mb")}
+                   for m, rs in runs.items()}
+            assert runs["refresh"][0]["courses"] == n
+            r, f = med["refresh"], med["floor"]
+            print(f"{n:>8} {path.stat().st_size / 1e6:>8.1f} "
+                  f"{runs['refresh'][0]['db_bytes'] / 1e6:>10.1f} {r['wall']:>10.2f} "
+                  f"{f['wall']:>8.2f} {r['wall'] / f['wall']:>6.2f} {n / r['wall']:>10.0f} "
+                  f"{r['peak_mb']:>8.0f} {f['peak_mb']:>13.0f}", flush=True)
+    print("\nfloor = ijson stream + sqlite3 executemany of the same courses, no checks, "
+          "no indexes; goal at 100k: ratio <= 3, peak <= 250 MB")
+
+
+if __name__ == "__main__":
+    main()
