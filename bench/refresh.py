@@ -83,6 +83,7 @@ def work_floor(feed_path: str, workdir: str) -> dict:
     import ijson
     from kiosk.catalog import COURSE_COLUMNS
     start = time.perf_counter()
+    dumps = json.JSONEncoder(ensure_ascii=False).encode
     columns = list(COURSE_COLUMNS)
     conn = sqlite3.connect(Path(workdir) / "floor.sqlite")
     conn.execute(f"create table courses ({', '.join(columns)})")
@@ -92,12 +93,12 @@ def work_floor(feed_path: str, workdir: str) -> dict:
         for c in ijson.items(f, "courses.item", use_float=True):
             loc, cost, acc, req = c["location"], c["cost"], c["accessibility"], c["requires"]
             batch.append((
-                c["id"], c["provider"], json.dumps(c["title"]), c["title"]["nl"],
-                json.dumps(c["summary"]), c["summary"].get("nl"), json.dumps(c["goals"]), 0,
+                c["id"], c["provider"], dumps(c["title"]), c["title"]["nl"],
+                dumps(c["summary"]), c["summary"].get("nl"), dumps(c["goals"]), 0,
                 c["outcome"], 0, 0, req["min_age"], c["language"], c["format"],
-                json.dumps(c["times"]), 0, c["hours_per_week"], c["duration_weeks"],
-                json.dumps(c["start_dates"]), max(c["start_dates"]), c["flexible_start"],
-                cost["eur"], json.dumps(cost["free_for"]), json.dumps(cost["reduced_for"]),
+                dumps(c["times"]), 0, c["hours_per_week"], c["duration_weeks"],
+                dumps(c["start_dates"]), max(c["start_dates"]), c["flexible_start"],
+                cost["eur"], dumps(cost["free_for"]), dumps(cost["reduced_for"]),
                 cost["opleidingscheques"], cost["opleidingsverlof"], loc["name"], loc["street"],
                 loc["postcode"], loc["city"], loc.get("lat"), loc.get("lon"), 0,
                 acc["wheelchair"], acc["childcare"], c["url"]))

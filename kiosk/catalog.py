@@ -57,6 +57,8 @@ def create_indexes(db: sqlite_utils.Database) -> None:
                 "flexible_start", "last_start"]
     db["courses"].create_index(["lat", "lon", *filtered], index_name="idx_courses_match_place")
     db["courses"].create_index(filtered, index_name="idx_courses_match_format")
+    db["courses"].create_index(["goals_mask", "lat", "lon", *filtered],
+                               index_name="idx_courses_match_goal_place")
     db["courses"].enable_fts(["title_nl", "summary_nl"], create_triggers=False)
 
 

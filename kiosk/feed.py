@@ -37,6 +37,7 @@ from ijson.common import ObjectBuilder
 
 from . import catalog as catalog_mod
 from . import paths, vocab
+from .i18n import N_
 
 FORMAT = "leerwinkel-catalog"
 VERSION = 1
@@ -502,7 +503,7 @@ def build_catalog(feed_path: Path, out: Path, meta: dict, limit: int,
         on_read = None
         if progress:
             def on_read(count: int) -> None:
-                progress(0.1 + 0.75 * min(1.0, count / size), "Reading courses")
+                progress(0.1 + 0.75 * min(1.0, count / size), N_("Opleidingen lezen"))
         try:
             with _open_feed(feed_path, limit, on_read) as stream:
                 for item in ijson.items(stream, "courses.item", use_float=True):
@@ -542,7 +543,7 @@ def build_catalog(feed_path: Path, out: Path, meta: dict, limit: int,
             report.message = refused_share_message(len(report.rejected), total) + " " + KEPT
             raise _RefusedWithReport(report)
         if progress:
-            progress(0.88, "Building the search index")
+            progress(0.88, N_("Zoekindex maken"))
         catalog_mod.create_indexes(db)
         info = {"format": FORMAT, "version": str(VERSION),
                 "publisher": header.get("publisher") if isinstance(header.get("publisher"), str) else "",
@@ -656,7 +657,7 @@ def _fetch_once(session, url, headers, c, dest: Path, progress) -> dict | None:
                                           f"{_mb(c.max_bytes)} (setting catalog.max_bytes). {KEPT}")
                     out.write(chunk)
                     if progress and expected:
-                        progress(0.1 * min(1.0, count / expected), "Downloading")
+                        progress(0.1 * min(1.0, count / expected), N_("Downloaden"))
         except requests.exceptions.ContentDecodingError:
             raise FeedRefused(f"The feed download is damaged (broken gzip). {KEPT}") from None
         except (requests.exceptions.ChunkedEncodingError,
@@ -797,7 +798,7 @@ def _refresh_locked(cfg, source: str, cache: Path, progress: Progress | None) ->
     same_source = meta_now.get("source") == source
     previous = {k: meta_now.get(k) for k in ("etag", "last_modified")} if same_source else {}
     if progress:
-        progress(0.0, "Fetching the feed")
+        progress(0.0, N_("Feed ophalen"))
     validators: dict = {}
     if _is_url(source):
         feed_path = cache / f"{TMP_PREFIX}{os.getpid()}.download"
@@ -819,7 +820,7 @@ def _refresh_locked(cfg, source: str, cache: Path, progress: Progress | None) ->
             "etag": validators.get("etag"), "last_modified": validators.get("last_modified")}
     report = build_catalog(feed_path, out, meta, cfg.catalog.max_bytes, progress)
     if progress:
-        progress(0.97, "Switching to the new catalog")
+        progress(0.97, N_("Nieuwe catalogus in gebruik nemen"))
     _swap_in(out, cache)
     _write_state(cache, checked_at=meta["refreshed_at"])
     report.ok = True
@@ -828,7 +829,7 @@ def _refresh_locked(cfg, source: str, cache: Path, progress: Progress | None) ->
                       + (f"; {bad} course{'s' if bad != 1 else ''} rejected (listed below)."
                          if bad else "."))
     if progress:
-        progress(1.0, "Done")
+        progress(1.0, N_("Klaar"))
     return report
 
 
@@ -878,13 +879,16 @@ def status_counts(path: Path) -> dict:
 
 
 def ensure_catalog(cfg, cache_dir: Path | None = None) -> Path:
-    """The current catalog's path; loads the bundled sample first when there is none.
-    Raises RuntimeError (with a plain message) when even that fails."""
+    """The current catalog's path. On first start (no catalog yet) it loads the configured
+    source, or the bundled sample when there is none or it cannot be loaded now.
+    Raises RuntimeError (with a plain message) when even the sample fails."""
     cache = _cache(cache_dir)
     current = cache / catalog_mod.CURRENT
-    if current.exists():
-        return current
-    report = refresh(cfg, source=str(paths.SAMPLE_CATALOG), cache_dir=cache)
+    for source in (cfg.catalog.source, str(paths.SAMPLE_CATALOG)):
+        if current.exists():
+            return current
+        if source:
+            report = refresh(cfg, source=source, cache_dir=cache)
     if not current.exists():
         raise RuntimeError(report.message)
     return current

@@ -117,9 +117,9 @@ class _Filter:
 
 
 _LIGHT = ("rowid", "id", "provider", "goals_mask", "times_mask", "format", "outcome",
-          "flexible_start", "cost_eur", "opleidingscheques", "next_start", "cost", "distance_km")
-_CONTENT = ("title_nl", "format", "times", "goals", "outcome", "start_dates", "flexible_start",
-            "cost_eur", "postcode", "lat", "lon", "hours_per_week", "duration_weeks")
+          "flexible_start", "cost_eur", "opleidingscheques",
+          "title_nl", "start_dates", "postcode", "lat", "lon",
+          "next_start", "cost", "distance_km")      # the last three are computed
 
 
 def _bounding_box(origin, km):
@@ -146,9 +146,6 @@ def _candidates(db, f: _Filter, status: str | None) -> list[dict]:
     its next start date, its cost for this status and its distance."""
     where = ["(flexible_start = 1 or last_start >= :today)"]
     params: dict = {"today": f.today, "status": json.dumps(status) if status else None}
-    if f.goal_bit:
-        where.append("goals_mask & :goal != 0")
-        params["goal"] = f.goal_bit
     if f.times_mask is not None:
         where.append("coalesce(times_mask, 0) & :not_times = 0")
         params["not_times"] = ALL_TIMES & ~f.times_mask
@@ -171,6 +168,12 @@ def _candidates(db, f: _Filter, status: str | None) -> list[dict]:
     # first the rowids, from indexes that hold every filtered column (see
     # catalog.create_indexes), then the light columns of just those rows
     inner = "select rowid from courses where " + " and ".join(where)
+    near = inner
+    if f.goal_bit:
+        inner += f" and goals_mask & {f.goal_bit} != 0"
+        # as a list of values, the goal can lead an index (idx_courses_match_goal_place)
+        masks = ", ".join(str(m) for m in range(1, 1 << len(vocab.GOALS)) if m & f.goal_bit)
+        near += f" and goals_mask in ({masks})"
     outer_where = ""
     if f.origin is None or f.limit_km is None:
         rowids = inner
@@ -179,7 +182,7 @@ def _candidates(db, f: _Filter, status: str | None) -> list[dict]:
         params["lat0"], params["lat1"], params["lon0"], params["lon1"] = _bounding_box(
             f.origin, f.limit_km)
         params["limit"] = f.limit_km
-        parts = [inner + " and lat between :lat0 and :lat1 and lon between :lon0 and :lon1"
+        parts = [near + " and lat between :lat0 and :lat1 and lon between :lon0 and :lon1"
                          " and format != 'afstand'",
                  inner + " and lat is null and format != 'afstand'"]
         if not f.formats or "afstand" in f.formats:
@@ -242,6 +245,8 @@ def _scorer(a: dict, origin_known: bool, today: date):
             times = bin(mask & chosen).count("1") / bin(mask).count("1")
         if row["flexible_start"]:
             start = 1.0
+        elif row["next_start"] is None:                 # not expected: last_start filters
+            start = 0.0
         else:
             days = date.fromisoformat(row["next_start"]).toordinal() - today_ord
             start = 1 / (1 + days / START_HALF_DAYS)
@@ -252,35 +257,27 @@ def _scorer(a: dict, origin_known: bool, today: date):
     return score
 
 
-def _tiebreak(content: dict, salt: str) -> bytes:
-    """A per-day hash of what the course offers (no ids, no provider): equal scores are
-    ordered by it, so neither the feed order nor a name can put one provider first."""
-    text = json.dumps([content[k] for k in _CONTENT])
-    return hashlib.blake2b((salt + text).encode(), digest_size=8).digest()
+def _tiebreak(row: dict, salt: str) -> tuple[bytes, bytes]:
+    """A per-day hash of what the course offers (no id, no provider): equal scores are
+    ordered by it, so neither the feed order nor a name can put one provider first.
+    Only courses whose content is identical fall back to a per-day hash of their id."""
+    r = row
+    text = (f"{salt}\x1f{r['title_nl']}\x1f{r['format']}\x1f{r['times_mask']}\x1f"
+            f"{r['goals_mask']}\x1f{r['outcome']}\x1f{r['start_dates']}\x1f"
+            f"{r['flexible_start']}\x1f{r['cost_eur']}\x1f{r['postcode']}\x1f"
+            f"{r['lat']}\x1f{r['lon']}")
+    return (hashlib.blake2b(text.encode(), digest_size=8).digest(),
+            hashlib.blake2b((salt + r["id"]).encode(), digest_size=8).digest())
 
 
-def _last_resort(row, salt: str) -> bytes:
-    """Only for courses whose content is identical: a per-day hash of the course id."""
-    return hashlib.blake2b((salt + "|" + row["id"]).encode(), digest_size=8).digest()
-
-
-def _sort(db, rows: list[dict], salt: str) -> list[dict]:
-    """By score, best first; equal scores by the tie-break hashes, read only for them."""
+def _sort(rows: list[dict], salt: str) -> list[dict]:
+    """By score, best first; equal scores by the tie-break, computed only for them."""
     rows.sort(key=lambda r: -r["score"])
-    tied = [r for i, r in enumerate(rows)
-            if (i and rows[i - 1]["score"] == r["score"])
-            or (i + 1 < len(rows) and rows[i + 1]["score"] == r["score"])]
-    if not tied:
-        return rows
-    contents = {}
-    for start in range(0, len(tied), 5000):
-        rowids = json.dumps([r["rowid"] for r in tied[start:start + 5000]])
-        for row in db.conn.execute(
-                f"select rowid, {', '.join(_CONTENT)} from courses"
-                " where rowid in (select value from json_each(?))", [rowids]):
-            contents[row[0]] = dict(zip(_CONTENT, row[1:]))
-    for r in tied:
-        r["tiebreak"] = (_tiebreak(contents[r["rowid"]], salt), _last_resort(r, salt))
+    for i in range(1, len(rows)):
+        if rows[i - 1]["score"] == rows[i]["score"]:
+            for r in (rows[i - 1], rows[i]):
+                if "tiebreak" not in r:
+                    r["tiebreak"] = _tiebreak(r, salt)
     rows.sort(key=lambda r: (-r["score"], r.get("tiebreak", b"")))
     return rows
 
@@ -527,7 +524,7 @@ def match(catalog, answers: dict, today: date | None = None,
     for row in rows:
         parts = score(row)
         row["score"] = round(sum(w * parts[k] for k, w in weights), 9)
-    rows = _sort(catalog.db, rows, today.isoformat())
+    rows = _sort(rows, today.isoformat())
     if orientation:
         rows = _round_robin(rows)
     rows = _diversify(rows)

@@ -239,11 +239,13 @@ class KioskApp(App):
         self.allow_close = True
         self.stop()
 
-    def _check_scheduled_refresh(self, dt) -> None:
+    def _check_scheduled_refresh(self, dt, now: datetime | None = None) -> None:
+        """The daily refresh (catalog.refresh_at), only while nobody is using the kiosk."""
         if self.refreshing or self.in_visit() or not self.cfg.catalog.refresh_at:
             return
-        refreshed_at = feed.status(self.cfg, self.cache_dir).get("refreshed_at")
-        if feed.due_for_refresh(self.cfg, datetime.now(), refreshed_at):
+        info = feed.status(self.cfg, self.cache_dir)
+        last = info.get("last_attempt_at") or info.get("checked_at") or info.get("refreshed_at")
+        if feed.due_for_refresh(self.cfg, now or datetime.now(), last):
             self.refresh_catalog(source=None, on_progress=None, on_done=None)
 
     def refresh_catalog(self, source, on_progress, on_done) -> None:

@@ -6,7 +6,8 @@ it writes DIR/run.json with what it saw (screens, booking URL, marked courses, e
 
 A step is a list: ["start"], ["answer", question_id, value], ["lang", code],
 ["keypad", "9000"], ["tap", msgid], ["mark", index], ["open", index], ["back"],
-["shot", name], ["idle", seconds], ["staff"], ["pin", "1234"], ["escape"], ["close"], ["refresh", source], ["wait", seconds].
+["shot", name], ["idle", seconds], ["staff"], ["pin", "1234"], ["escape"], ["close"], ["refresh", source], ["scheduled", iso_time], ["settle"],
+["wait", seconds].
 """
 from __future__ import annotations
 
@@ -134,6 +135,15 @@ class Driver:
                 self.schedule(0.1)
             app.refresh_catalog(args[0], None, done)
             return True                        # the refresh's end continues the script
+        elif kind == "scheduled":            # the app's once-a-minute check, at a given time
+            from datetime import datetime
+            app._check_scheduled_refresh(0, datetime.fromisoformat(args[0]))
+            self.record.setdefault("scheduled_started", []).append(app.refreshing)
+        elif kind == "settle":               # wait for a background refresh to end
+            if app.refreshing:
+                self.steps.insert(0, step)
+                self.schedule(0.2)
+                return True
         elif kind == "shot":
             self.shoot(args[0])
             return True                        # the screenshot continues the script
@@ -176,6 +186,8 @@ class Driver:
     def next_step(self, dt):
         app = self.app
         self.record["screens"].append(app.manager.current)
+        if app.manager.current == "question" and app.manager.current_screen.postcode_unknown:
+            self.record["postcode_refused"] = app.manager.current_screen.postcode
         if app.manager.current == "results":
             self.record["result_titles"] = [row["title"] for row in
                                             app.manager.get_screen("results").ids.list.data]

@@ -47,7 +47,7 @@ class StaffScreen(KioskScreen):
 
     def _on_progress(self, fraction, message):
         self.progress = fraction * 100
-        self.report = message
+        self.report = tr(message, App.get_running_app().lang)
 
     def _on_done(self, report):
         self.busy = False

@@ -1,5 +1,4 @@
 """Catalog refresh from feed files: validation, build, swap, rollback, status, kills."""
-import copy
 import datetime as dt
 import fcntl
 import json

@@ -9,6 +9,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
@@ -50,11 +51,21 @@ def kiosk_env(tmp_path):
     return env
 
 
-def write_config(tmp_path, text=""):
+PRESETS = {
+    "generic": 'url_template = "https://www.leerwinkel-gent.be/afspraak?ref={reference}&doel={goal}&s={summary}"',
+    "calcom": 'url_template = "https://cal.com/leerwinkel-gent/intake"',
+    "easyappointments": 'url_template = "https://afspraak.leerwinkel-gent.be/index.php"\n'
+                        'provider_id = "3"\nservice_id = "7"',
+}
+
+
+def write_config(tmp_path, text="", preset="generic"):
     path = tmp_path / "site.toml"
-    path.write_text('[site]\nname = "Leerwinkel Gent"\nphone = "09 123 45 67"\n'
-                    'address = "Zuid 1, 9000 Gent"\nopening_hours = "ma-vr 9-12 u"\n'
-                    '[booking]\nsecret = "test-secret-for-ui"\n' + text, encoding="utf-8")
+    path.write_text('[site]\nname = "Leerwinkel Gent"\nkiosk_id = "gent-bib-1"\n'
+                    'phone = "09 123 45 67"\naddress = "Zuid 1, 9000 Gent"\n'
+                    'opening_hours = "ma-vr 9-12 u"\n'
+                    f'[booking]\nsecret = "test-secret-for-ui"\npreset = "{preset}"\n'
+                    f'{PRESETS[preset]}\n' + text, encoding="utf-8")
     return path
 
 
@@ -93,14 +104,27 @@ def cli_booking_url(env, tmp_path, answers, courses, config):
                           check=True).stdout.strip()
 
 
-@pytest.mark.parametrize("lang, answers, marks, size", [
-    ("nl", NL_VISIT, [0, 1], "1080x1920"),
-    ("ar", AR_VISIT, [0], "1920x1080"),
-    ("uk", UK_VISIT, [], "1080x1920"),
+def expected_parameters(preset, query, answers, marked):
+    """What each preset must carry, as query parameters of the decoded link."""
+    if preset == "generic":
+        assert query["ref"] and query["doel"] == [answers["goal"]] and "Doel: " in query["s"][0]
+    elif preset == "calcom":
+        assert "Ref: " in query["notes"][0] and query["metadata[kiosk]"] == ["gent-bib-1"]
+    else:
+        assert query["provider"] == ["3"] and query["service"] == ["7"] and query["ref"]
+    text = " ".join(v for values in query.values() for v in values)
+    for course in marked:
+        assert course in text
+
+
+@pytest.mark.parametrize("lang, answers, marks, size, preset", [
+    ("nl", NL_VISIT, [0, 1], "1080x1920", "generic"),
+    ("ar", AR_VISIT, [0], "1920x1080", "calcom"),
+    ("uk", UK_VISIT, [], "1080x1920", "easyappointments"),
 ])
 def test_visit_ends_in_a_qr_code_that_equals_the_booking_url(kiosk_env, tmp_path, lang,
-                                                             answers, marks, size):
-    config = write_config(tmp_path)
+                                                             answers, marks, size, preset):
+    config = write_config(tmp_path, preset=preset)
     steps = [["lang", lang], ["start"], *visit_steps(answers)]
     steps += [["shot", "results"]] + [["mark", i] for i in marks]
     steps += [["booking"], ["shot", "booking"]]
@@ -115,7 +139,11 @@ def test_visit_ends_in_a_qr_code_that_equals_the_booking_url(kiosk_env, tmp_path
     assert decoded == expected
     url = urlparse(decoded)
     assert url.scheme == "https" and url.netloc
-    assert parse_qs(url.query), "the booking link carries its context as query parameters"
+    expected_parameters(preset, parse_qs(url.query), answers, record["marked"])
+    shown = subprocess.run([sys.executable, "-m", "kiosk.cli", "handoff", "show", "--config",
+                            str(config), decoded], env=kiosk_env, cwd=ROOT, capture_output=True,
+                           text=True)
+    assert shown.returncode == 0, shown.stderr
 
 
 def test_idle_visitor_is_warned_then_the_visit_is_wiped(kiosk_env, tmp_path):
@@ -170,3 +198,32 @@ def test_a_running_kiosk_takes_a_new_catalog_between_visits(kiosk_env, tmp_path)
     during, after = record["titles_seen"][0], record["titles_seen"][-1]
     assert "Spaans voor op reis: nieuw aanbod" not in during     # the visit kept its catalog
     assert "Spaans voor op reis: nieuw aanbod" in after
+
+
+def test_unknown_postcode_gets_a_friendly_message_and_the_visit_goes_on(kiosk_env, tmp_path):
+    steps = visit_steps({"goal": "digitaal", "postcode": None})
+    at = [s[1] for s in steps].index("postcode")
+    steps = [["start"], *steps[:at], ["keypad", "2799"], ["tap", "Verder"],
+             ["shot", "unknown-postcode"], *steps[at:]]
+    record = run_visit(kiosk_env, tmp_path, steps)
+    assert record["postcode_refused"] == "2799"
+    assert record["screens"][-1] == "results" and record["result_titles"]
+
+
+def test_daily_refresh_waits_until_no_visitor_is_busy(kiosk_env, tmp_path):
+    feed = json.loads((ROOT / "assets" / "sample-catalog.json").read_text(encoding="utf-8"))
+    course = next(c for c in feed["courses"] if "talen" in c["goals"] and c.get("flexible_start"))
+    course["title"] = {"nl": "Italiaans in het weekend: vers uit de feed"}
+    feed_file = tmp_path / "feed.json"
+    feed_file.write_text(json.dumps(feed, ensure_ascii=False), encoding="utf-8")
+    config = write_config(tmp_path, f'[catalog]\nsource = "{feed_file}"\nrefresh_at = "06:30"\n')
+    subprocess.run([sys.executable, "-m", "kiosk.cli", "catalog", "refresh", "--source",
+                    str(ROOT / "assets" / "sample-catalog.json")], env=kiosk_env, cwd=ROOT,
+                   check=True, capture_output=True)        # yesterday's catalog
+    tomorrow = (datetime.now() + timedelta(days=1)).replace(hour=7).isoformat()
+    talen = visit_steps({"goal": "talen"})
+    steps = [["start"], *talen[:2], ["scheduled", tomorrow], *talen[2:], ["tap", "Opnieuw"],
+             ["scheduled", tomorrow], ["settle"], ["start"], *talen]
+    record = run_visit(kiosk_env, tmp_path, steps, config=config)
+    assert record["scheduled_started"] == [False, True]
+    assert "Italiaans in het weekend: vers uit de feed" in record["result_titles"]

@@ -1,0 +1,36 @@
+"""First start: the configured feed when it loads, else the bundled sample."""
+import json
+import socket
+from pathlib import Path
+
+from kiosk import catalog, config, feed, paths
+
+
+def small_feed(tmp_path) -> Path:
+    doc = json.loads(paths.SAMPLE_CATALOG.read_text(encoding="utf-8"))
+    doc["publisher"] = "Leerwinkel Test"
+    doc["courses"] = doc["courses"][:10]
+    path = tmp_path / "feed.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def test_first_start_loads_the_configured_source(tmp_path):
+    cfg = config.Config()
+    cfg.catalog.source = str(small_feed(tmp_path))
+    path = feed.ensure_catalog(cfg, tmp_path / "cache")
+    opened = catalog.open_catalog(path)
+    assert opened.counts()["courses"] == 10 and opened.meta()["publisher"] == "Leerwinkel Test"
+
+
+def test_first_start_without_network_falls_back_to_the_sample(tmp_path):
+    with socket.socket() as s:              # a port on this machine that nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    cfg = config.Config()
+    cfg.catalog.source = f"http://127.0.0.1:{port}/feed.json"
+    cfg.catalog.retries = 0
+    cfg.catalog.connect_timeout_s = 1
+    path = feed.ensure_catalog(cfg, tmp_path / "cache")
+    sample = json.loads(paths.SAMPLE_CATALOG.read_text(encoding="utf-8"))
+    assert catalog.open_catalog(path).counts()["courses"] == len(sample["courses"])
