@@ -38,22 +38,32 @@ class ResultRow(RecycleDataViewBehavior, BoxLayout):
         screen.toggle_mark(self.index)
 
 
+PAGE = 20
+
+
 class ResultsScreen(KioskScreen):
     summary = StringProperty("")
     notice = StringProperty("")
     marked_count = NumericProperty(0)
+    more = NumericProperty(0)             # results not in the list yet
 
     def on_activate(self):
+        self.shown = PAGE
+        self.refresh()
+
+    def show_more(self):
+        self.shown += PAGE
         self.refresh()
 
     def refresh(self):
+        """Fill the list with the first `shown` results (each built only when listed)."""
         app = App.get_running_app()
         outcome = app.outcome
         if outcome is None:
             return
         lang = app.lang
         rows = []
-        for result in outcome.results:
+        for result in outcome.results[:self.shown]:
             rows.append({
                 "title": pick(result.course["title"], lang),
                 "provider": shape(result.provider.get("name") or ""),
@@ -62,7 +72,10 @@ class ResultsScreen(KioskScreen):
             })
         self.ids.list.data = rows
         count = len(outcome.results)
-        if count:
+        self.more = count - len(rows)
+        if outcome.orientation and count:
+            self.summary = tr("Ideeën om te leren", lang)
+        elif count:
             self.summary = tr("{count} opleidingen passen bij jou.", lang, count=count) if count != 1 \
                 else tr("1 opleiding past bij jou.", lang)
         else:

@@ -5,7 +5,7 @@ Used by the UI tests and by scripts/screenshots. Run as
 it writes DIR/run.json with what it saw (screens, booking URL, marked courses, errors).
 
 A step is a list: ["start"], ["answer", question_id, value], ["lang", code],
-["keypad", "9000"], ["tap", msgid], ["mark", index], ["open", index], ["back"],
+["keypad", "9000"], ["tap", msgid], ["mark", index], ["open", index], ["more"], ["back"],
 ["shot", name], ["idle", seconds], ["staff"], ["pin", "1234"], ["escape"], ["close"], ["refresh", source], ["scheduled", iso_time], ["settle"],
 ["wait", seconds].
 """
@@ -115,6 +115,8 @@ class Driver:
             screen = app.manager.current_screen
             self.tap_widget(next(w for w in _walk(screen)
                                  if isinstance(w, BigButton) and w.icon == "qr.png"))
+        elif kind == "more":
+            self.tap_widget(app.manager.get_screen("results").ids.more)
         elif kind == "back":
             self.tap_text("Terug")
         elif kind == "idle":
@@ -191,6 +193,7 @@ class Driver:
         if app.manager.current == "results":
             self.record["result_titles"] = [row["title"] for row in
                                             app.manager.get_screen("results").ids.list.data]
+            self.record["results_total"] = len(app.outcome.results)
             titles = self.record.setdefault("titles_seen", [])
             if not titles or titles[-1] != self.record["result_titles"]:
                 titles.append(self.record["result_titles"])

@@ -227,3 +227,11 @@ def test_daily_refresh_waits_until_no_visitor_is_busy(kiosk_env, tmp_path):
     record = run_visit(kiosk_env, tmp_path, steps, config=config)
     assert record["scheduled_started"] == [False, True]
     assert "Italiaans in het weekend: vers uit de feed" in record["result_titles"]
+
+
+def test_unsure_visitor_sees_a_page_of_ideas_and_can_ask_for_more(kiosk_env, tmp_path):
+    steps = [["start"], *visit_steps({"goal": "weet-niet"}), ["shot", "ideas"], ["more"]]
+    record = run_visit(kiosk_env, tmp_path, steps)
+    first, after = record["titles_seen"][0], record["titles_seen"][-1]
+    assert len(first) == min(20, record["results_total"])
+    assert after[:len(first)] == first and len(after) == min(40, record["results_total"]) > 20
