@@ -26,6 +26,7 @@ WEIGHTS = {"distance": 2.0, "cost": 1.5, "times": 1.0, "start": 1.0, "outcome": 
 DISTANCE_HALF_KM = 10.0                   # distance score halves at this distance
 DISTANCE_SCORE_ONLINE = 0.6               # `afstand`: no travel, scored like about 7 km
 START_HALF_DAYS = 60                      # start score halves when it starts this far ahead
+ORIENTATION_PER_GOAL = 10                 # `weet-niet`: the best this many of each goal
 ALL_TIMES = (1 << len(vocab.TIMES)) - 1
 
 
@@ -102,7 +103,7 @@ def check_answers(answers) -> dict:
     return out
 
 
-# ---------------------------------------------------------------- filtering
+# ---------------------------------------------------------------- filtering and ranking
 
 @dataclass(frozen=True)
 class _Filter:
@@ -116,10 +117,18 @@ class _Filter:
     limit_km: float | None        # None = no distance limit
 
 
-_LIGHT = ("rowid", "id", "provider", "goals_mask", "times_mask", "format", "outcome",
-          "flexible_start", "cost_eur", "opleidingscheques",
-          "title_nl", "start_dates", "postcode", "lat", "lon",
-          "next_start", "cost", "distance_km")      # the last three are computed
+# a light row: what ranking, the first-screen variety and the round robin need
+ROWID, PROVIDER, GOALS, DISTANCE, COST, NEXT_START, SCORE = range(7)
+
+# outcomes that are exactly what a goal is after; otherwise the general value of an outcome
+GOAL_OUTCOMES = {"diploma-secundair": ("diploma-secundair",),
+                 "beroep": ("beroepskwalificatie",),
+                 "nederlands": ("certificaat",), "digitaal": ("certificaat",),
+                 "talen": ("certificaat",), "basisvaardigheden": ("certificaat",),
+                 "hoger-onderwijs": ("certificaat",)}
+OUTCOME_VALUE = {"diploma-secundair": 0.8, "beroepskwalificatie": 0.8, "certificaat": 0.7,
+                 "deelcertificaat": 0.5, "attest": 0.3, "geen": 0.1}
+PRICE_FREE, PRICE_REDUCED = 1.0, 0.6
 
 
 def _bounding_box(origin, km):
@@ -130,21 +139,30 @@ def _bounding_box(origin, km):
     return lat - dlat, lat + dlat, lon - dlon, lon + dlon
 
 
-def _sql_distance(lat0, lon0, lat, lon, postcode):
-    """kiosk_distance() in SQL: km to a course, placed at its postcode when it has no
-    coordinates; NULL when its place is unknown."""
-    if lat is None or lon is None:
-        point = places.postcode_coordinates(postcode)
-        if point is None:
-            return None
-        lat, lon = point
-    return places.distance_km(lat0, lon0, lat, lon)
+def _placed_distance(lat0, lon0, postcode):
+    """kiosk_distance() in SQL, for a course without coordinates: km to its postcode,
+    NULL when its place is unknown."""
+    point = places.postcode_coordinates(postcode)
+    return None if point is None else places.distance_km(lat0, lon0, *point)
 
 
-def _candidates(db, f: _Filter, status: str | None) -> list[dict]:
-    """The light rows of every course that obeys the hard rules under filter f, with
-    its next start date, its cost for this status and its distance."""
+def _times_fit(chosen: int, mask: int) -> float:
+    """Share of a course's times among the chosen ones (1 when either is empty)."""
+    if not chosen or not mask:
+        return 1.0
+    return bin(mask & chosen).count("1") / bin(mask).count("1")
+
+
+def _outcome_fit(goal, outcome) -> float:
+    return 1.0 if outcome in GOAL_OUTCOMES.get(goal, ()) else OUTCOME_VALUE.get(outcome, 0.0)
+
+
+def _query(db, f: _Filter, a: dict, order_limit: int | None = None) -> list[tuple]:
+    """The light rows of the courses that obey the hard rules under filter f, each with
+    its distance, its cost for this visitor, its next start and its ranking score, all
+    computed in SQL. order_limit: only the best that many by score (unrounded)."""
     where = ["(flexible_start = 1 or last_start >= :today)"]
+    status = a["status"]
     params: dict = {"today": f.today, "status": json.dumps(status) if status else None}
     if f.times_mask is not None:
         where.append("coalesce(times_mask, 0) & :not_times = 0")
@@ -159,14 +177,8 @@ def _candidates(db, f: _Filter, status: str | None) -> list[dict]:
     if f.diploma is not None:
         where.append("(req_diploma is null or req_diploma <= :diploma)")
         params["diploma"] = f.diploma
-    distance = "null"
-    if f.origin:
-        db.conn.create_function("kiosk_distance", 5, _sql_distance, deterministic=True)
-        params["olat"], params["olon"] = f.origin
-        distance = ("case when format = 'afstand' then null"
-                    " else kiosk_distance(:olat, :olon, lat, lon, postcode) end")
     # first the rowids, from indexes that hold every filtered column (see
-    # catalog.create_indexes), then the light columns of just those rows
+    # catalog.create_indexes), then the few columns ranking needs of just those rows
     inner = "select rowid from courses where " + " and ".join(where)
     near = inner
     if f.goal_bit:
@@ -174,7 +186,7 @@ def _candidates(db, f: _Filter, status: str | None) -> list[dict]:
         # as a list of values, the goal can lead an index (idx_courses_match_goal_place)
         masks = ", ".join(str(m) for m in range(1, 1 << len(vocab.GOALS)) if m & f.goal_bit)
         near += f" and goals_mask in ({masks})"
-    outer_where = ""
+    limit = ""
     if f.origin is None or f.limit_km is None:
         rowids = inner
     else:
@@ -188,34 +200,77 @@ def _candidates(db, f: _Filter, status: str | None) -> list[dict]:
         if not f.formats or "afstand" in f.formats:
             parts.append(inner + " and format = 'afstand'")
         rowids = " union all ".join(parts)
-        outer_where = " where format = 'afstand' or distance_km <= :limit"
-    sql = f"""select * from (select {", ".join(_LIGHT[:-3])},
-        case when flexible_start = 1 then null
-             else (select min(value) from json_each(start_dates) where value >= :today) end,
+        limit = "where format = 'afstand' or distance_km <= :limit"
+
+    # distance: places.distance_km (haversine) written out operation for operation, so
+    # the filter, the score and the reasons agree with it to the last bit
+    if f.origin:
+        db.conn.create_function("kiosk_distance", 3, _placed_distance, deterministic=True)
+        lat0, lon0 = f.origin
+        params.update(olat=lat0, olon=lon0, p1=math.radians(lat0), cosp1=math.cos(math.radians(lat0)),
+                      two_r=2 * places.EARTH_RADIUS_KM, half_km=DISTANCE_HALF_KM,
+                      online=DISTANCE_SCORE_ONLINE)
+        distance = ("case when format = 'afstand' then null when lat is null"
+                    " then kiosk_distance(:olat, :olon, postcode)"
+                    " else :two_r * asin(min(1.0, sqrt(power(sin((radians(lat) - :p1) / 2), 2)"
+                    " + :cosp1 * cos(radians(lat)) * power(sin(radians(lon - :olon) / 2), 2))))"
+                    " end")
+        distance_score = ("case when format = 'afstand' then :online"
+                          " when distance_km is null then 0.0"
+                          " else 1.0 / (1 + distance_km / :half_km) end")
+    else:
+        distance, distance_score = "null", "0.5"
+    # the first start on or after today: start_dates is a sorted list of ISO dates
+    # ('["2027-02-01", "2027-03-01"]'), so the first three can be read in place
+    starts = " ".join(f"when substr(start_dates, {3 + 14 * k}, 10) >= :today"
+                      f" then substr(start_dates, {3 + 14 * k}, 10)" for k in range(3))
+    next_start = (f"case when flexible_start = 1 then null {starts} else (select min(value)"
+                  " from json_each(start_dates) where value >= :today) end")
+    chosen = vocab.mask(vocab.TIMES, a["times"])
+    worker = 1 if status == "werkend" else 0
+    params.update({f"times{m}": _times_fit(chosen, m) for m in range(ALL_TIMES + 1)})
+    params.update({f"outcome{i}": _outcome_fit(a["goal"], o)
+                   for i, o in enumerate(vocab.OUTCOMES)})
+    params.update(
+        free=PRICE_FREE, reduced=PRICE_REDUCED, worker=worker,
+        jd_today=_julian_day(f.today), start_half=START_HALF_DAYS,
+        **{f"w_{k}": w for k, w in WEIGHTS.items()})
+    times_score = ("case coalesce(times_mask, 0) "
+                   + " ".join(f"when {m} then :times{m}" for m in range(ALL_TIMES + 1))
+                   + " end")
+    outcome_score = ("case outcome "
+                     + " ".join(f"when '{o}' then :outcome{i}"
+                                for i, o in enumerate(vocab.OUTCOMES)) + " else 0.0 end")
+    cost_score = ("case cost when 'free' then :free when 'reduced' then :reduced"
+                  " when 'full' then 0.4 * 100 / (100 + case when :worker and"
+                  " opleidingscheques then cost_eur / 2 else cost_eur end) else 0.0 end")
+    start_score = ("case when flexible_start = 1 then 1.0 when next_start is null then 0.0"
+                   " else 1.0 / (1 + (julianday(next_start) - :jd_today) / :start_half) end")
+    score = (f"0 + :w_distance * ({distance_score}) + :w_cost * ({cost_score})"
+             f" + :w_times * ({times_score}) + :w_start * ({start_score})"
+             f" + :w_outcome * ({outcome_score})")
+    order = f" order by score desc limit {int(order_limit)}" if order_limit else ""
+    sql = f"""with light as materialized (select rowid, provider, goals_mask, format,
+        times_mask, flexible_start, outcome, cost_eur, opleidingscheques,
+        {distance} as distance_km,
         case when cost_eur = 0 or instr(free_for, :status) then 'free'
              when instr(reduced_for, :status) then 'reduced'
-             when cost_eur is null then 'unknown' else 'full' end,
-        {distance} as distance_km
-        from courses where rowid in ({rowids})){outer_where}"""
-    return [dict(zip(_LIGHT, row)) for row in db.conn.execute(sql, params)]
+             when cost_eur is null then 'unknown' else 'full' end as cost,
+        {next_start} as next_start
+        from courses where rowid in ({rowids}))
+        select rowid, provider, goals_mask, distance_km, cost, next_start, {score} as score
+        from light {limit}{order}"""
+    return [(*row[:SCORE], round(row[SCORE], 9)) for row in db.conn.execute(sql, params)]
 
 
-# ---------------------------------------------------------------- ranking
-
-# outcomes that are exactly what a goal is after; otherwise the general value of an outcome
-GOAL_OUTCOMES = {"diploma-secundair": ("diploma-secundair",),
-                 "beroep": ("beroepskwalificatie",),
-                 "nederlands": ("certificaat",), "digitaal": ("certificaat",),
-                 "talen": ("certificaat",), "basisvaardigheden": ("certificaat",),
-                 "hoger-onderwijs": ("certificaat",)}
-OUTCOME_VALUE = {"diploma-secundair": 0.8, "beroepskwalificatie": 0.8, "certificaat": 0.7,
-                 "deelcertificaat": 0.5, "attest": 0.3, "geen": 0.1}
+def _julian_day(iso: str) -> float:
+    return date.fromisoformat(iso).toordinal() + 1721424.5
 
 
 def _scorer(a: dict, origin_known: bool, today: date):
-    """score(row) -> the five factor scores, each 0..1 (docs/matching.md)."""
+    """score(row) -> the five factor scores, each 0..1 (docs/matching.md); the same
+    formulas as the ranking score computed in SQL (_query), for ordering the reasons."""
     chosen = vocab.mask(vocab.TIMES, a["times"])
-    best_outcomes = GOAL_OUTCOMES.get(a["goal"], ())
     worker = a["status"] == "werkend"
     today_ord = today.toordinal()
 
@@ -230,19 +285,14 @@ def _scorer(a: dict, origin_known: bool, today: date):
         else:
             distance = 1 / (1 + dist / DISTANCE_HALF_KM)
         if cost == "free":
-            price = 1.0
+            price = PRICE_FREE
         elif cost == "reduced":
-            price = 0.6
+            price = PRICE_REDUCED
         elif cost == "full":
             eur = row["cost_eur"] / 2 if worker and row["opleidingscheques"] else row["cost_eur"]
             price = 0.4 * 100 / (100 + eur)             # cheques pay half for workers
         else:
             price = 0.0                                 # an unknown price never gains
-        mask = row["times_mask"] or 0
-        if not chosen or not mask:
-            times = 1.0
-        else:
-            times = bin(mask & chosen).count("1") / bin(mask).count("1")
         if row["flexible_start"]:
             start = 1.0
         elif row["next_start"] is None:                 # not expected: last_start filters
@@ -250,66 +300,83 @@ def _scorer(a: dict, origin_known: bool, today: date):
         else:
             days = date.fromisoformat(row["next_start"]).toordinal() - today_ord
             start = 1 / (1 + days / START_HALF_DAYS)
-        outcome = 1.0 if row["outcome"] in best_outcomes else OUTCOME_VALUE.get(
-            row["outcome"], 0.0)
-        return {"distance": distance, "cost": price, "times": times, "start": start,
-                "outcome": outcome}
+        return {"distance": distance, "cost": price,
+                "times": _times_fit(chosen, row["times_mask"] or 0), "start": start,
+                "outcome": _outcome_fit(a["goal"], row["outcome"])}
     return score
 
 
-def _tiebreak(row: dict, salt: str) -> tuple[bytes, bytes]:
-    """A per-day hash of what the course offers (no id, no provider): equal scores are
-    ordered by it, so neither the feed order nor a name can put one provider first.
-    Only courses whose content is identical fall back to a per-day hash of their id."""
-    r = row
-    text = (f"{salt}\x1f{r['title_nl']}\x1f{r['format']}\x1f{r['times_mask']}\x1f"
-            f"{r['goals_mask']}\x1f{r['outcome']}\x1f{r['start_dates']}\x1f"
-            f"{r['flexible_start']}\x1f{r['cost_eur']}\x1f{r['postcode']}\x1f"
-            f"{r['lat']}\x1f{r['lon']}")
-    return (hashlib.blake2b(text.encode(), digest_size=8).digest(),
-            hashlib.blake2b((salt + r["id"]).encode(), digest_size=8).digest())
+_HASHED = ("title_nl", "format", "times_mask", "goals_mask", "outcome", "start_dates",
+           "flexible_start", "cost_eur", "postcode", "lat", "lon")
 
 
-def _sort(rows: list[dict], salt: str) -> list[dict]:
+def _tiebreaks(db, rowids, salt: str) -> dict:
+    """rowid -> a per-day hash of what the course offers (no id, no provider): equal
+    scores are ordered by it, so neither the feed order nor a name can put one provider
+    first. Only courses whose content is identical fall back to a per-day hash of their id."""
+    out = {}
+    for start in range(0, len(rowids), 5000):
+        chunk = json.dumps(rowids[start:start + 5000])
+        for rowid, cid, *content in db.conn.execute(
+                f"select rowid, id, {', '.join(_HASHED)} from courses"
+                " where rowid in (select value from json_each(?))", [chunk]):
+            text = "\x1f".join([salt, *map(str, content)])
+            out[rowid] = (hashlib.blake2b(text.encode(), digest_size=8).digest(),
+                          hashlib.blake2b((salt + cid).encode(), digest_size=8).digest())
+    return out
+
+
+def _sort(db, rows: list[tuple], salt: str) -> list[tuple]:
     """By score, best first; equal scores by the tie-break, computed only for them."""
-    rows.sort(key=lambda r: -r["score"])
-    for i in range(1, len(rows)):
-        if rows[i - 1]["score"] == rows[i]["score"]:
-            for r in (rows[i - 1], rows[i]):
-                if "tiebreak" not in r:
-                    r["tiebreak"] = _tiebreak(r, salt)
-    rows.sort(key=lambda r: (-r["score"], r.get("tiebreak", b"")))
+    rows.sort(key=lambda r: -r[SCORE])
+    tied = set()
+    for before, after in zip(rows, rows[1:]):
+        if before[SCORE] == after[SCORE]:
+            tied.update((before[ROWID], after[ROWID]))
+    if tied:
+        hashes = _tiebreaks(db, sorted(tied), salt)
+        rows.sort(key=lambda r: (-r[SCORE], hashes.get(r[ROWID], ())))
     return rows
 
 
-def _round_robin(rows):
-    """Best remaining course of each goal in turn, so a visitor who is unsure sees them all."""
-    queues = [[r for r in rows if r["goals_mask"] & (1 << i)] for i in range(len(vocab.GOALS))]
+def _orientation(db, f: _Filter, a: dict, salt: str) -> list[tuple]:
+    """The best ORIENTATION_PER_GOAL courses of each goal, each goal's best remaining in
+    turn (goals in the contract's order), so a visitor who is unsure sees them all.
+    Each goal asks SQL for a few more than it needs, and for more when equal scores
+    reach past them, so the choice is exactly the ranking's."""
+    queues = []
+    for i in range(len(vocab.GOALS)):
+        goal = replace(f, goal_bit=1 << i)
+        fetch = 4 * ORIENTATION_PER_GOAL
+        while True:
+            rows = _sort(db, _query(db, goal, a, order_limit=fetch), salt)
+            if len(rows) < fetch or rows[-1][SCORE] < rows[ORIENTATION_PER_GOAL - 1][SCORE]:
+                break
+            fetch *= 4
+        queues.append(rows[:ORIENTATION_PER_GOAL])
     positions = [0] * len(queues)
     taken, out = set(), []
-    while len(out) < len(rows):
+    while True:
         moved = False
         for i, queue in enumerate(queues):
-            while positions[i] < len(queue) and id(queue[positions[i]]) in taken:
+            while positions[i] < len(queue) and queue[positions[i]][ROWID] in taken:
                 positions[i] += 1
             if positions[i] < len(queue):
                 row = queue[positions[i]]
-                taken.add(id(row))
+                taken.add(row[ROWID])
                 out.append(row)
                 moved = True
-        if not moved:   # courses without a known goal: keep their rank order at the end
-            out.extend(r for r in rows if id(r) not in taken)
-            break
-    return out
+        if not moved:
+            return out
 
 
 def _diversify(rows):
     """First screen: at most MAX_SAME_PROVIDER courses of one provider while others fit."""
     first, rest, count = [], [], {}
     for row in rows:
-        if len(first) < FIRST_PAGE and count.get(row["provider"], 0) < MAX_SAME_PROVIDER:
+        if len(first) < FIRST_PAGE and count.get(row[PROVIDER], 0) < MAX_SAME_PROVIDER:
             first.append(row)
-            count[row["provider"]] = count.get(row["provider"], 0) + 1
+            count[row[PROVIDER]] = count.get(row[PROVIDER], 0) + 1
         else:
             rest.append(row)
     while len(first) < FIRST_PAGE and rest:   # too few providers: fill in rank order
@@ -467,18 +534,19 @@ class Results(Sequence):
         missing = [i for i in indexes if i not in self._built]
         if not missing:
             return
-        wanted = json.dumps(sorted({self._rows[i]["provider"] for i in missing}))
+        wanted = json.dumps(sorted({self._rows[i][PROVIDER] for i in missing}))
         providers = {r["id"]: r for r in self._catalog.db.query(
             "select * from providers where id in (select value from json_each(?))", [wanted])}
-        rowids = json.dumps([self._rows[i]["rowid"] for i in missing])
+        rowids = json.dumps([self._rows[i][ROWID] for i in missing])
         full = {r["rowid"]: r for r in self._catalog.db.query(
             "select rowid, * from courses where rowid in (select value from json_each(?))",
             [rowids])}
         for i in missing:
             light = self._rows[i]
-            course = catalog_mod.decode_course(full[light["rowid"]])
+            row = full[light[ROWID]]
+            course = catalog_mod.decode_course(row)
             course.pop("rowid", None)
-            self._built[i] = self._make(light, course, providers.get(light["provider"], {}))
+            self._built[i] = self._make(light, row, course, providers.get(light[PROVIDER], {}))
 
 
 def match(catalog, answers: dict, today: date | None = None,
@@ -514,23 +582,22 @@ def match(catalog, answers: dict, today: date | None = None,
         relaxed = relaxed + ["formats"]
         f = replace(f, formats=())
         stages.append((f, list(relaxed)))
+    salt = today.isoformat()
     for f, relaxed in stages:
-        rows = _candidates(catalog.db, f, a["status"])
+        if orientation:
+            rows = _orientation(catalog.db, f, a, salt)
+        else:
+            rows = _sort(catalog.db, _query(catalog.db, f, a), salt)
         if rows:
             break
-
-    score = _scorer(a, origin is not None, today)
-    weights = list(WEIGHTS.items())
-    for row in rows:
-        parts = score(row)
-        row["score"] = round(sum(w * parts[k] for k, w in weights), 9)
-    rows = _sort(rows, today.isoformat())
-    if orientation:
-        rows = _round_robin(rows)
     rows = _diversify(rows)
+    score = _scorer(a, origin is not None, today)
 
-    def make(light, course, provider):
-        reasons = _reasons(course, light, a, asked, score(light), orientation, _)
+    def make(light, row, course, provider):
+        """light: the ranked row; row: the course's columns; course: decoded."""
+        light = {"distance_km": light[DISTANCE], "cost": light[COST],
+                 "next_start": light[NEXT_START], "score": light[SCORE]}
+        reasons = _reasons(course, light, a, asked, score({**row, **light}), orientation, _)
         if course.get("wheelchair"):
             reasons.append(_("toegankelijk met een rolstoel"))
         if course.get("childcare"):

@@ -6,8 +6,7 @@ from kivy.clock import Clock
 from kivy.properties import NumericProperty
 from kivy.uix.modalview import ModalView
 
-from kiosk import i18n
-from screens.widgets import BigButton
+from screens.widgets import fill_language_buttons
 
 
 class IdleWarning(ModalView):
@@ -26,14 +25,7 @@ class IdleWarning(ModalView):
 
 class LanguagePopup(ModalView):
     def on_open(self):
-        app = App.get_running_app()
-        box = self.ids.choices
-        box.clear_widgets()
-        for lang in app.languages():
-            button = BigButton(text=i18n.LANGUAGE_NAMES.get(lang, lang), value=lang,
-                               selected=lang == app.lang)
-            button.bind(on_release=self._choose)
-            box.add_widget(button)
+        fill_language_buttons(self.ids.choices, self._choose, height="104dp")
 
     def _choose(self, button):
         App.get_running_app().set_language(button.value)

@@ -7,7 +7,7 @@ import time
 from kivy.app import App
 
 from kiosk import i18n
-from screens.widgets import BigButton, KioskScreen
+from screens.widgets import KioskScreen, fill_language_buttons
 
 STAFF_TAPS = 5
 STAFF_TAP_WINDOW_S = 4.0
@@ -18,15 +18,7 @@ class WelcomeScreen(KioskScreen):
         self._taps: list[float] = []
 
     def on_activate(self):
-        app = App.get_running_app()
-        box = self.ids.languages
-        box.clear_widgets()
-        for lang in app.languages():
-            button = BigButton(text=i18n.LANGUAGE_NAMES.get(lang, lang), value=lang,
-                               selected=lang == app.lang)
-            button.height = "80dp"
-            button.bind(on_release=self._choose_language)
-            box.add_widget(button)
+        fill_language_buttons(self.ids.languages, self._choose_language)
 
     def _choose_language(self, button):
         App.get_running_app().set_language(button.value)

@@ -7,6 +7,8 @@ from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.screenmanager import Screen
 
+from kiosk import i18n
+
 
 class KioskScreen(Screen):
     """A screen that is told when it becomes visible (on_activate) and can be read aloud."""
@@ -44,3 +46,14 @@ class TopBar(BoxLayout):
     """Back, start over, language and read aloud: on every screen of a visit."""
     screen = ObjectProperty(None, allownone=True)
     show_back = BooleanProperty(True)
+
+
+def fill_language_buttons(box, on_choose, height="80dp") -> None:
+    """One big button per offered language, named in that language; the current one marked."""
+    app = App.get_running_app()
+    box.clear_widgets()
+    for lang in app.languages():
+        button = BigButton(text=i18n.LANGUAGE_NAMES.get(lang, lang), value=lang,
+                           selected=lang == app.lang, height=height)
+        button.bind(on_release=on_choose)
+        box.add_widget(button)

@@ -86,6 +86,21 @@ def run_visit(env, tmp_path, steps, *extra, size="1080x1920", config=None):
     return record
 
 
+def feed_with_title(tmp_path, title: str) -> Path:
+    """The sample feed with one always-open language course renamed to `title`."""
+    feed = json.loads((ROOT / "assets" / "sample-catalog.json").read_text(encoding="utf-8"))
+    course = next(c for c in feed["courses"] if "talen" in c["goals"] and c.get("flexible_start"))
+    course["title"] = {"nl": title}
+    feed_file = tmp_path / "feed.json"
+    feed_file.write_text(json.dumps(feed, ensure_ascii=False), encoding="utf-8")
+    return feed_file
+
+
+def load_catalog(env, source):
+    subprocess.run([sys.executable, "-m", "kiosk.cli", "catalog", "refresh", "--source",
+                    str(source)], env=env, cwd=ROOT, check=True, capture_output=True)
+
+
 def decode_qr(png: str) -> str:
     found = zxingcpp.read_barcodes(Image.open(png))
     qr = [b for b in found if b.format == zxingcpp.BarcodeFormat.QRCode]
@@ -163,13 +178,8 @@ def test_kiosk_mode_cannot_be_left_by_escape_or_close(kiosk_env, tmp_path):
 
 
 def test_feed_text_is_shown_literally_never_as_markup(kiosk_env, tmp_path):
-    feed = json.loads((ROOT / "assets" / "sample-catalog.json").read_text(encoding="utf-8"))
-    course = next(c for c in feed["courses"] if "talen" in c["goals"] and c.get("flexible_start"))
-    course["title"] = {"nl": "[b]Vet[/b] [color=ff0000]Spaans[/color] & co"}
-    feed_file = tmp_path / "feed.json"
-    feed_file.write_text(json.dumps(feed, ensure_ascii=False), encoding="utf-8")
-    subprocess.run([sys.executable, "-m", "kiosk.cli", "catalog", "refresh", "--source",
-                    str(feed_file)], env=kiosk_env, cwd=ROOT, check=True, capture_output=True)
+    feed_file = feed_with_title(tmp_path, "[b]Vet[/b] [color=ff0000]Spaans[/color] & co")
+    load_catalog(kiosk_env, feed_file)
     steps = [["start"], *visit_steps({"goal": "talen"}), ["shot", "results"]]
     record = run_visit(kiosk_env, tmp_path, steps)
     assert "[b]Vet[/b] [color=ff0000]Spaans[/color] & co" in record["result_titles"]
@@ -185,11 +195,7 @@ def test_staff_gesture_and_pin_open_the_staff_screen(kiosk_env, tmp_path):
 
 
 def test_a_running_kiosk_takes_a_new_catalog_between_visits(kiosk_env, tmp_path):
-    feed = json.loads((ROOT / "assets" / "sample-catalog.json").read_text(encoding="utf-8"))
-    course = next(c for c in feed["courses"] if "talen" in c["goals"] and c.get("flexible_start"))
-    course["title"] = {"nl": "Spaans voor op reis: nieuw aanbod"}
-    feed_file = tmp_path / "feed.json"
-    feed_file.write_text(json.dumps(feed, ensure_ascii=False), encoding="utf-8")
+    feed_file = feed_with_title(tmp_path, "Spaans voor op reis: nieuw aanbod")
     talen = visit_steps({"goal": "talen"})
     steps = [["start"], *talen[:2], ["refresh", str(feed_file)], *talen[2:],
              ["shot", "during"], ["tap", "Opnieuw"], ["start"], *talen]
@@ -211,15 +217,9 @@ def test_unknown_postcode_gets_a_friendly_message_and_the_visit_goes_on(kiosk_en
 
 
 def test_daily_refresh_waits_until_no_visitor_is_busy(kiosk_env, tmp_path):
-    feed = json.loads((ROOT / "assets" / "sample-catalog.json").read_text(encoding="utf-8"))
-    course = next(c for c in feed["courses"] if "talen" in c["goals"] and c.get("flexible_start"))
-    course["title"] = {"nl": "Italiaans in het weekend: vers uit de feed"}
-    feed_file = tmp_path / "feed.json"
-    feed_file.write_text(json.dumps(feed, ensure_ascii=False), encoding="utf-8")
+    feed_file = feed_with_title(tmp_path, "Italiaans in het weekend: vers uit de feed")
     config = write_config(tmp_path, f'[catalog]\nsource = "{feed_file}"\nrefresh_at = "06:30"\n')
-    subprocess.run([sys.executable, "-m", "kiosk.cli", "catalog", "refresh", "--source",
-                    str(ROOT / "assets" / "sample-catalog.json")], env=kiosk_env, cwd=ROOT,
-                   check=True, capture_output=True)        # yesterday's catalog
+    load_catalog(kiosk_env, ROOT / "assets" / "sample-catalog.json")   # yesterday's catalog
     tomorrow = (datetime.now() + timedelta(days=1)).replace(hour=7).isoformat()
     talen = visit_steps({"goal": "talen"})
     steps = [["start"], *talen[:2], ["scheduled", tomorrow], *talen[2:], ["tap", "Opnieuw"],
