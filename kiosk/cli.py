@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 from . import config as config_mod
@@ -77,7 +78,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"kiosk: {exc}", file=sys.stderr)
         return 2
     module, func = COMMANDS[key]
-    return getattr(importlib.import_module(module), func)(cfg, args) or 0
+    try:
+        return getattr(importlib.import_module(module), func)(cfg, args) or 0
+    except BrokenPipeError:            # output piped into `head` and the like: not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":
