@@ -79,6 +79,7 @@ class KioskApp(App):
         self.allow_close = not kiosk_mode
         self.refreshing = False
         self._idle_popup = None
+        self.last_spoken = ""
         self.title = cfg.site.name
 
     # --- building -------------------------------------------------------------------
@@ -208,7 +209,8 @@ class KioskApp(App):
 
     def read_aloud(self, screen) -> None:
         if screen is not None:
-            speech.speak(screen.spoken_text(), self.lang)
+            self.last_spoken = screen.spoken_text()
+            speech.speak(self.last_spoken, self.lang)
 
     # --- idle -------------------------------------------------------------------------
     def _check_idle(self, dt) -> None:

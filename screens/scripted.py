@@ -218,6 +218,7 @@ class Driver:
 
     def finish(self):
         self.record["answers_at_end"] = dict(self.app.visit.answers)
+        self.record["last_spoken"] = self.app.last_spoken
         (self.out / "run.json").write_text(json.dumps(self.record, indent=1, ensure_ascii=False))
         self.app.allow_close = True
         self.app.stop()

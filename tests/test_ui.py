@@ -235,3 +235,13 @@ def test_unsure_visitor_sees_a_page_of_ideas_and_can_ask_for_more(kiosk_env, tmp
     first, after = record["titles_seen"][0], record["titles_seen"][-1]
     assert len(first) == min(20, record["results_total"])
     assert after[:len(first)] == first and len(after) == min(40, record["results_total"]) > 20
+
+
+def test_read_aloud_reads_the_question_in_the_chosen_language(kiosk_env, tmp_path):
+    from kiosk import i18n
+    steps = [["lang", "uk"], ["start"], ["tap", "Voorlezen"]]
+    record = run_visit(kiosk_env, tmp_path, steps)
+    goal = questionnaire.load()[0]
+    _ = i18n.gettext_for("uk")
+    assert _(goal.title) != goal.title and _(goal.title) in record["last_spoken"]
+    assert all(_(o.label) in record["last_spoken"] for o in goal.options)
