@@ -19,6 +19,7 @@ COMMANDS = {
     ("booking-url",): ("kiosk.handoff", "cmd_booking_url"),
     ("handoff", "show"): ("kiosk.handoff", "cmd_handoff_show"),
     ("staff", "set-pin"): ("kiosk.staff", "cmd_set_pin"),
+    ("stats",): ("kiosk.stats", "cmd_stats"),
 }
 
 
@@ -59,6 +60,10 @@ def build_parser() -> argparse.ArgumentParser:
     hsub = handoff.add_subparsers(dest="handoff_command", required=True)
     show = hsub.add_parser("show", parents=[common], help="what a booking link carries")
     show.add_argument("link", metavar="URL_OR_TOKEN")
+
+    stats = sub.add_parser("stats", parents=[common], help="anonymous usage figures")
+    stats.add_argument("--days", type=int, default=30, help="the last N days (default 30)")
+    stats.add_argument("--json", action="store_true")
 
     staff = sub.add_parser("staff", parents=[common], help="staff access")
     ssub = staff.add_subparsers(dest="staff_command", required=True)

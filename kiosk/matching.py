@@ -180,12 +180,10 @@ def _query(db, f: _Filter, a: dict, order_limit: int | None = None) -> list[tupl
     # first the rowids, from indexes that hold every filtered column (see
     # catalog.create_indexes), then the few columns ranking needs of just those rows
     inner = "select rowid from courses where " + " and ".join(where)
-    near = inner
     if f.goal_bit:
-        inner += f" and goals_mask & {f.goal_bit} != 0"
-        # as a list of values, the goal can lead an index (idx_courses_match_goal_place)
+        # as a list of values, the goal can lead or follow the format in an index
         masks = ", ".join(str(m) for m in range(1, 1 << len(vocab.GOALS)) if m & f.goal_bit)
-        near += f" and goals_mask in ({masks})"
+        inner += f" and goals_mask in ({masks})"
     limit = ""
     if f.origin is None or f.limit_km is None:
         rowids = inner
@@ -194,7 +192,7 @@ def _query(db, f: _Filter, a: dict, order_limit: int | None = None) -> list[tupl
         params["lat0"], params["lat1"], params["lon0"], params["lon1"] = _bounding_box(
             f.origin, f.limit_km)
         params["limit"] = f.limit_km
-        parts = [near + " and lat between :lat0 and :lat1 and lon between :lon0 and :lon1"
+        parts = [inner + " and lat between :lat0 and :lat1 and lon between :lon0 and :lon1"
                          " and format != 'afstand'",
                  inner + " and lat is null and format != 'afstand'"]
         if not f.formats or "afstand" in f.formats:

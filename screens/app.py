@@ -18,7 +18,7 @@ from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 from kiosk import catalog as catalog_mod
-from kiosk import feed, i18n, matching, paths, speech
+from kiosk import feed, i18n, matching, paths, speech, stats
 from kiosk.session import IdlePolicy, Visit
 
 log = logging.getLogger("kiosk")
@@ -80,6 +80,7 @@ class KioskApp(App):
         self.refreshing = False
         self._idle_popup = None
         self.last_spoken = ""
+        self._counted: set = set()
         self.title = cfg.site.name
 
     # --- building -------------------------------------------------------------------
@@ -146,10 +147,18 @@ class KioskApp(App):
         self.rtl = lang in i18n.RTL_LANGUAGES
         self.visit.language = lang
 
+    def count_once(self, name: str, value: str = "") -> None:
+        """Anonymous usage figure, counted at most once per visit."""
+        if (name, value) not in self._counted:
+            self._counted.add((name, value))
+            stats.count(name, value, self.cache_dir)
+
     def start_visit(self) -> None:
         self.open_catalog()
         self.visit = Visit(language=self.lang)
         self.outcome = None
+        self._counted = set()
+        self.count_once("visit")
         self.show_next_question()
 
     def show_next_question(self) -> None:
@@ -176,6 +185,11 @@ class KioskApp(App):
     def show_results(self) -> None:
         self.outcome = matching.match(self.catalog, self.visit.contract_answers(),
                                       lang=self.lang)
+        self.count_once("results")
+        self.count_once("goal", self.visit.answers.get("goal") or "")
+        self.count_once("language", self.lang)
+        if not self.outcome.results:
+            self.count_once("no_results")
         self.manager.current = "results"
 
     def show_detail(self, result) -> None:
@@ -183,6 +197,7 @@ class KioskApp(App):
         self.manager.current = "detail"
 
     def show_booking(self) -> None:
+        self.count_once("booking")
         self.manager.current = "booking"
 
     def go_home(self) -> None:
@@ -222,6 +237,7 @@ class KioskApp(App):
             self._idle_popup = IdleWarning(seconds=int(self.idle.warning_s))
             self._idle_popup.open()
         elif state == "expired":
+            self.count_once("timeout")
             self.go_home()
 
     def more_time(self) -> None:

@@ -74,7 +74,8 @@ class Driver:
         elif kind == "lang":
             from kiosk import i18n
             from screens.widgets import BigButton
-            name = i18n.LANGUAGE_NAMES[args[0]]
+            from screens.text import shape
+            name = shape(i18n.LANGUAGE_NAMES[args[0]])
             self.tap_widget(self.find(lambda w: isinstance(w, BigButton) and w.text == name))
         elif kind == "answer":
             question_id, value = args

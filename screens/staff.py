@@ -4,7 +4,7 @@ from __future__ import annotations
 from kivy.app import App
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 
-from kiosk import feed
+from kiosk import feed, stats
 from screens.text import tr
 from screens.widgets import KioskScreen
 
@@ -32,6 +32,10 @@ class StaffScreen(KioskScreen):
             tr("{providers} aanbieders, {courses} opleidingen", app.lang,
                providers=s.get("providers", 0), courses=s.get("courses", 0)),
         ]
+        week = stats.totals(7, app.cache_dir)
+        lines.append(tr("Laatste 7 dagen: {visits} bezoeken, {bookings} keer de afspraakcode getoond",
+                        app.lang, visits=week.get("visit", {}).get("", 0),
+                        bookings=week.get("booking", {}).get("", 0)))
         if s.get("stale"):
             lines.append(tr("Let op: de catalogus is {days} dagen oud. Ververs hem.", app.lang,
                             days=int(s.get("age_days") or 0)))

@@ -8,6 +8,7 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.screenmanager import Screen
 
 from kiosk import i18n
+from screens.text import shape
 
 
 class KioskScreen(Screen):
@@ -27,7 +28,23 @@ class KioskScreen(Screen):
         App.get_running_app().go_home()
 
 
-class BigButton(ButtonBehavior, BoxLayout):
+class MirroredInRTL:
+    """A horizontal row whose children swap sides for right-to-left languages."""
+    _mirrored = False
+
+    def on_kv_post(self, base_widget):
+        app = App.get_running_app()
+        app.bind(rtl=self._mirror)
+        self._mirror(app, app.rtl)
+
+    def _mirror(self, app, rtl):
+        if rtl != self._mirrored:
+            self.children.reverse()
+            self._mirrored = rtl
+            self._trigger_layout()
+
+
+class BigButton(MirroredInRTL, ButtonBehavior, BoxLayout):
     """A large touch target: optional icon above or beside a wrapped label."""
     text = StringProperty("")
     icon = StringProperty("")
@@ -42,8 +59,9 @@ class IconButton(ButtonBehavior, BoxLayout):
     icon = StringProperty("")
 
 
-class TopBar(BoxLayout):
-    """Back, start over, language and read aloud: on every screen of a visit."""
+class TopBar(MirroredInRTL, BoxLayout):
+    """Back, start over, language and read aloud: on every screen of a visit.
+    Mirrored for right-to-left languages, so 'back' sits where the reader starts."""
     screen = ObjectProperty(None, allownone=True)
     show_back = BooleanProperty(True)
 
@@ -53,7 +71,7 @@ def fill_language_buttons(box, on_choose, height="80dp") -> None:
     app = App.get_running_app()
     box.clear_widgets()
     for lang in app.languages():
-        button = BigButton(text=i18n.LANGUAGE_NAMES.get(lang, lang), value=lang,
+        button = BigButton(text=shape(i18n.LANGUAGE_NAMES.get(lang, lang)), value=lang,
                            selected=lang == app.lang, height=height)
         button.bind(on_release=on_choose)
         box.add_widget(button)

@@ -159,6 +159,11 @@ def test_visit_ends_in_a_qr_code_that_equals_the_booking_url(kiosk_env, tmp_path
                             str(config), decoded], env=kiosk_env, cwd=ROOT, capture_output=True,
                            text=True)
     assert shown.returncode == 0, shown.stderr
+    figures = json.loads(subprocess.run([sys.executable, "-m", "kiosk.cli", "stats", "--json"],
+                                        env=kiosk_env, cwd=ROOT, capture_output=True,
+                                        text=True, check=True).stdout)
+    assert figures["visit"] == {"": 1} and figures["booking"] == {"": 1}
+    assert figures["goal"] == {answers["goal"]: 1} and figures["language"] == {lang: 1}
 
 
 def test_idle_visitor_is_warned_then_the_visit_is_wiped(kiosk_env, tmp_path):

@@ -1,0 +1,88 @@
+"""Anonymous usage figures: daily counters, nothing about a person.
+
+Each event adds one to a counter of (day, name, value), e.g. (2026-11-28, "goal",
+"nederlands"). Counters are never combined per visitor, so no visit can be pieced
+together from them. They live in `cache_dir/stats.sqlite`.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+
+import sqlite_utils
+
+from . import paths
+
+FILE = "stats.sqlite"
+EVENTS = {
+    "visit": "visits started",
+    "results": "visits that reached the results",
+    "no_results": "visits with no matching course",
+    "booking": "booking QR codes shown",
+    "timeout": "visits wiped after no touch",
+    "language": "visits per language",
+    "goal": "visits per goal",
+}
+
+
+def _db(cache_dir: Path | None) -> sqlite_utils.Database:
+    folder = Path(cache_dir or paths.cache_dir())
+    folder.mkdir(parents=True, exist_ok=True)
+    db = sqlite_utils.Database(folder / FILE)
+    db.execute("create table if not exists counts (day text, name text, value text, "
+               "n integer not null, primary key (day, name, value))")
+    return db
+
+
+def count(name: str, value: str = "", cache_dir: Path | None = None,
+          day: date | None = None) -> None:
+    """Add one to a counter. Never fails the caller: figures are not worth a crash."""
+    if name not in EVENTS:
+        raise ValueError(f"unknown event {name!r}")
+    try:
+        db = _db(cache_dir)
+        with db.conn:
+            db.execute("insert into counts values (?, ?, ?, 1) on conflict (day, name, value) "
+                       "do update set n = n + 1",
+                       [(day or date.today()).isoformat(), name, value or ""])
+        db.conn.close()
+    except sqlite3.Error:
+        pass
+
+
+def totals(days: int = 30, cache_dir: Path | None = None, today: date | None = None) -> dict:
+    """{name: {value: n}} over the last `days` days (today included)."""
+    since = ((today or date.today()) - timedelta(days=days - 1)).isoformat()
+    db = _db(cache_dir)
+    out: dict[str, dict[str, int]] = {}
+    for name, value, n in db.execute("select name, value, sum(n) from counts where day >= ? "
+                                     "group by name, value order by name, value", [since]):
+        out.setdefault(name, {})[value] = n
+    db.conn.close()
+    return out
+
+
+def report(figures: dict, days: int) -> str:
+    lines = [f"Usage over the last {days} days (anonymous counts):"]
+    for name, label in EVENTS.items():
+        values = figures.get(name, {})
+        if "" in values or not values:
+            lines.append(f"  {label:36s} {values.get('', 0)}")
+        else:
+            lines.append(f"  {label}:")
+            lines += [f"    {value:32s} {n}" for value, n in
+                      sorted(values.items(), key=lambda item: -item[1])]
+    return "\n".join(lines)
+
+
+def cmd_stats(cfg, args) -> int:
+    if args.days < 1:
+        print("kiosk: --days must be 1 or more.", file=sys.stderr)
+        return 2
+    figures = totals(args.days)
+    print(json.dumps({"days": args.days, **figures}, indent=1) if args.json
+          else report(figures, args.days))
+    return 0
