@@ -114,7 +114,10 @@ class KioskApp(App):
         return not self.allow_close      # True = refuse: kiosk mode has no way out
 
     def _on_keyboard(self, window, key, *args):
-        return key == 27                 # Escape does nothing
+        return key in (27, 282)          # Escape and F1 (Kivy's settings) do nothing
+
+    def open_settings(self, *largs):
+        return False                     # Kivy's settings panel would be a way out
 
     def _on_touch(self, window, touch):
         self.last_touch = time.monotonic()

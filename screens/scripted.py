@@ -150,9 +150,10 @@ class Driver:
         elif kind == "shot":
             self.shoot(args[0])
             return True                        # the screenshot continues the script
-        elif kind == "escape":
+        elif kind == "escape":             # Escape, then F1
             from kivy.core.window import Window
             Window.dispatch("on_keyboard", 27, 41, None, [])
+            Window.dispatch("on_keyboard", 282, 58, None, [])
         elif kind == "close":
             from kivy.core.window import Window
             self.record["close_refused"] = bool(Window.dispatch("on_request_close"))
@@ -220,6 +221,8 @@ class Driver:
     def finish(self):
         self.record["answers_at_end"] = dict(self.app.visit.answers)
         self.record["last_spoken"] = self.app.last_spoken
+        from kivy.core.window import Window
+        self.record["window_children"] = len(Window.children)
         (self.out / "run.json").write_text(json.dumps(self.record, indent=1, ensure_ascii=False))
         self.app.allow_close = True
         self.app.stop()

@@ -175,11 +175,12 @@ def test_idle_visitor_is_warned_then_the_visit_is_wiped(kiosk_env, tmp_path):
     assert record["answers_at_end"] == {}
 
 
-def test_kiosk_mode_cannot_be_left_by_escape_or_close(kiosk_env, tmp_path):
-    steps = [["start"], ["escape"], ["close"], ["answer", "goal", "digitaal"]]
+def test_kiosk_mode_cannot_be_left_by_escape_f1_or_close(kiosk_env, tmp_path):
+    steps = [["start"], ["escape"], ["close"], ["shot", "after"], ["answer", "goal", "digitaal"]]
     record = run_visit(kiosk_env, tmp_path, steps, "--kiosk-mode")
     assert record["close_refused"] is True
     assert record["screens"][-1] == "question"
+    assert record["window_children"] == 1        # no settings panel or other view on top
 
 
 def test_feed_text_is_shown_literally_never_as_markup(kiosk_env, tmp_path):
