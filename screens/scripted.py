@@ -6,7 +6,7 @@ it writes DIR/run.json with what it saw (screens, booking URL, marked courses, e
 
 A step is a list: ["start"], ["answer", question_id, value], ["lang", code],
 ["keypad", "9000"], ["tap", msgid], ["mark", index], ["open", index], ["more"], ["back"],
-["shot", name], ["idle", seconds], ["staff"], ["pin", "1234"], ["escape"], ["close"], ["refresh", source], ["scheduled", iso_time], ["settle"],
+["shot", name], ["idle", seconds], ["staff"], ["pin", "1234"], ["escape"], ["close"], ["refresh", source], ["scheduled", iso_time], ["settle"], ["fault"],
 ["wait", seconds].
 """
 from __future__ import annotations
@@ -157,6 +157,12 @@ class Driver:
         elif kind == "close":
             from kivy.core.window import Window
             self.record["close_refused"] = bool(Window.dispatch("on_request_close"))
+        elif kind == "fault":              # an unexpected error inside the app's main loop
+            from kivy.clock import Clock
+
+            def fail(dt):
+                raise RuntimeError("simulated fault")
+            Clock.schedule_once(fail, 0)
         elif kind == "wait":
             pass
         else:
