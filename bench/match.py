@@ -6,7 +6,7 @@ Prints the machine, each catalog's size, the time of one plain SQLite scan of th
 courses table (the floor), and the latency of `matching.match` for typical answers
 (a goal, a postcode with 20 km, chosen times): until the first screen is ready, and
 until every result is built. A broad question (goal `weet-niet`, nothing else) is timed
-too: it returns a large share of the catalog.
+too: an orientation over goals, the best few of each goal out of most of the catalog.
 """
 from __future__ import annotations
 

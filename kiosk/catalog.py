@@ -59,6 +59,12 @@ def create_indexes(db: sqlite_utils.Database) -> None:
     db["courses"].create_index(filtered, index_name="idx_courses_match_format")
     db["courses"].create_index(["goals_mask", "lat", "lon", *filtered],
                                index_name="idx_courses_match_goal_place")
+    # everything the ranking score needs, per goal: the orientation over goals reads
+    # its best courses from here alone (kiosk/matching.py)
+    db["courses"].create_index(["goals_mask", "format", "outcome", *filtered[2:], "cost_eur",
+                                "free_for", "reduced_for", "opleidingscheques", "start_dates",
+                                "lat", "lon", "postcode", "provider"],
+                               index_name="idx_courses_match_rank")
     db["courses"].enable_fts(["title_nl", "summary_nl"], create_triggers=False)
 
 

@@ -1,9 +1,10 @@
 """Which courses fit a visitor, in what order, and why.
 
 The hard rules are CONTRACT.md section 4; the ranking, its tie-break and the variety of
-the first screen are explained in docs/matching.md. Filtering happens in SQL (bit masks,
-ranks, dates, a bounding box), the exact distance and the ranking in Python over the few
-columns they need; full course rows are read only when a result is looked at.
+the first screen are explained in docs/matching.md. Filtering and the ranking score happen
+in SQL (bit masks, ranks, dates, a bounding box, the exact distance), mostly from covering
+indexes; Python orders the small rows that come back, computes the tie-break only for
+equal scores that are looked at, and reads full course rows only for the results shown.
 """
 from __future__ import annotations
 
@@ -46,7 +47,8 @@ class Result:
 
 @dataclass
 class Outcome:
-    results: Sequence[Result]   # ranked, all matches; built on access (see Results)
+    results: Sequence[Result]   # ranked, all matches (orientation: the best of each goal);
+                                # built on access (see Results)
     relaxed: list[str]      # answer names relaxed, in order: "max_distance_km", "times", "formats"
     unknown_postcode: bool  # the visitor's postcode is not known: distance not used
     orientation: bool       # goal weet-niet: a varied orientation over goals
@@ -117,8 +119,9 @@ class _Filter:
     limit_km: float | None        # None = no distance limit
 
 
-# a light row: what ranking, the first-screen variety and the round robin need
-ROWID, PROVIDER, GOALS, DISTANCE, COST, NEXT_START, SCORE = range(7)
+# a light row: what ranking and the first-screen variety need, and the distance, cost
+# and next start the reasons name (SCORE: as computed, rounded to 9 decimals when compared)
+ROWID, PROVIDER, DISTANCE, COST, NEXT_START, SCORE = range(6)
 
 # outcomes that are exactly what a goal is after; otherwise the general value of an outcome
 GOAL_OUTCOMES = {"diploma-secundair": ("diploma-secundair",),
@@ -157,47 +160,53 @@ def _outcome_fit(goal, outcome) -> float:
     return 1.0 if outcome in GOAL_OUTCOMES.get(goal, ()) else OUTCOME_VALUE.get(outcome, 0.0)
 
 
-def _query(db, f: _Filter, a: dict, order_limit: int | None = None) -> list[tuple]:
+def _query(db, f: _Filter, a: dict, order_limit: int | None = None,
+           floor: float | None = None) -> list[tuple]:
     """The light rows of the courses that obey the hard rules under filter f, each with
-    its distance, its cost for this visitor, its next start and its ranking score, all
-    computed in SQL. order_limit: only the best that many by score (unrounded)."""
+    its distance, its cost for this visitor, its next start and its ranking score (not
+    yet rounded), all computed in SQL. order_limit: only the best that many by score.
+    floor: only the courses that score at least that much, found with cheap bounds
+    first, from an index that holds everything the score needs (idx_courses_match_rank)."""
     where = ["(flexible_start = 1 or last_start >= :today)"]
     status = a["status"]
     params: dict = {"today": f.today, "status": json.dumps(status) if status else None}
     if f.times_mask is not None:
         where.append("coalesce(times_mask, 0) & :not_times = 0")
         params["not_times"] = ALL_TIMES & ~f.times_mask
-    if f.formats:
-        names = [f"format{i}" for i in range(len(f.formats))]
-        where.append(f"format in ({', '.join(':' + n for n in names)})")
-        params.update(zip(names, f.formats))
     if f.dutch is not None:
         where.append("(req_dutch is null or req_dutch <= :dutch)")
         params["dutch"] = f.dutch
     if f.diploma is not None:
         where.append("(req_diploma is null or req_diploma <= :diploma)")
         params["diploma"] = f.diploma
-    # first the rowids, from indexes that hold every filtered column (see
-    # catalog.create_indexes), then the few columns ranking needs of just those rows
-    inner = "select rowid from courses where " + " and ".join(where)
     if f.goal_bit:
-        # as a list of values, the goal can lead or follow the format in an index
+        # as a list of values, the goal leads the indexes (catalog.create_indexes)
         masks = ", ".join(str(m) for m in range(1, 1 << len(vocab.GOALS)) if m & f.goal_bit)
-        inner += f" and goals_mask in ({masks})"
+        where.append(f"goals_mask in ({masks})")
+    rules = " and ".join(where)
+
+    def formats(names, lead=True):
+        """Formats named, not excluded, so they can lead an index; or (lead=False, `+`)
+        kept out of the index choice, for the parts that a place should lead."""
+        return " and {}format in ({})".format("" if lead else "+",
+                                              ", ".join(f"'{x}'" for x in names))
+    chosen_formats = [x for x in vocab.FORMATS if x in (f.formats or vocab.FORMATS)]
     limit = ""
     if f.origin is None or f.limit_km is None:
-        rowids = inner
+        parts = [rules + formats(chosen_formats)]
     else:
         # near by coordinates, placed by postcode only, online: each from an index
         params["lat0"], params["lat1"], params["lon0"], params["lon1"] = _bounding_box(
             f.origin, f.limit_km)
         params["limit"] = f.limit_km
-        parts = [inner + " and lat between :lat0 and :lat1 and lon between :lon0 and :lon1"
-                         " and format != 'afstand'",
-                 inner + " and lat is null and format != 'afstand'"]
-        if not f.formats or "afstand" in f.formats:
-            parts.append(inner + " and format = 'afstand'")
-        rowids = " union all ".join(parts)
+        parts = []
+        classroom = [x for x in chosen_formats if x != "afstand"]
+        if classroom:
+            parts += [rules + formats(classroom, False) + " and lat between :lat0 and :lat1"
+                      " and lon between :lon0 and :lon1",
+                      rules + formats(classroom, False) + " and lat is null"]
+        if "afstand" in chosen_formats:
+            parts.append(rules + formats(["afstand"]))
         limit = "where format = 'afstand' or distance_km <= :limit"
 
     # distance: places.distance_km (haversine) written out operation for operation, so
@@ -205,9 +214,9 @@ def _query(db, f: _Filter, a: dict, order_limit: int | None = None) -> list[tupl
     if f.origin:
         db.conn.create_function("kiosk_distance", 3, _placed_distance, deterministic=True)
         lat0, lon0 = f.origin
-        params.update(olat=lat0, olon=lon0, p1=math.radians(lat0), cosp1=math.cos(math.radians(lat0)),
-                      two_r=2 * places.EARTH_RADIUS_KM, half_km=DISTANCE_HALF_KM,
-                      online=DISTANCE_SCORE_ONLINE)
+        params.update(olat=lat0, olon=lon0, p1=math.radians(lat0),
+                      cosp1=math.cos(math.radians(lat0)), two_r=2 * places.EARTH_RADIUS_KM,
+                      half_km=DISTANCE_HALF_KM, online=DISTANCE_SCORE_ONLINE)
         distance = ("case when format = 'afstand' then null when lat is null"
                     " then kiosk_distance(:olat, :olon, postcode)"
                     " else :two_r * asin(min(1.0, sqrt(power(sin((radians(lat) - :p1) / 2), 2)"
@@ -247,21 +256,48 @@ def _query(db, f: _Filter, a: dict, order_limit: int | None = None) -> list[tupl
     score = (f"0 + :w_distance * ({distance_score}) + :w_cost * ({cost_score})"
              f" + :w_times * ({times_score}) + :w_start * ({start_score})"
              f" + :w_outcome * ({outcome_score})")
+    cost = ("case when cost_eur = 0 or instr(free_for, :status) then 'free'"
+            " when instr(reduced_for, :status) then 'reduced'"
+            " when cost_eur is null then 'unknown' else 'full' end")
+    if floor is not None:
+        # the score, or at first at most the score (distance as if at the door, other
+        # factors at their most, 1) from the columns that are cheap to read
+        best_distance = ("case when format = 'afstand' then :online else 1.0 end"
+                         if f.origin else "0.5")
+        params["floor"] = floor
+        # first the outcomes and times that can reach the floor at all (the other
+        # factors at their most, 1), then the same bound three times, each adding a
+        # dearer factor, so most courses are passed over after the cheap tests
+        slack = sum(WEIGHTS.values()) - (0 if f.origin else WEIGHTS["distance"] / 2) - floor
+        outcomes = [o for i, o in enumerate(vocab.OUTCOMES)
+                    if WEIGHTS["outcome"] * (1 - params[f"outcome{i}"]) <= slack]
+        masks = [m for m in range(ALL_TIMES + 1)
+                 if WEIGHTS["times"] * (1 - params[f"times{m}"]) <= slack]
+        part = (f" and coalesce(times_mask, 0) in ({', '.join(map(str, masks))})"
+                + (" and outcome in ({})".format(", ".join(f"'{o}'" for o in outcomes))
+                   if WEIGHTS["outcome"] > slack else ""))
+        bound = f":w_times * ({times_score}) + :w_outcome * ({outcome_score})"
+        part += f" and :w_distance * ({best_distance}) + {bound} >= :floor - :w_cost - :w_start"
+        bound += f" + :w_cost * ({cost_score.replace('case cost ', f'case {cost} ')})"
+        part += f" and :w_distance * ({best_distance}) + {bound} >= :floor - :w_start"
+        exact = (f":w_distance * ({distance_score.replace('distance_km', f'({distance})')})"
+                 f" + {bound} + :w_start * ({start_score.replace('next_start', next_start)})")
+        parts = [p + part + f" and {exact} >= :floor" for p in parts]
     order = f" order by score desc limit {int(order_limit)}" if order_limit else ""
-    sql = f"""with light as materialized (select rowid, provider, goals_mask, format,
-        times_mask, flexible_start, outcome, cost_eur, opleidingscheques,
-        {distance} as distance_km,
-        case when cost_eur = 0 or instr(free_for, :status) then 'free'
-             when instr(reduced_for, :status) then 'reduced'
-             when cost_eur is null then 'unknown' else 'full' end as cost,
-        {next_start} as next_start
-        from courses where rowid in ({rowids}))
-        select rowid, provider, goals_mask, distance_km, cost, next_start, {score} as score
+    # each part from the index that suits it; idx_courses_match_rank holds every column
+    # named here, so most courses are ranked without reading the table
+    light = " union all ".join(
+        f"""select rowid, provider, format, times_mask, flexible_start, outcome,
+        cost_eur, opleidingscheques, {distance} as distance_km, {cost} as cost,
+        {next_start} as next_start from courses where {part}""" for part in parts)
+    sql = f"""with light as materialized ({light})
+        select rowid, provider, distance_km, cost, next_start, {score} as score
         from light {limit}{order}"""
-    return [(*row[:SCORE], round(row[SCORE], 9)) for row in db.conn.execute(sql, params)]
+    return db.conn.execute(sql, params).fetchall()
 
 
 def _julian_day(iso: str) -> float:
+    """What SQLite's julianday() gives for an ISO date."""
     return date.fromisoformat(iso).toordinal() + 1721424.5
 
 
@@ -325,7 +361,9 @@ def _tiebreaks(db, rowids, salt: str) -> dict:
 
 
 def _sort(db, rows: list[tuple], salt: str) -> list[tuple]:
-    """By score, best first; equal scores by the tie-break, computed only for them."""
+    """Rounded scores, best first; equal scores by the tie-break (the orientation's
+    short lists, settled at once)."""
+    rows = [(*row[:SCORE], round(row[SCORE], 9)) for row in rows]
     rows.sort(key=lambda r: -r[SCORE])
     tied = set()
     for before, after in zip(rows, rows[1:]):
@@ -340,18 +378,31 @@ def _sort(db, rows: list[tuple], salt: str) -> list[tuple]:
 def _orientation(db, f: _Filter, a: dict, salt: str) -> list[tuple]:
     """The best ORIENTATION_PER_GOAL courses of each goal, each goal's best remaining in
     turn (goals in the contract's order), so a visitor who is unsure sees them all.
-    Each goal asks SQL for a few more than it needs, and for more when equal scores
-    reach past them, so the choice is exactly the ranking's."""
+    Each goal reads only the courses that score at least a floor: first just below the
+    previous goal's last, then lower and lower, at last all of them. A floor settles
+    the goal's best once that many reach it (equal scores included, as they score the
+    same), so the choice is exactly the ranking's."""
+    n = ORIENTATION_PER_GOAL
+    guess = sum(WEIGHTS.values()) - (0 if f.origin else WEIGHTS["distance"] / 2) - 0.2
     queues = []
     for i in range(len(vocab.GOALS)):
         goal = replace(f, goal_bit=1 << i)
-        fetch = 4 * ORIENTATION_PER_GOAL
+        # first as low as the previous goal's last: goals often score alike
+        floors = [guess - 0.05, guess - 0.5, guess - 1.5, guess - 3]
+        fetch = 4 * n
         while True:
-            rows = _sort(db, _query(db, goal, a, order_limit=fetch), salt)
-            if len(rows) < fetch or rows[-1][SCORE] < rows[ORIENTATION_PER_GOAL - 1][SCORE]:
+            floor = floors[0] if floors else None
+            rows = _sort(db, _query(db, goal, a, order_limit=None if floors else fetch,
+                                    floor=floor), salt)
+            if floor is not None and (len(rows) < n or rows[n - 1][SCORE] < floor + 1e-6):
+                floors.pop(0)           # the best may lie below the floor: read further
+            elif floor is None and len(rows) == fetch and rows[-1][SCORE] >= rows[n - 1][SCORE]:
+                fetch *= 4              # equal scores reach past what was read
+            else:
                 break
-            fetch *= 4
-        queues.append(rows[:ORIENTATION_PER_GOAL])
+        queues.append(rows[:n])
+        if len(rows) >= n:
+            guess = rows[n - 1][SCORE]
     positions = [0] * len(queues)
     taken, out = set(), []
     while True:
@@ -368,18 +419,66 @@ def _orientation(db, f: _Filter, a: dict, salt: str) -> list[tuple]:
             return out
 
 
-def _diversify(rows):
-    """First screen: at most MAX_SAME_PROVIDER courses of one provider while others fit."""
-    first, rest, count = [], [], {}
-    for row in rows:
-        if len(first) < FIRST_PAGE and count.get(row[PROVIDER], 0) < MAX_SAME_PROVIDER:
-            first.append(row)
-            count[row[PROVIDER]] = count.get(row[PROVIDER], 0) + 1
-        else:
-            rest.append(row)
-    while len(first) < FIRST_PAGE and rest:   # too few providers: fill in rank order
-        first.append(rest.pop(0))
-    return first + rest
+class _Ranked(Sequence):
+    """The light rows in their final order: best score first, equal scores by the
+    tie-break, which is computed only for the stretch of the list that is read; the
+    first screen holds at most MAX_SAME_PROVIDER courses of one provider while others
+    fit (docs/matching.md), from the sixth result on the pure ranking order holds."""
+
+    def __init__(self, db, rows: list[tuple], salt: str, ordered: bool = False):
+        if not ordered:
+            rows.sort(key=lambda r: r[SCORE], reverse=True)
+        self._db, self._rows, self._salt = db, rows, salt
+        self._done = len(rows) if ordered else 0     # rows[:_done] are in final order
+        first, passed, count, read = [], [], {}, 0
+        while len(first) < FIRST_PAGE and read < len(rows):
+            self._settle(read + 1)
+            row = rows[read]
+            read += 1
+            if count.get(row[PROVIDER], 0) < MAX_SAME_PROVIDER:
+                first.append(row)
+                count[row[PROVIDER]] = count.get(row[PROVIDER], 0) + 1
+            else:
+                passed.append(row)
+        while len(first) < FIRST_PAGE and passed:    # too few providers: fill in rank order
+            first.append(passed.pop(0))
+        self._first, self._passed, self._read = first, passed, read
+
+    def _settle(self, k: int) -> None:
+        """Put rows[:k] in final order (reading a little ahead, to the end of equal scores)."""
+        rows = self._rows
+        k = min(len(rows), max(k, self._done + 4 * FIRST_PAGE))
+        if k <= self._done:
+            return
+        while k < len(rows) and round(rows[k][SCORE], 9) == round(rows[k - 1][SCORE], 9):
+            k += 1
+        groups, i = [], self._done
+        while i < k:
+            j, score = i + 1, round(rows[i][SCORE], 9)
+            while j < k and round(rows[j][SCORE], 9) == score:
+                j += 1
+            if j - i > 1:
+                groups.append((i, j))
+            i = j
+        if groups:
+            hashes = _tiebreaks(self._db, [r[ROWID] for i, j in groups for r in rows[i:j]],
+                                self._salt)
+            for i, j in groups:
+                rows[i:j] = sorted(rows[i:j], key=lambda r: hashes[r[ROWID]])
+        self._done = k
+
+    def __len__(self):
+        return len(self._rows)
+
+    def __getitem__(self, n: int) -> tuple:
+        if n < len(self._first):
+            return self._first[n]
+        n -= len(self._first)
+        if n < len(self._passed):
+            return self._passed[n]
+        n += self._read - len(self._passed)
+        self._settle(n + 1)
+        return self._rows[n]
 
 
 # ---------------------------------------------------------------- reasons
@@ -532,6 +631,7 @@ class Results(Sequence):
         missing = [i for i in indexes if i not in self._built]
         if not missing:
             return
+        self._rows[max(missing)]      # settles the order of everything before it
         wanted = json.dumps(sorted({self._rows[i][PROVIDER] for i in missing}))
         providers = {r["id"]: r for r in self._catalog.db.query(
             "select * from providers where id in (select value from json_each(?))", [wanted])}
@@ -585,16 +685,16 @@ def match(catalog, answers: dict, today: date | None = None,
         if orientation:
             rows = _orientation(catalog.db, f, a, salt)
         else:
-            rows = _sort(catalog.db, _query(catalog.db, f, a), salt)
+            rows = _query(catalog.db, f, a)
         if rows:
             break
-    rows = _diversify(rows)
+    rows = _Ranked(catalog.db, rows, salt, ordered=orientation)
     score = _scorer(a, origin is not None, today)
 
     def make(light, row, course, provider):
         """light: the ranked row; row: the course's columns; course: decoded."""
         light = {"distance_km": light[DISTANCE], "cost": light[COST],
-                 "next_start": light[NEXT_START], "score": light[SCORE]}
+                 "next_start": light[NEXT_START], "score": round(light[SCORE], 9)}
         reasons = _reasons(course, light, a, asked, score({**row, **light}), orientation, _)
         if course.get("wheelchair"):
             reasons.append(_("toegankelijk met een rolstoel"))

@@ -100,9 +100,7 @@ class Driver:
         elif kind == "tap":
             self.tap_text(args[0])
         elif kind in ("mark", "open"):
-            rows = self.app.manager.get_screen("results").ids.list
-            index = args[0]
-            rows.scroll_to_index(index) if hasattr(rows, "scroll_to_index") else None
+            index = args[0]                    # a row on the first screen of results
             from screens.results import ResultRow
             from screens.text import tr
             row = self.find(lambda w: isinstance(w, ResultRow) and w.index == index)

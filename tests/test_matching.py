@@ -321,6 +321,22 @@ def test_orientation_round_robins_over_goals(open_cat):
                                             if r.course["id"] == "n1").reasons
 
 
+def test_orientation_shows_the_best_few_of_each_goal(open_cat):
+    n = matching.ORIENTATION_PER_GOAL
+    courses = [make_course(f"d{i}", goals=["digitaal"], cost={"eur": 10.0 * i})
+               for i in range(n + 3)]
+    courses += [make_course(f"n{i}", goals=["nederlands"], times=["dag"]) for i in range(2)]
+    out = matching.match(open_cat(courses), {"goal": "weet-niet", "times": ["avond"]}, TODAY)
+    assert out.orientation and not out.relaxed
+    assert sorted(ids(out)) == sorted(f"d{i}" for i in range(n))   # avond only: no n*
+    out = matching.match(open_cat(courses), {"goal": "weet-niet"}, TODAY)
+    assert sorted(ids(out)) == sorted([f"d{i}" for i in range(n)] + ["n0", "n1"])
+    # goals in the contract's order, the best remaining of each in turn
+    assert [r.course["goals"][0] for r in out.results[:5]] == [
+        "nederlands", "digitaal", "nederlands", "digitaal", "digitaal"]
+    assert ids(out)[1] == "d0"
+
+
 def test_translated_reasons_fall_back_to_dutch_without_catalog(open_cat):
     cat = open_cat([make_course("c")])
     out = matching.match(cat, {"goal": "digitaal"}, TODAY, lang="xx")
