@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from werkzeug.wrappers import Response
 
-from kiosk import catalog, config, feed, paths
+from kiosk import config, feed, paths
+from test_feed import titles
 
 
 def course(i: int, tag: str) -> dict:
@@ -53,14 +54,6 @@ def cache(tmp_path, monkeypatch, cfg):
     path.write_text(json.dumps(make_feed(4, "old")))
     assert feed.refresh(cfg, source=str(path), cache_dir=d).ok
     return d
-
-
-def titles(cache: Path) -> set[str]:
-    cat = catalog.open_catalog(catalog.current_path(cache))
-    try:
-        return {r["title_nl"] for r in cat.db["courses"].rows}
-    finally:
-        cat.close()
 
 
 def refused(cfg, cache, url: str, *words: str) -> feed.Report:
