@@ -1,6 +1,6 @@
 """How fast is one match? Median and p95 at 1k, 10k and 100k generated courses.
 
-    /tmp/venv/bin/python bench/match.py [--sizes 1000,10000,100000] [--runs 60]
+    .venv/bin/python bench/match.py [--sizes 1000,10000,100000] [--runs 60]
 
 Prints the machine, each catalog's size, the time of one plain SQLite scan of the
 courses table (the floor), and the latency of `matching.match` for typical answers

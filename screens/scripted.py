@@ -206,6 +206,10 @@ class Driver:
             from kivy.uix.label import Label
             self.record["markup_labels"] = [w.text for w in _walk(app.manager)
                                             if isinstance(w, Label) and w.markup]
+        if app.manager.current == "staff":
+            screen = app.manager.get_screen("staff")
+            self.record["staff"] = {"status": screen.status_text, "report": screen.report,
+                                    "progress": screen.progress}
         if app.manager.current == "booking":
             self.record["booking_url"] = app.manager.get_screen("booking").url
         self.record["marked"] = list(app.visit.marked)

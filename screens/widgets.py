@@ -51,6 +51,7 @@ class BigButton(MirroredInRTL, ButtonBehavior, BoxLayout):
     selected = BooleanProperty(False)
     primary = BooleanProperty(False)
     value = ObjectProperty(None, allownone=True)
+    font_size = StringProperty("26sp")
 
 
 class IconButton(ButtonBehavior, BoxLayout):

@@ -193,12 +193,19 @@ def test_feed_text_is_shown_literally_never_as_markup(kiosk_env, tmp_path):
     assert record["markup_labels"] == []
 
 
-def test_staff_gesture_and_pin_open_the_staff_screen(kiosk_env, tmp_path):
-    config = write_config(tmp_path, f'[staff]\npin_hash = "{staff.hash_pin("4321")}"\n')
-    steps = [["staff"], ["pin", "1111"], ["pin", "4321"], ["shot", "staff"]]
+def test_staff_gesture_and_pin_open_the_staff_screen_which_refreshes(kiosk_env, tmp_path):
+    load_catalog(kiosk_env, ROOT / "assets" / "sample-catalog.json")
+    feed_file = feed_with_title(tmp_path, "Portugees voor beginners")
+    config = write_config(tmp_path, f'[catalog]\nsource = "{feed_file}"\n'
+                                    f'[staff]\npin_hash = "{staff.hash_pin("4321")}"\n')
+    steps = [["staff"], ["pin", "1111"], ["pin", "4321"], ["shot", "staff"],
+             ["tap", "Catalogus verversen"], ["settle"], ["wait", 0.3]]
     record = run_visit(kiosk_env, tmp_path, steps, "--kiosk-mode", config=config)
     # before each step: welcome, then the PIN screen (a wrong PIN keeps it), then staff
     assert record["screens"][:4] == ["welcome", "pin", "pin", "staff"]
+    assert record["staff"]["progress"] == 100
+    assert "Loaded 73 courses" in record["staff"]["report"]
+    assert "18 aanbieders, 73 opleidingen" in record["staff"]["status"]
 
 
 def test_a_running_kiosk_takes_a_new_catalog_between_visits(kiosk_env, tmp_path):
