@@ -1,6 +1,8 @@
 """Course detail: what, when, where, cost for this visitor, prerequisites, reasons."""
 from __future__ import annotations
 
+from datetime import date
+
 from kivy.app import App
 from kivy.properties import BooleanProperty, StringProperty
 
@@ -50,7 +52,11 @@ class DetailScreen(KioskScreen):
         if course.get("flexible_start"):
             lines.append(tr("Je kan op elk moment starten.", lang))
         elif course.get("start_dates"):
-            lines.append(tr("Start: {dates}", lang, dates=", ".join(course["start_dates"][:3])))
+            today = date.today().isoformat()
+            upcoming = [date.fromisoformat(d) for d in course["start_dates"] if d >= today][:3]
+            if upcoming:
+                lines.append(tr("Start: {dates}", lang, dates=", ".join(
+                    f"{d.day}/{d.month}/{d.year}" for d in upcoming)))
         place = ", ".join(p for p in (course.get("location_name"), course.get("street"),
                                        f"{course.get('postcode') or ''} {course.get('city') or ''}".strip()) if p)
         if place:
