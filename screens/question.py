@@ -27,7 +27,8 @@ class QuestionScreen(KioskScreen):
         goal = app.visit.answers.get("goal")
         ids = [q.id for q in questionnaire.load() if goal not in q.skip_for_goals]
         self.position = f"{ids.index(question.id) + 1}/{len(ids)}" if question.id in ids else ""
-        self.build_options()
+        if self.manager.current == self.name:     # else entering the screen builds them
+            self.build_options()
 
     def on_activate(self):
         if self.question is not None:

@@ -194,6 +194,10 @@ class Driver:
     def next_step(self, dt):
         app = self.app
         self.record["screens"].append(app.manager.current)
+        if app.manager.current == "question":
+            from screens.widgets import BigButton
+            self.record["option_texts"] = [w.text for w in app.manager.current_screen.ids
+                                           .options.children if isinstance(w, BigButton)]
         if app.manager.current == "question" and app.manager.current_screen.postcode_unknown:
             self.record["postcode_refused"] = app.manager.current_screen.postcode
         if app.manager.current == "results":

@@ -15,15 +15,14 @@ STAFF_TAP_WINDOW_S = 4.0
 
 class WelcomeScreen(KioskScreen):
     def on_kv_post(self, base_widget):
+        super().on_kv_post(base_widget)
         self._taps: list[float] = []
 
     def on_activate(self):
         fill_language_buttons(self.ids.languages, self._choose_language)
 
     def _choose_language(self, button):
-        App.get_running_app().set_language(button.value)
-        for child in self.ids.languages.children:
-            child.selected = child.value == button.value
+        App.get_running_app().set_language(button.value)   # the buttons follow (on_activate)
 
     def site_name_tapped(self):
         now = time.monotonic()

@@ -12,7 +12,16 @@ from screens.text import shape
 
 
 class KioskScreen(Screen):
-    """A screen that is told when it becomes visible (on_activate) and can be read aloud."""
+    """A screen that is told when it becomes visible (on_activate) and can be read aloud.
+    on_activate runs again when the visitor changes language, so text a screen builds
+    in Python follows the language like the text its kv rules build."""
+
+    def on_kv_post(self, base_widget):
+        App.get_running_app().bind(lang=self._language_changed)
+
+    def _language_changed(self, app, lang):
+        if self.manager is not None and self.manager.current == self.name:
+            self.on_activate()
 
     def on_pre_enter(self, *args):
         self.on_activate()

@@ -267,3 +267,13 @@ def test_an_unexpected_error_resets_the_visit_instead_of_crashing(kiosk_env, tmp
     record = run_visit(kiosk_env, tmp_path, steps, check_stderr=False)
     assert record["screens"][3] == "welcome" and record["screens"][-1] == "question"
     assert record["answers_at_end"] == {"goal": "talen"}
+
+
+def test_changing_language_mid_question_translates_the_answers_on_screen(kiosk_env, tmp_path):
+    from screens.text import shape
+    from kiosk import i18n
+    steps = [["start"], ["tap", "Taal"], ["lang", "uk"], ["wait", 0.2]]
+    record = run_visit(kiosk_env, tmp_path, steps)
+    _ = i18n.gettext_for("uk")
+    expected = {shape(_(o.label)) for o in questionnaire.load()[0].options}
+    assert set(record["option_texts"]) == expected
