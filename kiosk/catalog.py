@@ -78,7 +78,7 @@ def decode_course(row: dict) -> dict:
 
 
 def current_path(cache_dir: Path | None = None) -> Path:
-    return Path(cache_dir or paths.cache_dir()) / CURRENT
+    return paths.cache_dir(cache_dir) / CURRENT
 
 
 @dataclass

@@ -670,7 +670,7 @@ def _fetch_once(session, url, headers, c, dest: Path, progress) -> dict | None:
 # ---------------------------------------------------------------- files in the cache folder
 
 def _cache(cache_dir: Path | None) -> Path:
-    path = Path(cache_dir or paths.cache_dir())
+    path = paths.cache_dir(cache_dir)
     path.mkdir(parents=True, exist_ok=True)
     return path
 
@@ -907,7 +907,7 @@ def _parse_time(value) -> dt.datetime | None:
 
 def status(cfg, cache_dir: Path | None = None) -> dict:
     """What catalog is loaded, how old it is and whether staff should refresh it."""
-    cache = Path(cache_dir or paths.cache_dir())
+    cache = paths.cache_dir(cache_dir)
     current = cache / catalog_mod.CURRENT
     state = _read_state(cache) if cache.exists() else {}
     out = {"present": False, "providers": 0, "courses": 0, "source": None,
@@ -933,6 +933,12 @@ def status(cfg, cache_dir: Path | None = None) -> dict:
         out["age_days"] = round(age.total_seconds() / 86400, 1)
         out["stale"] = out["age_days"] > cfg.catalog.max_age_days
     return out
+
+
+def last_attempt(cache_dir: Path | None = None) -> str | None:
+    """When a refresh last ran, successful or not (from the small state file: cheap)."""
+    state = _read_state(paths.cache_dir(cache_dir))
+    return state.get("last_attempt_at") or state.get("checked_at")
 
 
 def due_for_refresh(cfg, now: dt.datetime, last_refreshed_at) -> bool:

@@ -11,7 +11,6 @@ import base64
 import hashlib
 import hmac
 import io
-import json
 import math
 import re
 import sqlite3
@@ -24,6 +23,7 @@ from urllib.parse import quote, quote_plus, unquote_plus, urlencode
 
 from . import vocab
 from .i18n import LANGUAGE_NAMES, N_, gettext_for
+from .questionnaire import AnswersError, read_answers
 
 MAX_COURSES = 3
 VERSION = 1
@@ -536,36 +536,14 @@ def qr_png(text: str, box_px: int = 10) -> bytes:
 
 # ---------------------------------------------------------------- command line
 
-def _read_answers(source: str) -> dict:
-    try:
-        if source == "-":
-            text = sys.stdin.read()
-        else:
-            with open(source, encoding="utf-8") as fh:
-                text = fh.read()
-    except FileNotFoundError:
-        raise HandoffError(f"The answers file {source} does not exist.") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise HandoffError(f"The answers file {source} cannot be read: {exc}.") from None
-    try:
-        answers = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise HandoffError(f"The answers file {source} is not valid JSON "
-                           f"(line {exc.lineno}).") from None
-    if not isinstance(answers, dict):
-        raise HandoffError(f"The answers file {source} must hold one JSON object "
-                           "like {\"goal\": \"nederlands\"}.")
-    return answers
-
-
 def cmd_booking_url(cfg, args) -> int:
     try:
         bad = [c for c in args.course if not valid_course_id(c)]
         if bad:
             raise HandoffError(f"'{bad[0]}' is not a course id (letters, digits, '.', '_' "
                                "and '-' only).")
-        print(booking_url(cfg, _read_answers(args.answers), args.course))
-    except HandoffError as exc:
+        print(booking_url(cfg, read_answers(args.answers), args.course))
+    except (HandoffError, AnswersError) as exc:
         print(f"kiosk: {exc}", file=sys.stderr)
         return 2
     return 0

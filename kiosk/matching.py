@@ -19,6 +19,7 @@ from datetime import date
 from . import catalog as catalog_mod
 from . import i18n, places, vocab
 from .i18n import N_
+from .questionnaire import AnswersError, read_answers
 
 DISTANCE_STEPS_KM = (5, 10, 20, 30, 50)   # wider and wider when nothing fits; never beyond 50
 FIRST_PAGE = 5                            # results on the first screen
@@ -29,10 +30,6 @@ DISTANCE_SCORE_ONLINE = 0.6               # `afstand`: no travel, scored like ab
 START_HALF_DAYS = 60                      # start score halves when it starts this far ahead
 ORIENTATION_PER_GOAL = 10                 # `weet-niet`: the best this many of each goal
 ALL_TIMES = (1 << len(vocab.TIMES)) - 1
-
-
-class AnswersError(ValueError):
-    """Answers that do not follow the contract; the message says which, in plain words."""
 
 
 @dataclass
@@ -716,20 +713,6 @@ def course_title(course: dict, lang: str | None) -> str:
     return titles.get(lang or "nl") or course.get("title_nl") or titles.get("nl", "")
 
 
-def _read_answers(source: str) -> dict:
-    try:
-        text = sys.stdin.read() if source == "-" else open(source, encoding="utf-8").read()
-    except OSError as exc:
-        raise AnswersError(f"Cannot read the answers file {source}: {exc.strerror}.") from None
-    except UnicodeDecodeError:
-        raise AnswersError(f"The answers file {source} is not UTF-8 text.") from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise AnswersError(f"The answers are not valid JSON (line {exc.lineno}, "
-                           f"column {exc.colno}: {exc.msg}).") from None
-
-
 def _open_current(cfg):
     from kiosk import feed
     return catalog_mod.open_catalog(feed.ensure_catalog(cfg))
@@ -738,7 +721,7 @@ def _open_current(cfg):
 def cmd_match(cfg, args) -> int:
     """`kiosk match --answers FILE [--today YYYY-MM-DD] [--json]`"""
     try:
-        answers = _read_answers(args.answers)
+        answers = read_answers(args.answers)
         check_answers(answers)
         today = None
         if args.today:

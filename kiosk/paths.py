@@ -9,6 +9,6 @@ QUESTIONNAIRE = ASSETS / "questionnaire.json"
 LOCALES = ASSETS / "locales"
 
 
-def cache_dir() -> Path:
-    """The catalog's folder: KIOSK_CACHE_DIR, else cache/ of the checkout."""
-    return Path(os.environ.get("KIOSK_CACHE_DIR") or ROOT / "cache")
+def cache_dir(override: str | os.PathLike | None = None) -> Path:
+    """The catalog's folder: `override`, else KIOSK_CACHE_DIR, else cache/ of the checkout."""
+    return Path(override or os.environ.get("KIOSK_CACHE_DIR") or ROOT / "cache")

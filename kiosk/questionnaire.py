@@ -7,13 +7,41 @@ that `requires` another answer is skipped while that answer is missing.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+import sys
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from . import paths
 
 MAX_QUESTIONS = 8
+
+
+class AnswersError(ValueError):
+    """Answers that do not follow the contract; the message says which, in plain words."""
+
+
+def read_answers(source: str) -> dict:
+    """An answers JSON object (CONTRACT.md section 3) from a file, or stdin for '-'."""
+    try:
+        if source == "-":
+            text = sys.stdin.read()
+        else:
+            with open(source, encoding="utf-8") as fh:
+                text = fh.read()
+    except FileNotFoundError:
+        raise AnswersError(f"Cannot read the answers file {source}: it does not exist.") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise AnswersError(f"Cannot read the answers file {source}: {exc}.") from None
+    try:
+        answers = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise AnswersError(f"The answers are not valid JSON (line {exc.lineno}, "
+                           f"column {exc.colno}: {exc.msg}).") from None
+    if not isinstance(answers, dict):
+        raise AnswersError(f"The answers file {source} must hold one JSON object, "
+                           'like {"goal": "nederlands"}.')
+    return answers
 
 
 @dataclass(frozen=True)

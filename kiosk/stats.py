@@ -29,7 +29,7 @@ EVENTS = {
 
 
 def _db(cache_dir: Path | None) -> sqlite_utils.Database:
-    folder = Path(cache_dir or paths.cache_dir())
+    folder = paths.cache_dir(cache_dir)
     folder.mkdir(parents=True, exist_ok=True)
     db = sqlite_utils.Database(folder / FILE)
     db.execute("create table if not exists counts (day text, name text, value text, "
@@ -39,15 +39,26 @@ def _db(cache_dir: Path | None) -> sqlite_utils.Database:
 
 def count(name: str, value: str = "", cache_dir: Path | None = None,
           day: date | None = None) -> None:
-    """Add one to a counter. Never fails the caller: figures are not worth a crash."""
-    if name not in EVENTS:
-        raise ValueError(f"unknown event {name!r}")
+    """Add one to a counter."""
+    count_all([(name, value)], cache_dir, day)
+
+
+def count_all(events, cache_dir: Path | None = None, day: date | None = None) -> None:
+    """Add one to each (name, value) counter, in one write. Never fails the caller:
+    figures are not worth a crash."""
+    events = [(name, value or "") for name, value in events]
+    unknown = [name for name, _value in events if name not in EVENTS]
+    if unknown:
+        raise ValueError(f"unknown event {unknown[0]!r}")
+    if not events:
+        return
+    today = (day or date.today()).isoformat()
     try:
         db = _db(cache_dir)
         with db.conn:
-            db.execute("insert into counts values (?, ?, ?, 1) on conflict (day, name, value) "
-                       "do update set n = n + 1",
-                       [(day or date.today()).isoformat(), name, value or ""])
+            db.conn.executemany("insert into counts values (?, ?, ?, 1) on conflict "
+                                "(day, name, value) do update set n = n + 1",
+                                [(today, name, value) for name, value in events])
         db.conn.close()
     except sqlite3.Error:
         pass

@@ -1,6 +1,7 @@
 """KioskApp: the screen manager, one visit at a time, idle watch, kiosk-mode window rules."""
 from __future__ import annotations
 
+import importlib
 import logging
 import threading
 import time
@@ -18,7 +19,7 @@ from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 from kiosk import catalog as catalog_mod
-from kiosk import feed, i18n, matching, paths, speech, stats
+from kiosk import feed, i18n, matching, paths, questionnaire, speech, stats
 from kiosk.session import IdlePolicy, Visit
 
 log = logging.getLogger("kiosk")
@@ -65,6 +66,7 @@ class KioskApp(App):
     catalog_problem = BooleanProperty(False)
     outcome = ObjectProperty(None, allownone=True)
     course = ObjectProperty(None, allownone=True)   # the Result shown on the detail screen
+    course_index = 0                                # its place in outcome.results
 
     def __init__(self, cfg, kiosk_mode: bool = False, cache_dir: Path | None = None, **kwargs):
         super().__init__(**kwargs)
@@ -92,7 +94,6 @@ class KioskApp(App):
         self.site_name = self.cfg.site.name
         self.can_speak = speech.available()
         manager = ScreenManager(transition=NoTransition())
-        import importlib
         for name in SCREENS:
             module = importlib.import_module(f"screens.{name}")
             Builder.load_file(str(HERE / f"{name}.kv"))
@@ -146,22 +147,30 @@ class KioskApp(App):
         return self.root
 
     def set_language(self, lang: str) -> None:
+        """Switch language; results already shown get their reasons in the new language
+        (the ranking does not depend on it, so the same index is the same course)."""
+        if self.outcome is not None and lang != self.lang:
+            self.outcome = matching.match(self.catalog,
+                                          {**self.visit.contract_answers(), "language": lang},
+                                          lang=lang)
+            if self.course is not None:
+                self.course = self.outcome.results[self.course_index]
         self.lang = lang
         self.rtl = lang in i18n.RTL_LANGUAGES
         self.visit.language = lang
 
-    def count_once(self, name: str, value: str = "") -> None:
-        """Anonymous usage figure, counted at most once per visit."""
-        if (name, value) not in self._counted:
-            self._counted.add((name, value))
-            stats.count(name, value, self.cache_dir)
+    def count_once(self, *events: tuple[str, str]) -> None:
+        """Anonymous usage figures (name, value), each counted at most once per visit."""
+        new = [event for event in events if event not in self._counted]
+        self._counted.update(new)
+        stats.count_all(new, self.cache_dir)
 
     def start_visit(self) -> None:
         self.open_catalog()
         self.visit = Visit(language=self.lang)
         self.outcome = None
         self._counted = set()
-        self.count_once("visit")
+        self.count_once(("visit", ""))
         self.show_next_question()
 
     def show_next_question(self) -> None:
@@ -173,7 +182,6 @@ class KioskApp(App):
             self.manager.current = "question"
 
     def show_question(self, question_id: str) -> None:
-        from kiosk import questionnaire
         question = next(q for q in questionnaire.load() if q.id == question_id)
         self.manager.get_screen("question").show(question)
         self.manager.current = "question"
@@ -188,19 +196,18 @@ class KioskApp(App):
     def show_results(self) -> None:
         self.outcome = matching.match(self.catalog, self.visit.contract_answers(),
                                       lang=self.lang)
-        self.count_once("results")
-        self.count_once("goal", self.visit.answers.get("goal") or "")
-        self.count_once("language", self.lang)
-        if not self.outcome.results:
-            self.count_once("no_results")
+        self.count_once(("results", ""), ("goal", self.visit.answers.get("goal") or ""),
+                        ("language", self.lang),
+                        *([("no_results", "")] if not self.outcome.results else []))
         self.manager.current = "results"
 
-    def show_detail(self, result) -> None:
-        self.course = result
+    def show_detail(self, index: int) -> None:
+        self.course_index = index
+        self.course = self.outcome.results[index]
         self.manager.current = "detail"
 
     def show_booking(self) -> None:
-        self.count_once("booking")
+        self.count_once(("booking", ""))
         self.manager.current = "booking"
 
     def go_home(self) -> None:
@@ -240,7 +247,7 @@ class KioskApp(App):
             self._idle_popup = IdleWarning(seconds=int(self.idle.warning_s))
             self._idle_popup.open()
         elif state == "expired":
-            self.count_once("timeout")
+            self.count_once(("timeout", ""))
             self.go_home()
 
     def more_time(self) -> None:
@@ -264,8 +271,7 @@ class KioskApp(App):
         """The daily refresh (catalog.refresh_at), only while nobody is using the kiosk."""
         if self.refreshing or self.in_visit() or not self.cfg.catalog.refresh_at:
             return
-        info = feed.status(self.cfg, self.cache_dir)
-        last = info.get("last_attempt_at") or info.get("checked_at") or info.get("refreshed_at")
+        last = feed.last_attempt(self.cache_dir)
         if feed.due_for_refresh(self.cfg, now or datetime.now(), last):
             self.refresh_catalog(source=None, on_progress=None, on_done=None)
 

@@ -6,13 +6,9 @@ from datetime import date
 from kivy.app import App
 from kivy.properties import BooleanProperty, StringProperty
 
-from kiosk import i18n
+from kiosk.matching import FORMAT_WORDS, TIME_WORDS, course_title
 from screens.text import pick, shape, tr
 from screens.widgets import KioskScreen
-
-TIME_WORDS = {"dag": i18n.N_("overdag"), "avond": i18n.N_("'s avonds"), "weekend": i18n.N_("in het weekend")}
-FORMAT_WORDS = {"klassikaal": i18n.N_("in een klas"), "afstand": i18n.N_("thuis, online"),
-                "combinatie": i18n.N_("in een klas en online")}
 
 
 class DetailScreen(KioskScreen):
@@ -85,8 +81,7 @@ class DetailScreen(KioskScreen):
         app = App.get_running_app()
         if app.course is None:
             return ""
-        title = app.course.course["title"]
-        return ". ".join([title.get(app.lang) or title.get("nl", "")] + app.course.reasons)
+        return ". ".join([course_title(app.course.course, app.lang)] + app.course.reasons)
 
 
 SCREEN_CLASS = DetailScreen

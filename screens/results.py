@@ -6,7 +6,7 @@ from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.recycleview.views import RecycleDataViewBehavior
 
-from kiosk import i18n
+from kiosk import i18n, matching
 from screens.text import pick, shape, tr
 from screens.widgets import KioskScreen
 
@@ -89,8 +89,7 @@ class ResultsScreen(KioskScreen):
         self.marked_count = len(app.visit.marked)
 
     def open_result(self, index: int):
-        app = App.get_running_app()
-        app.show_detail(app.outcome.results[index])
+        App.get_running_app().show_detail(index)
 
     def toggle_mark(self, index: int):
         app = App.get_running_app()
@@ -109,8 +108,7 @@ class ResultsScreen(KioskScreen):
         _ = i18n.gettext_for(app.lang)
         parts = []
         for result in (app.outcome.results[:3] if app.outcome else []):
-            title = result.course["title"]
-            parts.append(title.get(app.lang) or title.get("nl", ""))
+            parts.append(matching.course_title(result.course, app.lang))
             parts.extend(result.reasons[:2])
         return ". ".join([_("Dit zijn opleidingen voor jou.")] + parts)
 

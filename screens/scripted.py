@@ -6,7 +6,8 @@ it writes DIR/run.json with what it saw (screens, booking URL, marked courses, e
 
 A step is a list: ["start"], ["answer", question_id, value], ["lang", code],
 ["keypad", "9000"], ["tap", msgid], ["mark", index], ["open", index], ["more"], ["back"],
-["shot", name], ["idle", seconds], ["staff"], ["pin", "1234"], ["escape"], ["close"], ["refresh", source], ["scheduled", iso_time], ["settle"], ["fault"],
+["booking"], ["shot", name], ["idle", seconds], ["staff"], ["pin", "1234"], ["escape"],
+["close"], ["refresh", source], ["scheduled", iso_time], ["settle"], ["fault"],
 ["wait", seconds].
 """
 from __future__ import annotations
@@ -52,6 +53,10 @@ class Driver:
         touch = UnitTestTouch(x, y)
         touch.touch_down()
         touch.touch_up()
+
+    def tap_in(self, container, cls, text):
+        """Tap the widget of class cls showing `text` inside container."""
+        self.tap_widget(next(w for w in _walk(container) if isinstance(w, cls) and w.text == text))
 
     def tap_text(self, msgid):
         from screens.text import tr
@@ -108,7 +113,7 @@ class Driver:
             if kind == "mark" and row.marked:
                 label = "Gekozen"
             from screens.widgets import BigButton
-            self.tap_widget(next(w for w in _walk(row) if isinstance(w, BigButton) and w.text == tr(label)))
+            self.tap_in(row, BigButton, tr(label))
         elif kind == "booking":
             from screens.widgets import BigButton
             screen = app.manager.current_screen
@@ -127,9 +132,8 @@ class Driver:
         elif kind == "pin":
             from kivy.uix.button import Button
             screen = app.manager.get_screen("pin")
-            for digit in args[0]:
-                self.tap_widget(next(w for w in _walk(screen) if isinstance(w, Button) and w.text == digit))
-            self.tap_widget(next(w for w in _walk(screen) if isinstance(w, Button) and w.text == "OK"))
+            for digit in [*args[0], "OK"]:
+                self.tap_in(screen, Button, digit)
         elif kind == "refresh":
             def done(report):
                 self.record.setdefault("refresh_reports", []).append(report.text())
@@ -171,8 +175,7 @@ class Driver:
         from kivy.uix.button import Button
         screen = self.app.manager.get_screen("question")
         for digit in digits:
-            self.tap_widget(next(w for w in _walk(screen.ids.keypad_area)
-                                 if isinstance(w, Button) and w.text == digit))
+            self.tap_in(screen.ids.keypad_area, Button, digit)
 
     def shoot(self, name):
         from kivy.core.window import Window
@@ -204,6 +207,8 @@ class Driver:
             self.record["result_titles"] = [row["title"] for row in
                                             app.manager.get_screen("results").ids.list.data]
             self.record["results_total"] = len(app.outcome.results)
+            self.record["result_reasons"] = [row["reasons"] for row in
+                                             app.manager.get_screen("results").ids.list.data]
             titles = self.record.setdefault("titles_seen", [])
             if not titles or titles[-1] != self.record["result_titles"]:
                 titles.append(self.record["result_titles"])

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk import catalog, cli, config, csv_import, feed, paths
+from kiosk import cli, config, csv_import, feed, paths
 
 TEMPLATE = paths.ASSETS / "catalog-template.csv"
 HEADER = ("id;provider_id;provider_name;provider_type;title_nl;title_fr;goals;format;times;"

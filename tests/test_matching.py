@@ -446,3 +446,36 @@ def test_identical_courses_keep_their_order_when_the_feed_is_reordered(open_cat)
     first = ids(matching.match(open_cat(twins), {"goal": "digitaal"}, TODAY))
     again = ids(matching.match(open_cat(list(reversed(twins))), {"goal": "digitaal"}, TODAY))
     assert first == again and sorted(first) == ["a-twin", "b-twin", "c-twin", "d-twin"]
+
+
+@pytest.mark.parametrize("answers", [
+    {"goal": "digitaal"},
+    {"goal": "digitaal", "postcode": "9000", "status": "werkend", "times": ["avond", "dag"]},
+    {"goal": "digitaal", "postcode": "2000", "max_distance_km": 50, "status": "werkzoekend"},
+])
+def test_reasons_are_ordered_by_the_same_factors_as_the_ranking(open_cat, answers):
+    """The ranking score is computed in SQL, the factors that order the reasons in
+    Python: both must be the same formulas."""
+    courses = [
+        make_course("a", times=["avond", "weekend"], cost={"eur": 120, "opleidingscheques": True}),
+        make_course("b", provider="p2", format="afstand", times=[], flexible_start=True,
+                    start_dates=[], cost={"eur": 0}),
+        make_course("c", provider="p3", outcome="attest", start_dates=["2027-06-01"],
+                    cost={"eur": 80, "free_for": ["werkzoekend"]},
+                    location={"postcode": "9300", "lat": 50.94, "lon": 4.04}),
+        make_course("d", provider="p4", times=["dag"], cost={"eur": 300, "reduced_for": ["werkend"]},
+                    start_dates=["2026-12-01", "2027-03-01"], location={"postcode": "2000"}),
+        make_course("e", provider="p5", outcome="geen", cost={}),
+    ]
+    outcome = matching.match(open_cat(courses), answers, TODAY)
+    assert len(outcome.results) >= 3
+    a = matching.check_answers(answers)
+    factors = matching._scorer(a, a["postcode"] is not None, TODAY)
+    for r in outcome.results:
+        c = r.course
+        upcoming = [d for d in c["start_dates"] if d >= TODAY.isoformat()]
+        row = {**c, "distance_km": r.distance_km, "cost": r.cost,
+               "next_start": None if c["flexible_start"] else min(upcoming)}
+        parts = factors(row)
+        assert sum(w * parts[k] for k, w in matching.WEIGHTS.items()) == \
+            pytest.approx(r.score, abs=1e-9), c["id"]

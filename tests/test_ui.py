@@ -277,3 +277,13 @@ def test_changing_language_mid_question_translates_the_answers_on_screen(kiosk_e
     _ = i18n.gettext_for("uk")
     expected = {shape(_(o.label)) for o in questionnaire.load()[0].options}
     assert set(record["option_texts"]) == expected
+
+
+def test_changing_language_on_the_results_translates_their_reasons(kiosk_env, tmp_path):
+    from kiosk import i18n
+    steps = [["start"], *visit_steps({"goal": "digitaal"}), ["tap", "Taal"], ["lang", "uk"],
+             ["wait", 0.2]]
+    record = run_visit(kiosk_env, tmp_path, steps)
+    free = i18n.gettext_for("uk")("gratis")
+    assert free != "gratis" and any(free in reasons for reasons in record["result_reasons"])
+    assert not any("gratis" in reasons for reasons in record["result_reasons"])
