@@ -1,26 +1,19 @@
-"""The `kiosk` command (CONTRACT.md section 5). Each subcommand lives in its module."""
+"""The `kiosk` command (docs/cli.md): parses the command line and calls the core.
+
+Each command is a small function here that calls one core function and prints its
+result; no rule of the kiosk lives in this module.
+"""
 from __future__ import annotations
 
 import argparse
-import importlib
+import json
 import os
+import re
+import sqlite3
 import sys
+from datetime import date
 
 from . import config as config_mod
-
-# command path -> (module, function); each function takes (cfg, args) and returns an exit code
-COMMANDS = {
-    ("run",): ("screens.launch", "cmd_run"),
-    ("catalog", "refresh"): ("kiosk.feed", "cmd_refresh"),
-    ("catalog", "status"): ("kiosk.feed", "cmd_status"),
-    ("catalog", "rollback"): ("kiosk.feed", "cmd_rollback"),
-    ("catalog", "import-csv"): ("kiosk.csv_import", "cmd_import_csv"),
-    ("match",): ("kiosk.matching", "cmd_match"),
-    ("booking-url",): ("kiosk.handoff", "cmd_booking_url"),
-    ("handoff", "show"): ("kiosk.handoff", "cmd_handoff_show"),
-    ("staff", "set-pin"): ("kiosk.staff", "cmd_set_pin"),
-    ("stats",): ("kiosk.stats", "cmd_stats"),
-}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -72,6 +65,231 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _fail(message: str, code: int, prefix: str = "kiosk") -> int:
+    print(f"{prefix}: {message}", file=sys.stderr)
+    return code
+
+
+def _report(report) -> int:
+    print(report.text(), file=sys.stdout if report.ok else sys.stderr)
+    return 0 if report.ok else 1
+
+
+# ---------------------------------------------------------------- kiosk run
+
+def cmd_run(cfg, args) -> int:
+    size = args.size or os.environ.get("KIOSK_WINDOW_SIZE") or "1080x1920"
+    if not re.fullmatch(r"\d{3,4}x\d{3,4}", size):
+        return _fail("--size takes WIDTHxHEIGHT, e.g. 1080x1920.", 2)
+    from screens import launch
+    return launch.run(cfg, size, args.kiosk)
+
+
+# ---------------------------------------------------------------- kiosk catalog …
+
+def cmd_refresh(cfg, args) -> int:
+    from . import feed
+    return _report(feed.refresh(cfg, source=getattr(args, "source", None)))
+
+
+def cmd_rollback(cfg, args) -> int:
+    from . import feed
+    report = feed.rollback()
+    print(report.message, file=sys.stdout if report.ok else sys.stderr)
+    return 0 if report.ok else 1
+
+
+def status_text(info: dict) -> str:
+    if not info["present"]:
+        return ("No catalog is loaded yet. Run: kiosk catalog refresh "
+                "(the kiosk starts on the bundled sample catalog).")
+    lines = [
+        f"Source:        {info['source'] or 'unknown'}",
+        f"Publisher:     {info['publisher'] or 'unknown'}",
+        f"Feed made at:  {info['feed_generated_at'] or 'unknown'}",
+        f"Refreshed at:  {info['refreshed_at']}",
+        f"Last checked:  {info['checked_at'] or info['refreshed_at']}",
+        f"Providers:     {info['providers']}",
+        f"Courses:       {info['courses']}"
+        + (f" ({info['rejected']} rejected at refresh)" if info["rejected"] else ""),
+        f"Age:           {info['age_days']} days",
+        f"Rollback:      {'possible' if info['previous_available'] else 'no previous catalog'}",
+    ]
+    if info.get("last_ok") is False:
+        lines.append(f"Last refresh FAILED ({info['last_attempt_at']}): {info['last_message']}")
+    if info["stale"]:
+        lines.append(f"WARNING: the catalog is older than {info['max_age_days']} days. "
+                     "Run: kiosk catalog refresh")
+    return "\n".join(lines)
+
+
+def cmd_status(cfg, args) -> int:
+    from . import feed
+    info = feed.status(cfg)
+    if getattr(args, "json", False):
+        print(json.dumps(info, ensure_ascii=False, indent=2))
+    else:
+        print(status_text(info))
+    return 0
+
+
+def cmd_import_csv(cfg, args) -> int:
+    from pathlib import Path
+
+    from . import csv_import
+    try:
+        doc, report = csv_import.csv_to_feed(Path(args.file), args.publisher or cfg.site.name)
+        if doc is not None:
+            csv_import.write_feed(doc, Path(args.out))
+    except csv_import.CsvError as exc:
+        return _fail(str(exc), 1)
+    except OSError as exc:
+        return _fail(f"the feed file {args.out} cannot be written ({exc.strerror}).", 1)
+    if doc is not None:
+        report.message += f" Written to {args.out}."
+    return _report(report)
+
+
+# ---------------------------------------------------------------- kiosk match
+
+def cmd_match(cfg, args) -> int:
+    """`kiosk match --answers FILE [--today YYYY-MM-DD] [--json]`"""
+    from . import catalog, feed, matching
+    from .questionnaire import AnswersError, read_answers
+    try:
+        answers = read_answers(args.answers)
+        matching.check_answers(answers)
+        today = None
+        if args.today:
+            try:
+                today = date.fromisoformat(args.today)
+            except ValueError:
+                raise AnswersError(f"--today must be a date like 2027-01-31, "
+                                   f"not {args.today!r}.") from None
+    except AnswersError as exc:
+        return _fail(str(exc), 2, "kiosk match")
+    try:
+        cat = catalog.open_catalog(feed.ensure_catalog(cfg))
+    except FileNotFoundError:
+        return _fail("there is no catalog yet; run 'kiosk catalog refresh' first.", 1,
+                     "kiosk match")
+    except RuntimeError as exc:
+        return _fail(str(exc), 1, "kiosk match")
+    try:
+        outcome = matching.match(cat, answers, today=today)
+        lang = answers.get("language")
+        items = [{"id": r.course["id"], "provider": r.course["provider"],
+                  "title": matching.course_title(r.course, lang),
+                  "distance_km": None if r.distance_km is None else round(r.distance_km, 1),
+                  "reasons": r.reasons, "cost": r.cost, "provider_name": r.provider.get("name")}
+                 for r in outcome.results]
+    finally:
+        cat.close()
+    if args.json:
+        print(json.dumps({"results": items, "relaxed": outcome.relaxed,
+                          "unknown_postcode": outcome.unknown_postcode,
+                          "orientation": outcome.orientation}, ensure_ascii=False, indent=1))
+        return 0
+    if outcome.unknown_postcode:
+        print("Postcode not known: distance is not used.")
+    if outcome.relaxed:
+        print("Nothing fitted all answers; relaxed: " + ", ".join(outcome.relaxed))
+    if not items:
+        print("No courses fit. A counsellor can help.")
+    for n, item in enumerate(items, 1):
+        where = "" if item["distance_km"] is None else f" ({item['distance_km']} km)"
+        print(f"{n}. {item['title']} - {item['provider_name'] or item['provider']}{where}")
+        for reason in item["reasons"]:
+            print(f"     {reason}")
+    return 0
+
+
+# ---------------------------------------------------------------- booking and hand-off
+
+def cmd_booking_url(cfg, args) -> int:
+    from . import handoff
+    from .questionnaire import AnswersError, read_answers
+    try:
+        bad = [c for c in args.course if not handoff.valid_course_id(c)]
+        if bad:
+            raise handoff.HandoffError(f"'{bad[0]}' is not a course id (letters, digits, '.', "
+                                       "'_' and '-' only).")
+        print(handoff.booking_url(cfg, read_answers(args.answers), args.course))
+    except (handoff.HandoffError, AnswersError) as exc:
+        return _fail(str(exc), 2)
+    return 0
+
+
+def _catalog_titles(course_ids: list[str]) -> dict:
+    """Dutch titles of these courses in the current catalog; empty when there is none."""
+    from .catalog import open_catalog
+    try:
+        catalog = open_catalog()
+    except FileNotFoundError:
+        return {}
+    try:
+        found = {cid: catalog.course(cid) for cid in course_ids}
+        return {cid: row["title_nl"] for cid, row in found.items() if row}
+    except sqlite3.Error:
+        return {}
+    finally:
+        catalog.close()
+
+
+def cmd_handoff_show(cfg, args) -> int:
+    """Exit 0: signed by this site. 1: altered, foreign key, unreadable. 3: unsigned."""
+    from . import handoff
+    try:
+        found = handoff.read_handoff(cfg, args.link)
+    except handoff.HandoffError as exc:
+        return _fail(str(exc), 1)
+    print(handoff.describe(found, titles=_catalog_titles(found.course_ids)))
+    return 0 if found.signed else 3
+
+
+# ---------------------------------------------------------------- staff and figures
+
+def cmd_set_pin(cfg, args) -> int:
+    import getpass
+    from pathlib import Path
+
+    from . import staff
+    path = cfg.path or config_mod.config_path(getattr(args, "config", None))
+    if path is None:
+        return _fail("name the site config to store the PIN in: --config FILE or KIOSK_CONFIG.", 2)
+    pin = args.pin or getpass.getpass("New staff PIN (4 to 12 digits): ")
+    if not staff.valid_pin(pin):
+        return _fail("a PIN is 4 to 12 digits.", 2)
+    staff.write_pin_hash(Path(path), staff.hash_pin(pin))
+    print(f"Staff PIN set in {path}.")
+    return 0
+
+
+def cmd_stats(cfg, args) -> int:
+    from . import stats
+    if args.days < 1:
+        return _fail("--days must be 1 or more.", 2)
+    figures = stats.totals(args.days)
+    print(json.dumps({"days": args.days, **figures}, indent=1) if args.json
+          else stats.report(figures, args.days))
+    return 0
+
+
+# command path -> function; each takes (cfg, args) and returns an exit code
+COMMANDS = {
+    ("run",): cmd_run,
+    ("catalog", "refresh"): cmd_refresh,
+    ("catalog", "status"): cmd_status,
+    ("catalog", "rollback"): cmd_rollback,
+    ("catalog", "import-csv"): cmd_import_csv,
+    ("match",): cmd_match,
+    ("booking-url",): cmd_booking_url,
+    ("handoff", "show"): cmd_handoff_show,
+    ("staff", "set-pin"): cmd_set_pin,
+    ("stats",): cmd_stats,
+}
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     key = tuple(v for v in (args.command, getattr(args, "catalog_command", None),
@@ -80,11 +298,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         cfg = config_mod.load(args.config)
     except config_mod.ConfigError as exc:
-        print(f"kiosk: {exc}", file=sys.stderr)
-        return 2
-    module, func = COMMANDS[key]
+        return _fail(str(exc), 2)
     try:
-        return getattr(importlib.import_module(module), func)(cfg, args) or 0
+        return COMMANDS[key](cfg, args) or 0
     except BrokenPipeError:            # output piped into `head` and the like: not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0

@@ -13,7 +13,6 @@ import io
 import json
 import os
 import re
-import sys
 from pathlib import Path
 
 from . import feed
@@ -246,22 +245,3 @@ def write_feed(doc: dict, out: Path) -> None:
     tmp = out.with_name(out.name + ".tmp")
     tmp.write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
     os.replace(tmp, out)
-
-
-def cmd_import_csv(cfg, args) -> int:
-    publisher = args.publisher or cfg.site.name
-    try:
-        doc, report = csv_to_feed(Path(args.file), publisher)
-        if doc is not None:
-            write_feed(doc, Path(args.out))
-    except CsvError as exc:
-        print(f"kiosk: {exc}", file=sys.stderr)
-        return 1
-    except OSError as exc:
-        print(f"kiosk: the feed file {args.out} cannot be written ({exc.strerror}).",
-              file=sys.stderr)
-        return 1
-    if doc is not None:
-        report.message += f" Written to {args.out}."
-    print(report.text(), file=sys.stdout if report.ok else sys.stderr)
-    return 0 if report.ok else 1

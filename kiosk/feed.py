@@ -23,7 +23,6 @@ import os
 import re
 import shutil
 import sqlite3
-import sys
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -959,50 +958,3 @@ def due_for_refresh(cfg, now: dt.datetime, last_refreshed_at) -> bool:
     elif now.tzinfo and not last.tzinfo:
         last = last.replace(tzinfo=now.tzinfo)
     return last < slot
-
-
-# ---------------------------------------------------------------- command line
-
-def cmd_refresh(cfg, args) -> int:
-    report = refresh(cfg, source=getattr(args, "source", None))
-    print(report.text(), file=sys.stdout if report.ok else sys.stderr)
-    return 0 if report.ok else 1
-
-
-def cmd_rollback(cfg, args) -> int:
-    report = rollback()
-    print(report.message, file=sys.stdout if report.ok else sys.stderr)
-    return 0 if report.ok else 1
-
-
-def status_text(info: dict) -> str:
-    if not info["present"]:
-        return ("No catalog is loaded yet. Run: kiosk catalog refresh "
-                "(the kiosk starts on the bundled sample catalog).")
-    lines = [
-        f"Source:        {info['source'] or 'unknown'}",
-        f"Publisher:     {info['publisher'] or 'unknown'}",
-        f"Feed made at:  {info['feed_generated_at'] or 'unknown'}",
-        f"Refreshed at:  {info['refreshed_at']}",
-        f"Last checked:  {info['checked_at'] or info['refreshed_at']}",
-        f"Providers:     {info['providers']}",
-        f"Courses:       {info['courses']}"
-        + (f" ({info['rejected']} rejected at refresh)" if info["rejected"] else ""),
-        f"Age:           {info['age_days']} days",
-        f"Rollback:      {'possible' if info['previous_available'] else 'no previous catalog'}",
-    ]
-    if info.get("last_ok") is False:
-        lines.append(f"Last refresh FAILED ({info['last_attempt_at']}): {info['last_message']}")
-    if info["stale"]:
-        lines.append(f"WARNING: the catalog is older than {info['max_age_days']} days. "
-                     "Run: kiosk catalog refresh")
-    return "\n".join(lines)
-
-
-def cmd_status(cfg, args) -> int:
-    info = status(cfg)
-    if getattr(args, "json", False):
-        print(json.dumps(info, ensure_ascii=False, indent=2))
-    else:
-        print(status_text(info))
-    return 0

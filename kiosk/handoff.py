@@ -13,17 +13,14 @@ import hmac
 import io
 import math
 import re
-import sqlite3
 import string
 import struct
-import sys
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from urllib.parse import quote, quote_plus, unquote_plus, urlencode
 
-from . import vocab
-from .i18n import LANGUAGE_NAMES, N_, gettext_for
-from .questionnaire import AnswersError, read_answers
+from . import vocab, words
+from .i18n import LANGUAGE_NAMES, gettext_for
 
 MAX_COURSES = 3
 VERSION = 1
@@ -358,21 +355,13 @@ def read_handoff(cfg, url_or_token: str) -> Handoff:
 
 # ---------------------------------------------------------------- the link
 
-GOAL_SHORT = {
-    "diploma-secundair": N_("diploma secundair"), "nederlands": N_("Nederlands leren"),
-    "basisvaardigheden": N_("basisvaardigheden"), "digitaal": N_("digitale vaardigheden"),
-    "beroep": N_("leren voor een beroep"), "talen": N_("andere talen"),
-    "hoger-onderwijs": N_("hoger onderwijs"), "weet-niet": N_("doel nog niet zeker"),
-}
-
-
 def summary(answers: dict, course_ids: list[str], lang: str = "nl") -> str:
     """The short readable line a booking shows, e.g.
     'Doel: diploma secundair. Opleidingen: a, b. Taal: ar'."""
     _ = gettext_for(lang)
     parts = []
     if answers.get("goal"):
-        parts.append(_("Doel: {goal}.").format(goal=_(GOAL_SHORT[answers["goal"]])))
+        parts.append(_("Doel: {goal}.").format(goal=_(words.GOAL_SHORT[answers["goal"]])))
     if course_ids:
         parts.append(_("Opleidingen: {ids}.").format(ids=", ".join(course_ids)))
     else:
@@ -443,35 +432,6 @@ def booking_url(cfg, answers: dict, course_ids: list[str], now: datetime | None 
 
 # ---------------------------------------------------------------- for the counsellor
 
-_GOAL_LONG = {
-    "diploma-secundair": N_("een diploma secundair onderwijs halen"),
-    "nederlands": N_("Nederlands leren (NT2)"),
-    "basisvaardigheden": N_("beter lezen, schrijven of rekenen"),
-    "digitaal": N_("leren werken met computer en smartphone"),
-    "beroep": N_("een opleiding voor een beroep"), "talen": N_("een andere taal leren"),
-    "hoger-onderwijs": N_("hoger onderwijs (HBO5, graduaat, bachelor)"),
-    "weet-niet": N_("weet het nog niet"),
-}
-_DIPLOMA = {
-    "geen": N_("geen diploma"), "basisonderwijs": N_("basisonderwijs"),
-    "secundair-onvolledig": N_("secundair onderwijs, niet afgewerkt"),
-    "secundair": N_("diploma secundair onderwijs"), "hoger": N_("hoger onderwijs"),
-    "buitenlands": N_("buitenlands diploma, nog niet erkend (NARIC-Vlaanderen)"),
-}
-_DUTCH = {"geen": N_("nog geen Nederlands"), "moedertaal": N_("moedertaal")}
-_STATUS = {"werkzoekend": N_("werkzoekend"), "werkend": N_("werkt"),
-           "leefloon": N_("leefloon"), "inburgeraar": N_("inburgeraar"),
-           "student": N_("student"), "andere": N_("andere")}
-_TIMES = {"dag": N_("overdag"), "avond": N_("'s avonds"), "weekend": N_("in het weekend")}
-_FORMATS = {"klassikaal": N_("in een klas"), "afstand": N_("op afstand"),
-            "combinatie": N_("combinatie van klas en afstand")}
-_LANGUAGES = {"nl": N_("Nederlands"), "en": N_("Engels"), "fr": N_("Frans"),
-              "ar": N_("Arabisch"), "uk": N_("Oekraïens"), "tr": N_("Turks")}
-_MONTHS = (N_("januari"), N_("februari"), N_("maart"), N_("april"), N_("mei"), N_("juni"),
-           N_("juli"), N_("augustus"), N_("september"), N_("oktober"), N_("november"),
-           N_("december"))
-
-
 def describe(handoff: Handoff, lang: str = "nl", titles: dict | None = None) -> str:
     """Plain text for the counsellor: who signed, when, the answers and the courses.
     titles maps course ids to titles (from the current catalog) when known."""
@@ -479,7 +439,7 @@ def describe(handoff: Handoff, lang: str = "nl", titles: dict | None = None) -> 
     a, unknown = handoff.answers, _("weet niet of maakt niet uit")
     day = handoff.made_on
     lines = [_("Aanvraag van kiosk {kiosk}, gemaakt op {day} {month} {year}.").format(
-        kiosk=handoff.kiosk_id or "?", day=day.day, month=_(_MONTHS[day.month - 1]),
+        kiosk=handoff.kiosk_id or "?", day=day.day, month=_(words.MONTHS[day.month - 1]),
         year=day.year)]
     if handoff.key == "current":
         lines.append(_("Handtekening: in orde. Deze gegevens komen van de kiosk."))
@@ -492,14 +452,14 @@ def describe(handoff: Handoff, lang: str = "nl", titles: dict | None = None) -> 
     def row(label, value):
         lines.append(f"{label}: {value}")
 
-    row(_("Doel"), _(_GOAL_LONG[a["goal"]]) if "goal" in a else unknown)
+    row(_("Doel"), _(words.GOAL_LONG[a["goal"]]) if "goal" in a else unknown)
     level = a.get("dutch_level")
-    row(_("Nederlands"), _(_DUTCH.get(level, level)) if level else unknown)
-    row(_("Diploma"), _(_DIPLOMA[a["diploma"]]) if "diploma" in a else unknown)
-    row(_("Situatie"), _(_STATUS[a["status"]]) if "status" in a else unknown)
-    row(_("Wanneer"), ", ".join(_(_TIMES[t]) for t in a["times"]) if "times" in a
+    row(_("Nederlands"), _(words.DUTCH_LEVELS.get(level, level)) if level else unknown)
+    row(_("Diploma"), _(words.DIPLOMAS[a["diploma"]]) if "diploma" in a else unknown)
+    row(_("Situatie"), _(words.STATUSES[a["status"]]) if "status" in a else unknown)
+    row(_("Wanneer"), ", ".join(_(words.TIMES[t]) for t in a["times"]) if "times" in a
         else _("maakt niet uit"))
-    row(_("Hoe"), ", ".join(_(_FORMATS[f]) for f in a["formats"]) if "formats" in a
+    row(_("Hoe"), ", ".join(_(words.FORMATS[f]) for f in a["formats"]) if "formats" in a
         else _("maakt niet uit"))
     where = a.get("postcode") or unknown
     if "max_distance_km" in a:
@@ -507,7 +467,7 @@ def describe(handoff: Handoff, lang: str = "nl", titles: dict | None = None) -> 
     row(_("Postcode"), where)
     code = a.get("language")
     row(_("Taal van de bezoeker"),
-        f"{_(_LANGUAGES[code])} ({code})" if code in _LANGUAGES else (code or unknown))
+        f"{_(words.LANGUAGES[code])} ({code})" if code in words.LANGUAGES else (code or unknown))
     lines.append("")
     if handoff.course_ids:
         lines.append(_("Gekozen opleidingen:"))
@@ -532,45 +492,3 @@ def qr_png(text: str, box_px: int = 10) -> bytes:
     buf = io.BytesIO()
     image.save(buf, format="PNG")
     return buf.getvalue()
-
-
-# ---------------------------------------------------------------- command line
-
-def cmd_booking_url(cfg, args) -> int:
-    try:
-        bad = [c for c in args.course if not valid_course_id(c)]
-        if bad:
-            raise HandoffError(f"'{bad[0]}' is not a course id (letters, digits, '.', '_' "
-                               "and '-' only).")
-        print(booking_url(cfg, read_answers(args.answers), args.course))
-    except (HandoffError, AnswersError) as exc:
-        print(f"kiosk: {exc}", file=sys.stderr)
-        return 2
-    return 0
-
-
-def _catalog_titles(course_ids: list[str]) -> dict:
-    """Dutch titles of these courses in the current catalog; empty when there is none."""
-    from .catalog import open_catalog
-    try:
-        catalog = open_catalog()
-    except FileNotFoundError:
-        return {}
-    try:
-        found = {cid: catalog.course(cid) for cid in course_ids}
-        return {cid: row["title_nl"] for cid, row in found.items() if row}
-    except sqlite3.Error:
-        return {}
-    finally:
-        catalog.close()
-
-
-def cmd_handoff_show(cfg, args) -> int:
-    """Exit 0: signed by this site. 1: altered, foreign key, unreadable. 3: unsigned."""
-    try:
-        handoff = read_handoff(cfg, args.link)
-    except HandoffError as exc:
-        print(f"kiosk: {exc}", file=sys.stderr)
-        return 1
-    print(describe(handoff, titles=_catalog_titles(handoff.course_ids)))
-    return 0 if handoff.signed else 3

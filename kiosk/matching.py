@@ -11,15 +11,14 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
 from . import catalog as catalog_mod
-from . import i18n, places, vocab
-from .i18n import N_
-from .questionnaire import AnswersError, read_answers
+from . import i18n, places, vocab, words
+
+from .questionnaire import AnswersError
 
 DISTANCE_STEPS_KM = (5, 10, 20, 30, 50)   # wider and wider when nothing fits; never beyond 50
 FIRST_PAGE = 5                            # results on the first screen
@@ -480,37 +479,6 @@ class _Ranked(Sequence):
 
 # ---------------------------------------------------------------- reasons
 
-TIME_WORDS = {"dag": N_("overdag"), "avond": N_("op avonden"), "weekend": N_("in het weekend")}
-FORMAT_WORDS = {"klassikaal": N_("in een klas"),
-                "afstand": N_("online of op afstand: je leert thuis"),
-                "combinatie": N_("deels in de klas, deels online")}
-OUTCOME_WORDS = {"diploma-secundair": N_("leidt tot een diploma secundair onderwijs"),
-                 "certificaat": N_("leidt tot een certificaat"),
-                 "beroepskwalificatie": N_("leidt tot een erkend beroep (beroepskwalificatie)"),
-                 "deelcertificaat": N_("leidt tot een deelcertificaat"),
-                 "attest": N_("je krijgt een attest"),
-                 "geen": N_("geen diploma of certificaat")}
-GOAL_WORDS = {"diploma-secundair": N_("om je diploma secundair onderwijs te halen"),
-              "nederlands": N_("om Nederlands te leren"),
-              "basisvaardigheden": N_("om beter te lezen, schrijven of rekenen"),
-              "digitaal": N_("om met computer en smartphone te werken"),
-              "beroep": N_("om een beroep te leren"),
-              "talen": N_("om een andere taal te leren"),
-              "hoger-onderwijs": N_("hoger onderwijs: graduaat of bachelor")}
-FREE_WORDS = {"werkzoekend": N_("gratis voor werkzoekenden"),
-              "werkend": N_("gratis voor werkenden"),
-              "leefloon": N_("gratis met een leefloon"),
-              "inburgeraar": N_("gratis voor inburgeraars"),
-              "student": N_("gratis voor studenten"),
-              "andere": N_("gratis voor jou")}
-REDUCED_WORDS = {"werkzoekend": N_("goedkoper voor werkzoekenden"),
-                 "werkend": N_("goedkoper voor werkenden"),
-                 "leefloon": N_("goedkoper met een leefloon"),
-                 "inburgeraar": N_("goedkoper voor inburgeraars"),
-                 "student": N_("goedkoper voor studenten"),
-                 "andere": N_("goedkoper voor jou")}
-
-
 def _km(value: float) -> str:
     return str(round(value)) if value >= 1 else "<1"
 
@@ -533,29 +501,29 @@ def _reasons(row: dict, light: dict, a: dict, asked: _Filter, scores: dict,
         warnings.append(_("let op: een andere manier van les dan je koos"))
     if orientation:
         goals = row["goals"] or []
-        if goals and goals[0] in GOAL_WORDS:
-            warnings.append(_(GOAL_WORDS[goals[0]]))
+        if goals and goals[0] in words.GOAL_REASONS:
+            warnings.append(_(words.GOAL_REASONS[goals[0]]))
 
     def factor(name, *texts):
         factors.append((WEIGHTS[name] * scores[name], [t for t in texts if t]))
 
     if online:
-        factor("distance", _(FORMAT_WORDS["afstand"]))
+        factor("distance", _(words.FORMATS["afstand"]))
     elif dist is not None and not too_far:
         text = (_("dichtbij: {km} km") if dist <= DISTANCE_HALF_KM else _("op {km} km"))
         factor("distance", text.format(km=_km(dist)),
-               _(FORMAT_WORDS[row["format"]]) if row["format"] == "combinatie" else "")
+               _(words.FORMATS[row["format"]]) if row["format"] == "combinatie" else "")
     elif row["format"] == "combinatie":
-        factor("distance", _(FORMAT_WORDS["combinatie"]))
+        factor("distance", _(words.FORMATS["combinatie"]))
     if times:
-        factor("times", ", ".join(_(TIME_WORDS[t]) for t in vocab.TIMES if t in times))
+        factor("times", ", ".join(_(words.TIMES[t]) for t in vocab.TIMES if t in times))
     elif online:
         factor("times", _("wanneer het jou past"))
     status = a["status"]
     if cost == "free":
-        text = _("gratis") if row["cost_eur"] == 0 else _(FREE_WORDS[status])
+        text = _("gratis") if row["cost_eur"] == 0 else _(words.FREE_FOR[status])
     elif cost == "reduced":
-        text = _(REDUCED_WORDS[status])
+        text = _(words.REDUCED_FOR[status])
     elif cost == "full":
         text = _("prijs: {eur} euro").format(eur=f"{row['cost_eur']:g}")
         if not status and row["free_for"]:
@@ -573,8 +541,8 @@ def _reasons(row: dict, light: dict, a: dict, asked: _Filter, scores: dict,
     elif light["next_start"] is not None:
         d = date.fromisoformat(light["next_start"])
         factor("start", _("start op {date}").format(date=f"{d.day}/{d.month}/{d.year}"))
-    if row["outcome"] in OUTCOME_WORDS:
-        factor("outcome", _(OUTCOME_WORDS[row["outcome"]]))
+    if row["outcome"] in words.OUTCOMES:
+        factor("outcome", _(words.OUTCOMES[row["outcome"]]))
     # prerequisites the visitor did not tell or that need a check
     if row["req_dutch"] and a["dutch_level"] is None:
         checks.append(_("vraag na of je Nederlands genoeg is"))
@@ -705,67 +673,9 @@ def match(catalog, answers: dict, today: date | None = None,
                    orientation=orientation, searched_km=f.limit_km)
 
 
-# ---------------------------------------------------------------- command line
+# ---------------------------------------------------------------- titles
 
 def course_title(course: dict, lang: str | None) -> str:
     """The course title in lang when the feed gives it, else the Dutch one."""
     titles = course.get("title") if isinstance(course.get("title"), dict) else {}
     return titles.get(lang or "nl") or course.get("title_nl") or titles.get("nl", "")
-
-
-def _open_current(cfg):
-    from kiosk import feed
-    return catalog_mod.open_catalog(feed.ensure_catalog(cfg))
-
-
-def cmd_match(cfg, args) -> int:
-    """`kiosk match --answers FILE [--today YYYY-MM-DD] [--json]`"""
-    try:
-        answers = read_answers(args.answers)
-        check_answers(answers)
-        today = None
-        if args.today:
-            try:
-                today = date.fromisoformat(args.today)
-            except ValueError:
-                raise AnswersError(f"--today must be a date like 2027-01-31, "
-                                   f"not {args.today!r}.") from None
-    except AnswersError as exc:
-        print(f"kiosk match: {exc}", file=sys.stderr)
-        return 2
-    try:
-        cat = _open_current(cfg)
-    except FileNotFoundError:
-        print("kiosk match: there is no catalog yet; run 'kiosk catalog refresh' first.",
-              file=sys.stderr)
-        return 1
-    except RuntimeError as exc:
-        print(f"kiosk match: {exc}", file=sys.stderr)
-        return 1
-    try:
-        outcome = match(cat, answers, today=today)
-        lang = answers.get("language")
-        items = [{"id": r.course["id"], "provider": r.course["provider"],
-                  "title": course_title(r.course, lang),
-                  "distance_km": None if r.distance_km is None else round(r.distance_km, 1),
-                  "reasons": r.reasons, "cost": r.cost, "provider_name": r.provider.get("name")}
-                 for r in outcome.results]
-    finally:
-        cat.close()
-    if args.json:
-        print(json.dumps({"results": items, "relaxed": outcome.relaxed,
-                          "unknown_postcode": outcome.unknown_postcode,
-                          "orientation": outcome.orientation}, ensure_ascii=False, indent=1))
-        return 0
-    if outcome.unknown_postcode:
-        print("Postcode not known: distance is not used.")
-    if outcome.relaxed:
-        print("Nothing fitted all answers; relaxed: " + ", ".join(outcome.relaxed))
-    if not items:
-        print("No courses fit. A counsellor can help.")
-    for n, item in enumerate(items, 1):
-        where = "" if item["distance_km"] is None else f" ({item['distance_km']} km)"
-        print(f"{n}. {item['title']} - {item['provider_name'] or item['provider']}{where}")
-        for reason in item["reasons"]:
-            print(f"     {reason}")
-    return 0

@@ -1,16 +1,13 @@
 """The staff PIN: stored only as a salted scrypt hash in the site config."""
 from __future__ import annotations
 
-import getpass
 import hashlib
 import hmac
 import os
-import sys
 from pathlib import Path
 
 import tomlkit
 
-from . import config as config_mod
 
 _N, _R, _P = 2**14, 8, 1
 
@@ -43,18 +40,3 @@ def write_pin_hash(path: Path, pin_hash: str) -> None:
     tmp = path.with_suffix(path.suffix + ".tmp")
     tmp.write_text(tomlkit.dumps(doc), encoding="utf-8")
     os.replace(tmp, path)
-
-
-def cmd_set_pin(cfg, args) -> int:
-    path = cfg.path or config_mod.config_path(getattr(args, "config", None))
-    if path is None:
-        print("kiosk: name the site config to store the PIN in: --config FILE or KIOSK_CONFIG.",
-              file=sys.stderr)
-        return 2
-    pin = args.pin or getpass.getpass("New staff PIN (4 to 12 digits): ")
-    if not valid_pin(pin):
-        print("kiosk: a PIN is 4 to 12 digits.", file=sys.stderr)
-        return 2
-    write_pin_hash(Path(path), hash_pin(pin))
-    print(f"Staff PIN set in {path}.")
-    return 0

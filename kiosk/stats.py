@@ -6,9 +6,7 @@ together from them. They live in `cache_dir/stats.sqlite`.
 """
 from __future__ import annotations
 
-import json
 import sqlite3
-import sys
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -87,13 +85,3 @@ def report(figures: dict, days: int) -> str:
             lines += [f"    {value:32s} {n}" for value, n in
                       sorted(values.items(), key=lambda item: -item[1])]
     return "\n".join(lines)
-
-
-def cmd_stats(cfg, args) -> int:
-    if args.days < 1:
-        print("kiosk: --days must be 1 or more.", file=sys.stderr)
-        return 2
-    figures = totals(args.days)
-    print(json.dumps({"days": args.days, **figures}, indent=1) if args.json
-          else report(figures, args.days))
-    return 0

@@ -6,7 +6,8 @@ from datetime import date
 from kivy.app import App
 from kivy.properties import BooleanProperty, StringProperty
 
-from kiosk.matching import FORMAT_WORDS, TIME_WORDS, course_title
+from kiosk import words
+from kiosk.matching import course_title
 from screens.text import pick, shape, tr
 from screens.widgets import KioskScreen
 
@@ -37,8 +38,8 @@ class DetailScreen(KioskScreen):
     def _facts(result, lang) -> list[str]:
         course = result.course
         lines = []
-        when = [tr(TIME_WORDS[t], lang) for t in course.get("times") or [] if t in TIME_WORDS]
-        how = tr(FORMAT_WORDS.get(course.get("format"), ""), lang) if course.get("format") else ""
+        when = [tr(words.TIMES[t], lang) for t in course.get("times") or [] if t in words.TIMES]
+        how = tr(words.FORMATS.get(course.get("format"), ""), lang) if course.get("format") else ""
         if when or how:
             lines.append(tr("Wanneer en hoe: {what}", lang, what=", ".join(when + ([how] if how else []))))
         if course.get("hours_per_week"):

@@ -7,9 +7,7 @@ config file.
 from __future__ import annotations
 
 import os
-import re
 import signal
-import sys
 
 
 def configure_kivy(size: str | None, fullscreen: bool) -> None:
@@ -29,16 +27,13 @@ def configure_kivy(size: str | None, fullscreen: bool) -> None:
         Config.set("graphics", "height", height)
 
 
-def cmd_run(cfg, args) -> int:
-    size = args.size or os.environ.get("KIOSK_WINDOW_SIZE") or "1080x1920"
-    if not re.fullmatch(r"\d{3,4}x\d{3,4}", size):
-        print("kiosk: --size takes WIDTHxHEIGHT, e.g. 1080x1920.", file=sys.stderr)
-        return 2
-    configure_kivy(size, args.kiosk)
+def run(cfg, size: str, kiosk_mode: bool) -> int:
+    """Start the kiosk UI in this process; returns when it stops (0 on a clean stop)."""
+    configure_kivy(size, kiosk_mode)
     from kivy.clock import Clock
 
     from screens.app import KioskApp
-    app = KioskApp(cfg, kiosk_mode=args.kiosk)
+    app = KioskApp(cfg, kiosk_mode=kiosk_mode)
 
     def stop(signum, frame):        # a service manager's stop: end cleanly, exit 0
         app.allow_close = True

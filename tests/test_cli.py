@@ -17,9 +17,8 @@ def test_every_command_is_documented_in_the_readme():
 
 
 def test_every_command_is_wired_to_a_function():
-    import importlib
-    for module, func in cli.COMMANDS.values():
-        assert callable(getattr(importlib.import_module(module), func))
+    for func in cli.COMMANDS.values():
+        assert callable(func)
 
 
 def test_kiosk_run_starts_on_the_sample_catalog_without_a_traceback(tmp_path):

@@ -338,7 +338,7 @@ def test_status_fresh_and_stale(cfg, cache, tmp_path):
     (cache / feed.STATE_FILE).unlink()
     info = feed.status(cfg, cache)
     assert info["stale"] is True and 19.9 < info["age_days"] < 20.1
-    assert "WARNING: the catalog is older than 14 days" in feed.status_text(info)
+    assert "WARNING: the catalog is older than 14 days" in cli.status_text(info)
 
 
 def test_cli_status_json_and_text(cfg, cache, tmp_path, capsys):

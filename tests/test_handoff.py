@@ -329,7 +329,7 @@ def test_describe_speaks_plain_dutch_and_uses_titles():
     assert "gemaakt op 12 maart 2027" in text
     assert "Handtekening: in orde" in text
     assert "een diploma secundair onderwijs halen" in text
-    assert "'s avonds" in text and "Postcode: 9000 (tot 20 km)" in text
+    assert "op avonden" in text and "Postcode: 9000 (tot 20 km)" in text
     assert "Arabisch (ar)" in text
     assert f"  - {COURSES[0]}: Aanvullende algemene vorming" in text
     assert f"  - {COURSES[1]}\n" in text
