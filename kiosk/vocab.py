@@ -1,4 +1,4 @@
-"""The contract's vocabulary (CONTRACT.md section 1), in one place."""
+"""The vocabulary of the feed and the answers (docs/feed.md, docs/answers.md), in one place."""
 
 GOALS = ("diploma-secundair", "nederlands", "basisvaardigheden", "digitaal",
          "beroep", "talen", "hoger-onderwijs")
