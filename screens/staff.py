@@ -34,8 +34,8 @@ class StaffScreen(KioskScreen):
         ]
         week = stats.totals(7, app.cache_dir)
         lines.append(tr("Laatste 7 dagen: {visits} bezoeken, {bookings} keer de afspraakcode getoond",
-                        app.lang, visits=week.get("visit", {}).get("", 0),
-                        bookings=week.get("booking", {}).get("", 0)))
+                        app.lang, visits=stats.shown(week.get("visit", {}).get("", 0)),
+                        bookings=stats.shown(week.get("booking", {}).get("", 0))))
         if s.get("stale"):
             lines.append(tr("Let op: de catalogus is {days} dagen oud. Ververs hem.", app.lang,
                             days=int(s.get("age_days") or 0)))
