@@ -56,6 +56,7 @@ class Catalog:
 @dataclass
 class Staff:
     pin_hash: str = ""               # set with `kiosk staff set-pin`
+    lock_after_s: int = 60           # staff/PIN screen left alone this long -> welcome screen
 
 
 @dataclass

@@ -21,6 +21,9 @@ class StaffScreen(KioskScreen):
         self.source = app.cfg.catalog.source
         self.show_status()
 
+    def on_leave(self, *args):
+        App.get_running_app().lock_staff()     # whoever comes next needs the PIN again
+
     def show_status(self):
         app = App.get_running_app()
         s = feed.status(app.cfg, app.cache_dir)
