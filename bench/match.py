@@ -1,12 +1,13 @@
 """How fast is one match? Median and p95 at 1k, 10k and 100k generated courses.
 
-    .venv/bin/python bench/match.py [--sizes 1000,10000,100000] [--runs 60]
+    .venv/bin/python bench/match.py [--sizes 1000,10000,100000] [--runs 60] [--slow-runs N]
 
 Prints the machine, each catalog's size, the time of one plain SQLite scan of the
 courses table (the floor), and the latency of `matching.match` for typical answers
 (a goal, a postcode with 20 km, chosen times): until the first screen is ready, and
 until every result is built. A broad question (goal `weet-niet`, nothing else) is timed
-too: an orientation over goals, the best few of each goal out of most of the catalog.
+too: an orientation over goals, the best few of each goal out of most of the catalog,
+and the same with a postcode (half of the runs also with 20 km).
 """
 from __future__ import annotations
 
@@ -102,6 +103,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--runs", type=int, default=60)
+    parser.add_argument("--slow-runs", type=int, default=None,
+                        help="runs of the orientation cases (default: a sixth of --runs)")
     args = parser.parse_args()
     print(f"machine: {platform.machine()} {platform.processor() or ''}, "
           f"{os.cpu_count()} cores, Python {platform.python_version()}, "
@@ -137,13 +140,24 @@ def main() -> int:
                 out.results[:matching.FIRST_PAGE]
                 return len(out.results)
 
+            def broad_near():
+                answers = {"goal": "weet-niet", "postcode": rnd.choice(codes)}
+                if rnd.random() < 0.5:
+                    answers["max_distance_km"] = 20
+                out = matching.match(cat, answers, TODAY)
+                out.results[:matching.FIRST_PAGE]
+                return len(out.results)
+
+            slow_runs = max(5, args.runs // 6) if args.slow_runs is None else args.slow_runs
             for label, fn, runs in (("typical answers, first screen", first_page, args.runs),
                                     ("typical answers, all results built", everything,
                                      args.runs),
                                     ("weet-niet, nothing else, first screen", broad,
-                                     max(5, args.runs // 6))):
+                                     slow_runs),
+                                    ("weet-niet with a postcode, first screen", broad_near,
+                                     slow_runs)):
                 median, p95, found = timed(fn, runs)
-                print(f"  {label:38s} median {median:7.2f} ms   p95 {p95:7.2f} ms   "
+                print(f"  {label:40s} median {median:7.2f} ms   p95 {p95:7.2f} ms   "
                       f"({found:,.0f} results on average)")
             cat.close()
     return 0
