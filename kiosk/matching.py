@@ -14,27 +14,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
-from . import catalog as catalog_mod
 from . import i18n, places, ranking, reasons, vocab
 from .questionnaire import AnswersError
-from .ranking import (COST, DISTANCE, FACTOR_SCORES, FACTORS, GOALS_MASK, NEXT_START,
-                      PROVIDER, ROWID, SCORE)
-from .ranking import FIRST_PAGE, WEIGHTS  # noqa: F401  (kiosk.matching.FIRST_PAGE, as before)
+from .ranking import COST, DISTANCE, FACTOR_SCORES, FACTORS, GOALS_MASK, NEXT_START, ROWID, SCORE
+from .ranking import FIRST_PAGE, WEIGHTS  # noqa: F401  (named kiosk.matching.* before)
+from .results import Result, Results  # noqa: F401  (Result: named kiosk.matching.Result)
 
 DISTANCE_STEPS_KM = (5, 10, 20, 30, 50)   # wider and wider when nothing fits; never beyond 50
 ORIENTATION_PER_GOAL = 10                 # `weet-niet`: the best this many of each goal
-ORIENTATION_FLOORS = (0.1, 0.35, 0.75, 1.5, 3.0)   # below the best possible score, in turn
+ORIENTATION_FLOORS = (0.1, 0.3, 0.6, 1.0, 1.5, 2.2, 3.0)   # below the best possible score
 ALL_GOALS = (1 << len(vocab.GOALS)) - 1
-
-
-@dataclass
-class Result:
-    course: dict            # catalog.decode_course(row)
-    provider: dict          # providers row (id, name, type, website, phone)
-    distance_km: float | None
-    reasons: list[str]      # plain-language reasons in the visitor's language, most telling first
-    cost: str               # "free" | "reduced" | "full" | "unknown" for THIS visitor
-    score: float = 0.0      # the ranking score (docs/matching.md)
 
 
 @dataclass
@@ -120,10 +109,11 @@ UNPLACED_RULE = "lat is null"
 DISTANCE_RULE = "format = 'afstand' or distance_km <= :limit"
 
 
-def _goal_rule(goal_bit: int) -> str:
-    """As a list of values, the goal leads the indexes (catalog.create_indexes)."""
+def _goal_rule(goal_bit: int, lead: bool = True) -> str:
+    """As a list of values, the goal leads the indexes (catalog.create_indexes); or
+    (lead=False, `+`) it is only checked, for the orientation's index."""
     masks = ", ".join(str(m) for m in range(1, ALL_GOALS + 1) if m & goal_bit)
-    return f"goals_mask in ({masks})"
+    return f"{'' if lead else '+'}goals_mask in ({masks})"
 
 
 def _format_rule(names, lead: bool = True) -> str:
@@ -132,7 +122,7 @@ def _format_rule(names, lead: bool = True) -> str:
     return "{}format in ({})".format("" if lead else "+", ", ".join(f"'{x}'" for x in names))
 
 
-def _rules(f: _Filter, p: dict) -> list[str]:
+def _rules(f: _Filter, p: dict, lead_goal: bool = True) -> list[str]:
     """The hard rules every part of the question shares; adds their parameters to p."""
     rules = [STARTS_RULE]
     if f.times_mask is not None:
@@ -145,7 +135,7 @@ def _rules(f: _Filter, p: dict) -> list[str]:
         rules.append(DIPLOMA_RULE)
         p["diploma"] = f.diploma
     if f.goal_bit and f.goal_bit != ALL_GOALS:
-        rules.append(_goal_rule(f.goal_bit))
+        rules.append(_goal_rule(f.goal_bit, lead_goal))
     return rules
 
 
@@ -157,23 +147,25 @@ def _bounding_box(origin, km):
     return lat - dlat, lat + dlat, lon - dlon, lon + dlon
 
 
-def _parts(f: _Filter, p: dict, limit_km: float | None, online: bool) -> list[list[str]]:
-    """The question in parts, each read from the index that suits it: without a distance
-    limit one part; with one, courses near by coordinates, placed by postcode only, and
-    online (unless online courses cannot reach the floor)."""
-    rules = _rules(f, p)
+def _parts(f: _Filter, p: dict, limit_km: float | None, online: bool,
+           lead_goal: bool = True) -> list[tuple[list[str], bool]]:
+    """The question in parts, each read from the index that suits it, each with whether
+    it holds online courses only: without a distance limit one part; with one, courses
+    near by coordinates, placed by postcode only, and online (unless online courses
+    cannot reach the floor)."""
+    rules = _rules(f, p, lead_goal)
     chosen = [x for x in vocab.FORMATS if x in (f.formats or vocab.FORMATS)]
     if limit_km is None:
-        return [rules + [_format_rule(chosen)]]
+        return [(rules + [_format_rule(chosen)], chosen == ["afstand"])]
     p["lat0"], p["lat1"], p["lon0"], p["lon1"] = _bounding_box(f.origin, limit_km)
     p["limit"] = limit_km
     classroom = [x for x in chosen if x != "afstand"]
     parts = []
     if classroom:
-        parts += [rules + [_format_rule(classroom, False), BOX_RULE],
-                  rules + [_format_rule(classroom, False), UNPLACED_RULE]]
+        parts += [(rules + [_format_rule(classroom, False), BOX_RULE], False),
+                  (rules + [_format_rule(classroom, False), UNPLACED_RULE], False)]
     if "afstand" in chosen and online:
-        parts.append(rules + [_format_rule(["afstand"])])
+        parts.append((rules + [_format_rule(["afstand"], lead_goal)], True))
     return parts
 
 
@@ -185,26 +177,28 @@ def _placed_distance(lat0, lon0, postcode):
 
 
 def _light_sql(parts: list[list[str]], origin_known: bool, limited: bool,
-               order_limit: int | None) -> str:
+               order_limit: int | None, tiebreak: bool = False) -> str:
     """Each part from its index (idx_courses_match_rank holds every column named, so most
     courses are ranked without reading the table); then each factor's score, and the
-    score from those."""
+    score from those. tiebreak: the rows also carry what the tie-break hashes."""
     distance = ranking.DISTANCE_KM_SQL if origin_known else "null"
+    carried = "".join(f", {c} as t_{c}" for c in ranking.TIEBREAK_COLUMNS) if tiebreak else ""
     light = " union all ".join(
         "select rowid, provider, goals_mask, format, times_mask, flexible_start, outcome,"
         f" cost_eur, opleidingscheques, {distance} as distance_km, {ranking.COST_SQL} as cost,"
-        f" {ranking.NEXT_START_SQL} as next_start from courses where {' and '.join(part)}"
-        for part in parts)
+        f" {ranking.NEXT_START_SQL} as next_start{carried} from courses"
+        f" where {' and '.join(part)}" for part in parts)
     scores = ranking.factors("distance_km", "cost", "next_start", origin_known)
     columns = ", ".join(f"{sql} as f_{name}" for name, sql in scores.items())
+    carried = "".join(f", t_{c}" for c in ranking.TIEBREAK_COLUMNS) if tiebreak else ""
     where = f" where {DISTANCE_RULE}" if limited else ""
     score = ranking.total({name: f"f_{name}" for name in FACTORS})
     order = f" order by score desc limit {int(order_limit)}" if order_limit else ""
     return (f"with light as materialized ({light}), scored as materialized ("
             f"select rowid, provider, goals_mask, distance_km, cost, next_start, {columns}"
-            f" from light{where}) select rowid, provider, distance_km, cost, next_start,"
-            f" {score} as score, goals_mask, {', '.join(f'f_{n}' for n in FACTORS)}"
-            f" from scored{order}")
+            f"{carried} from light{where}) select rowid, provider, distance_km, cost,"
+            f" next_start, {score} as score, goals_mask,"
+            f" {', '.join(f'f_{n}' for n in FACTORS)}{carried} from scored{order}")
 
 
 def _query(db, f: _Filter, a: dict, order_limit: int | None = None,
@@ -222,14 +216,17 @@ def _query(db, f: _Filter, a: dict, order_limit: int | None = None,
             if near is not None:
                 limit_km = near if limit_km is None else min(limit_km, near)
             online = ranking.online_can_reach(p, floor)
-    parts = _parts(f, p, limit_km, online)
+    parts = _parts(f, p, limit_km, online, lead_goal=floor is None)
     if floor is not None:
-        parts = [part + ranking.floor_rules(p, floor, f.origin is not None) for part in parts]
+        origin_known = f.origin is not None
+        parts = [(part + ranking.floor_rules(p, floor, origin_known, online_only), online_only)
+                 for part, online_only in parts]
     if not parts:
         return []
     if f.origin:
         db.conn.create_function("kiosk_distance", 3, _placed_distance, deterministic=True)
-    sql = _light_sql(parts, f.origin is not None, limit_km is not None, order_limit)
+    sql = _light_sql([part for part, _online in parts], f.origin is not None,
+                     limit_km is not None, order_limit, tiebreak=floor is not None)
     return db.conn.execute(sql, p).fetchall()
 
 
@@ -292,62 +289,6 @@ def _orientation(db, f: _Filter, a: dict, salt: str) -> list[tuple]:
                 moved = True
         if not moved:
             return out
-
-
-# ---------------------------------------------------------------- results
-
-class Results(Sequence):
-    """The ranked matches. Each Result (full course row, provider, reasons) is built the
-    first time it is looked at, so a catalog of 100,000 courses stays fast."""
-
-    def __init__(self, catalog, rows, make):
-        self._catalog, self._rows, self._make = catalog, rows, make
-        self._built: dict[int, Result] = {}
-
-    def __len__(self):
-        return len(self._rows)
-
-    def __getitem__(self, index):
-        if isinstance(index, slice):
-            wanted = range(*index.indices(len(self._rows)))
-            self._load(wanted)
-            return [self._built[i] for i in wanted]
-        if index < 0:
-            index += len(self._rows)
-        if not 0 <= index < len(self._rows):
-            raise IndexError(index)
-        if index not in self._built:
-            self._load(range(index, min(index + FIRST_PAGE, len(self._rows))))
-        return self._built[index]
-
-    def __iter__(self):
-        for start in range(0, len(self._rows), 500):
-            yield from self[start:start + 500]
-
-    def __eq__(self, other):
-        return isinstance(other, Sequence) and list(self) == list(other)
-
-    def __repr__(self):
-        return f"Results({len(self)} courses)"
-
-    def _load(self, indexes):
-        missing = [i for i in indexes if i not in self._built]
-        if not missing:
-            return
-        self._rows[max(missing)]      # settles the order of everything before it
-        wanted = json.dumps(sorted({self._rows[i][PROVIDER] for i in missing}))
-        providers = {r["id"]: r for r in self._catalog.db.query(
-            "select * from providers where id in (select value from json_each(?))", [wanted])}
-        rowids = json.dumps([self._rows[i][ROWID] for i in missing])
-        full = {r["rowid"]: r for r in self._catalog.db.query(
-            "select rowid, * from courses where rowid in (select value from json_each(?))",
-            [rowids])}
-        for i in missing:
-            light = self._rows[i]
-            row = full[light[ROWID]]
-            course = catalog_mod.decode_course(row)
-            course.pop("rowid", None)
-            self._built[i] = self._make(light, course, providers.get(light[PROVIDER], {}))
 
 
 def _stages(asked: _Filter) -> list[tuple[_Filter, list[str]]]:

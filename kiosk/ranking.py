@@ -22,6 +22,7 @@ DISTANCE_SCORE_ONLINE = 0.6               # `afstand`: no travel, scored like ab
 DISTANCE_SCORE_UNASKED = 0.5              # no visitor postcode: the same for every course
 START_HALF_DAYS = 60                      # start score halves when it starts this far ahead
 PRICE_FREE, PRICE_REDUCED = 1.0, 0.6
+PRICE_FULL_MOST = 0.4                     # a full price scores at most this (cost_score)
 ALL_TIMES = (1 << len(vocab.TIMES)) - 1
 FIRST_PAGE = 5                            # results on the first screen
 MAX_SAME_PROVIDER = 2                     # per provider on the first screen, when others fit
@@ -146,15 +147,19 @@ def total(scores: dict) -> str:
 
 # ---------------------------------------------------------------- bounds for a floor
 
-def best(p: dict, origin_known: bool) -> dict:
-    """Each factor's highest possible score for this visitor (parameters p)."""
-    return {"distance": 1.0 if origin_known else DISTANCE_SCORE_UNASKED, "cost": PRICE_FREE,
+def best(p: dict, origin_known: bool, online: bool = False) -> dict:
+    """Each factor's highest possible score for this visitor (parameters p); online:
+    for online courses only, whose distance score is known."""
+    distance = DISTANCE_SCORE_UNASKED
+    if origin_known:
+        distance = DISTANCE_SCORE_ONLINE if online else 1.0
+    return {"distance": distance, "cost": PRICE_FREE,
             "times": max(p[f"times{m}"] for m in range(ALL_TIMES + 1)), "start": 1.0,
             "outcome": max(p[f"outcome{i}"] for i in range(len(vocab.OUTCOMES)))}
 
 
-def top_score(p: dict, origin_known: bool) -> float:
-    return sum(WEIGHTS[k] * v for k, v in best(p, origin_known).items())
+def top_score(p: dict, origin_known: bool, online: bool = False) -> float:
+    return sum(WEIGHTS[k] * v for k, v in best(p, origin_known, online).items())
 
 
 def distance_limit(p: dict, floor: float) -> float | None:
@@ -168,16 +173,40 @@ def distance_limit(p: dict, floor: float) -> float | None:
 
 
 def online_can_reach(p: dict, floor: float) -> bool:
-    others = top_score(p, True) - WEIGHTS["distance"]
-    return WEIGHTS["distance"] * DISTANCE_SCORE_ONLINE + others >= floor
+    return top_score(p, True, online=True) >= floor
 
 
-def floor_rules(p: dict, floor: float, origin_known: bool) -> list[str]:
+def _price_rules(p: dict, slack: float) -> list[str]:
+    """When a full price cannot reach the floor: only what is free or reduced for this
+    visitor (without a status: only what costs nothing, from the index)."""
+    if WEIGHTS["cost"] * (PRICE_FREE - PRICE_FULL_MOST) <= slack:
+        return []
+    if p["status"] is None:
+        return ["cost_eur = 0"]
+    reduced = WEIGHTS["cost"] * (PRICE_FREE - PRICE_REDUCED) <= slack
+    return ["(cost_eur = 0 or instr(free_for, :status)"
+            + (" or instr(reduced_for, :status))" if reduced else ")")]
+
+
+def _start_rules(p: dict, slack: float) -> list[str]:
+    """When a late start cannot reach the floor: a flexible start, or a first start date
+    early enough (the next start is never before the first one)."""
+    least = 1.0 - slack / WEIGHTS["start"]
+    if least <= 0:
+        return []
+    days = math.ceil(START_HALF_DAYS * (1 / least - 1)) + 1          # generous by a day
+    p["latest_first_start"] = date.fromordinal(
+        date.fromisoformat(p["today"]).toordinal() + days).isoformat()
+    return ["(flexible_start = 1 or substr(start_dates, 3, 10) <= :latest_first_start)"]
+
+
+def floor_rules(p: dict, floor: float, origin_known: bool, online: bool = False) -> list[str]:
     """Conditions that pass exactly the courses scoring at least :floor, cheapest first:
-    outcomes and times that can reach it at all, then bounds adding a dearer factor at
-    a time (the others at their most), at last the score itself."""
-    most = best(p, origin_known)
-    slack = top_score(p, origin_known) - floor
+    outcomes, times and prices that can reach it at all, then bounds adding a dearer
+    factor at a time (the others at their most), at last the score itself. online: for
+    a part that holds online courses only."""
+    most = best(p, origin_known, online)
+    slack = top_score(p, origin_known, online) - floor
     masks = [m for m in range(ALL_TIMES + 1)
              if WEIGHTS["times"] * (most["times"] - p[f"times{m}"]) <= slack]
     outcomes = [o for i, o in enumerate(vocab.OUTCOMES)
@@ -185,6 +214,7 @@ def floor_rules(p: dict, floor: float, origin_known: bool) -> list[str]:
     rules = [f"coalesce(times_mask, 0) in ({', '.join(map(str, masks))})"]
     if len(outcomes) < len(vocab.OUTCOMES):
         rules.append("outcome in ({})".format(", ".join(f"'{o}'" for o in outcomes)))
+    rules += _price_rules(p, slack) + _start_rules(p, slack)
     near = ("case when format = 'afstand' then :online else 1.0 end" if origin_known
             else ":unasked")
     cheap = f":w_distance * ({near}) + :w_times * ({TIMES_SCORE}) + :w_outcome * ({OUTCOME_SCORE})"
@@ -199,36 +229,48 @@ def floor_rules(p: dict, floor: float, origin_known: bool) -> list[str]:
 
 _HASHED = ("title_nl", "format", "times_mask", "goals_mask", "outcome", "start_dates",
            "flexible_start", "cost_eur", "postcode", "lat", "lon")
+TIEBREAK_COLUMNS = ("id", *_HASHED)     # a light row may carry them, after its factors
+TIEBREAK = slice(FACTOR_SCORES.stop, FACTOR_SCORES.stop + len(TIEBREAK_COLUMNS))
+
+
+def _tiebreak(salt: str, cid: str, content) -> tuple[bytes, bytes]:
+    """A per-day hash of what the course offers (no id, no provider); then of its id."""
+    text = "\x1f".join([salt, *map(str, content)])
+    return (hashlib.blake2b(text.encode(), digest_size=8).digest(),
+            hashlib.blake2b((salt + cid).encode(), digest_size=8).digest())
 
 
 def tiebreaks(db, rowids, salt: str) -> dict:
-    """rowid -> a per-day hash of what the course offers (no id, no provider): equal
-    scores are ordered by it, so neither the feed order nor a name can put one provider
-    first. Only courses whose content is identical fall back to a per-day hash of their id."""
+    """rowid -> its tie-break: equal scores are ordered by a per-day hash of what the
+    course offers, so neither the feed order nor a name can put one provider first. Only
+    courses whose content is identical fall back to a per-day hash of their id."""
     out = {}
     for start in range(0, len(rowids), 5000):
         chunk = json.dumps(rowids[start:start + 5000])
         for rowid, cid, *content in db.conn.execute(
-                f"select rowid, id, {', '.join(_HASHED)} from courses"
+                f"select rowid, {', '.join(TIEBREAK_COLUMNS)} from courses"
                 " where rowid in (select value from json_each(?))", [chunk]):
-            text = "\x1f".join([salt, *map(str, content)])
-            out[rowid] = (hashlib.blake2b(text.encode(), digest_size=8).digest(),
-                          hashlib.blake2b((salt + cid).encode(), digest_size=8).digest())
+            out[rowid] = _tiebreak(salt, cid, content)
     return out
 
 
 def sort_rows(db, rows: list[tuple], salt: str) -> list[tuple]:
     """Rounded scores, best first; equal scores by the tie-break (the orientation's
-    short lists, settled at once)."""
+    short lists, settled at once), from the rows when they carry TIEBREAK_COLUMNS."""
     rows = [(*row[:SCORE], round(row[SCORE], 9), *row[SCORE + 1:]) for row in rows]
     rows.sort(key=lambda r: -r[SCORE])
     tied = set()
     for before, after in zip(rows, rows[1:]):
         if before[SCORE] == after[SCORE]:
             tied.update((before[ROWID], after[ROWID]))
-    if tied:
+    if not tied:
+        return rows
+    if len(rows[0]) >= TIEBREAK.stop:
+        hashes = {r[ROWID]: _tiebreak(salt, r[TIEBREAK][0], r[TIEBREAK][1:])
+                  for r in rows if r[ROWID] in tied}
+    else:
         hashes = tiebreaks(db, sorted(tied), salt)
-        rows.sort(key=lambda r: (-r[SCORE], hashes.get(r[ROWID], ())))
+    rows.sort(key=lambda r: (-r[SCORE], hashes.get(r[ROWID], ())))
     return rows
 
 
