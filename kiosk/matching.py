@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -177,10 +178,11 @@ def _placed_distance(lat0, lon0, postcode):
 
 
 def _light_sql(parts: list[list[str]], origin_known: bool, limited: bool,
-               order_limit: int | None, tiebreak: bool = False) -> str:
+               order_limit: int | None, factors: bool = False, tiebreak: bool = False) -> str:
     """Each part from its index (idx_courses_match_rank holds every column named, so most
-    courses are ranked without reading the table); then each factor's score, and the
-    score from those. tiebreak: the rows also carry what the tie-break hashes."""
+    courses are ranked without reading the table); then the score, the weighted sum of
+    the factors. factors: the rows also carry each factor's score (FACTOR_SCORES);
+    tiebreak: and what the tie-break hashes."""
     distance = ranking.DISTANCE_KM_SQL if origin_known else "null"
     carried = "".join(f", {c} as t_{c}" for c in ranking.TIEBREAK_COLUMNS) if tiebreak else ""
     light = " union all ".join(
@@ -189,16 +191,35 @@ def _light_sql(parts: list[list[str]], origin_known: bool, limited: bool,
         f" {ranking.NEXT_START_SQL} as next_start{carried} from courses"
         f" where {' and '.join(part)}" for part in parts)
     scores = ranking.factors("distance_km", "cost", "next_start", origin_known)
-    columns = ", ".join(f"{sql} as f_{name}" for name, sql in scores.items())
+    columns = "".join(f", {scores[name]} as f_{name}" for name in FACTORS) if factors else ""
     carried = "".join(f", t_{c}" for c in ranking.TIEBREAK_COLUMNS) if tiebreak else ""
     where = f" where {DISTANCE_RULE}" if limited else ""
-    score = ranking.total({name: f"f_{name}" for name in FACTORS})
     order = f" order by score desc limit {int(order_limit)}" if order_limit else ""
-    return (f"with light as materialized ({light}), scored as materialized ("
-            f"select rowid, provider, goals_mask, distance_km, cost, next_start, {columns}"
-            f"{carried} from light{where}) select rowid, provider, distance_km, cost,"
-            f" next_start, {score} as score, goals_mask,"
-            f" {', '.join(f'f_{n}' for n in FACTORS)}{carried} from scored{order}")
+    return (f"with light as materialized ({light}) select rowid, provider, distance_km, cost,"
+            f" next_start, {ranking.total(scores)} as score, goals_mask{columns}{carried}"
+            f" from light{where}{order}")
+
+
+def _factor_scores(db, f: _Filter, a: dict, rowids: list[int]) -> dict[int, tuple]:
+    """rowid -> the course's factor scores (FACTORS order), by the very SQL that ranked
+    it; for rows ranked without them (a long list, of which few are looked at)."""
+    p = ranking.params(a, f.today, f.origin)
+    p["rowids"] = json.dumps(rowids)
+    _register_distance(db, f)
+    sql = _light_sql([["rowid in (select value from json_each(:rowids))"]],
+                     f.origin is not None, False, None, factors=True)
+    return {row[ROWID]: row[FACTOR_SCORES] for row in db.conn.execute(sql, p)}
+
+
+_REGISTERED: weakref.WeakSet = weakref.WeakSet()   # catalogs' databases with kiosk_distance()
+
+
+def _register_distance(db, f: _Filter) -> None:
+    """kiosk_distance() on this connection, once (registering again would make SQLite
+    prepare every statement anew)."""
+    if f.origin and db not in _REGISTERED:
+        db.conn.create_function("kiosk_distance", 3, _placed_distance, deterministic=True)
+        _REGISTERED.add(db)
 
 
 def _query(db, f: _Filter, a: dict, order_limit: int | None = None,
@@ -223,10 +244,10 @@ def _query(db, f: _Filter, a: dict, order_limit: int | None = None,
                  for part, online_only in parts]
     if not parts:
         return []
-    if f.origin:
-        db.conn.create_function("kiosk_distance", 3, _placed_distance, deterministic=True)
+    _register_distance(db, f)
     sql = _light_sql([part for part, _online in parts], f.origin is not None,
-                     limit_km is not None, order_limit, tiebreak=floor is not None)
+                     limit_km is not None, order_limit, factors=floor is not None,
+                     tiebreak=floor is not None)
     return db.conn.execute(sql, p).fetchall()
 
 
@@ -339,14 +360,23 @@ def match(catalog, answers: dict, today: date | None = None,
 
     def make(light, course, provider):
         """light: the ranked row; course: the decoded course."""
+        scores = (light[FACTOR_SCORES] if len(light) > FACTOR_SCORES.start
+                  else factor_scores[light[ROWID]])
         facts = {"distance_km": light[DISTANCE], "cost": light[COST],
-                 "next_start": light[NEXT_START],
-                 "factors": dict(zip(FACTORS, light[FACTOR_SCORES]))}
+                 "next_start": light[NEXT_START], "factors": dict(zip(FACTORS, scores))}
         return Result(course=course, provider=provider, distance_km=light[DISTANCE],
                       reasons=reasons.reasons(course, facts, a, asked, orientation, _),
                       cost=light[COST], score=round(light[SCORE], 9))
 
-    return Outcome(results=Results(catalog, rows, make), relaxed=relaxed,
+    factor_scores: dict[int, tuple] = {}
+
+    def prepare(lights):
+        """The factor scores of rows ranked without them, a page at a time."""
+        wanted = [light[ROWID] for light in lights if len(light) <= FACTOR_SCORES.start]
+        if wanted:
+            factor_scores.update(_factor_scores(catalog.db, f, a, wanted))
+
+    return Outcome(results=Results(catalog, rows, make, prepare), relaxed=relaxed,
                    unknown_postcode=bool(a["postcode"]) and origin is None,
                    orientation=orientation, searched_km=f.limit_km)
 

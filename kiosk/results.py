@@ -23,8 +23,10 @@ class Results(Sequence):
     """The ranked matches. Each Result (full course row, provider, reasons) is built the
     first time it is looked at, so a catalog of 100,000 courses stays fast."""
 
-    def __init__(self, catalog, rows, make):
-        self._catalog, self._rows, self._make = catalog, rows, make
+    def __init__(self, catalog, rows, make, prepare=None):
+        """make(light, course, provider) -> Result; prepare(lights), when given, is told
+        the light rows of each batch before they are made."""
+        self._catalog, self._rows, self._make, self._prepare = catalog, rows, make, prepare
         self._built: dict[int, Result] = {}
 
     def __len__(self):
@@ -65,6 +67,8 @@ class Results(Sequence):
         full = {r["rowid"]: r for r in self._catalog.db.query(
             "select rowid, * from courses where rowid in (select value from json_each(?))",
             [rowids])}
+        if self._prepare:
+            self._prepare([self._rows[i] for i in missing])
         for i in missing:
             light = self._rows[i]
             row = full[light[ROWID]]
