@@ -102,6 +102,38 @@ def timed(fn, runs: int) -> tuple[float, float, float]:
         statistics.mean(sizes)
 
 
+def cases(cat, codes: list[str], runs: int, slow_runs: int) -> list[tuple]:
+    """(label, function returning the number of results, runs) for each timed question."""
+    rnd = random.Random(1)
+
+    def first_page():
+        out = matching.match(cat, typical_answers(rnd, codes), TODAY)
+        out.results[:matching.FIRST_PAGE]
+        return len(out.results)
+
+    def everything():
+        out = matching.match(cat, typical_answers(rnd, codes), TODAY)
+        return len(list(out.results))
+
+    def broad():
+        out = matching.match(cat, {"goal": "weet-niet"}, TODAY)
+        out.results[:matching.FIRST_PAGE]
+        return len(out.results)
+
+    def broad_near():
+        answers = {"goal": "weet-niet", "postcode": rnd.choice(codes)}
+        if rnd.random() < 0.5:
+            answers["max_distance_km"] = 20
+        out = matching.match(cat, answers, TODAY)
+        out.results[:matching.FIRST_PAGE]
+        return len(out.results)
+
+    return [("typical answers, first screen", first_page, runs),
+            ("typical answers, all results built", everything, runs),
+            ("weet-niet, nothing else, first screen", broad, slow_runs),
+            ("weet-niet with a postcode, first screen", broad_near, slow_runs)]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000,100000")
@@ -134,38 +166,8 @@ def main() -> int:
                 "select count(*), sum(length(title_nl)) from courses").fetchone()[0], args.runs)
             print(f"  floor, one plain scan of courses      median {scan[0]:7.2f} ms   "
                   f"p95 {scan[1]:7.2f} ms")
-            rnd = random.Random(1)
-
-            def first_page():
-                out = matching.match(cat, typical_answers(rnd, codes), TODAY)
-                out.results[:matching.FIRST_PAGE]
-                return len(out.results)
-
-            def everything():
-                out = matching.match(cat, typical_answers(rnd, codes), TODAY)
-                return len(list(out.results))
-
-            def broad():
-                out = matching.match(cat, {"goal": "weet-niet"}, TODAY)
-                out.results[:matching.FIRST_PAGE]
-                return len(out.results)
-
-            def broad_near():
-                answers = {"goal": "weet-niet", "postcode": rnd.choice(codes)}
-                if rnd.random() < 0.5:
-                    answers["max_distance_km"] = 20
-                out = matching.match(cat, answers, TODAY)
-                out.results[:matching.FIRST_PAGE]
-                return len(out.results)
-
             slow_runs = max(5, args.runs // 6) if args.slow_runs is None else args.slow_runs
-            for label, fn, runs in (("typical answers, first screen", first_page, args.runs),
-                                    ("typical answers, all results built", everything,
-                                     args.runs),
-                                    ("weet-niet, nothing else, first screen", broad,
-                                     slow_runs),
-                                    ("weet-niet with a postcode, first screen", broad_near,
-                                     slow_runs)):
+            for label, fn, runs in cases(cat, codes, args.runs, slow_runs):
                 median, p95, found = timed(fn, runs)
                 print(f"  {label:40s} median {median:7.2f} ms   p95 {p95:7.2f} ms   "
                       f"({found:,.0f} results on average)")

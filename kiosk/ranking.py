@@ -2,8 +2,9 @@
 
 Each of the five factors (distance, cost, times, start, outcome) is one SQL expression
 scoring a course between 0 and 1 for this visitor; the score is their weighted sum. The
-query in kiosk/matching.py returns every factor's score beside the total, so the reasons
-(kiosk/reasons.py) are ordered by the very numbers that ranked the course.
+queries in kiosk/matching.py rank with these expressions and give a shown result its
+factor scores from them too, so the reasons (kiosk/reasons.py) are ordered by the very
+numbers that ranked the course.
 """
 from __future__ import annotations
 
