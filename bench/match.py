@@ -1,12 +1,13 @@
 """How fast is one match? Median and p95 at 1k, 10k and 100k generated courses.
 
-    .venv/bin/python bench/match.py [--sizes 1000,10000,100000] [--runs 60]
+    .venv/bin/python bench/match.py [--sizes 1000,10000,100000] [--runs 60] [--slow-runs N]
 
 Prints the machine, each catalog's size, the time of one plain SQLite scan of the
 courses table (the floor), and the latency of `matching.match` for typical answers
 (a goal, a postcode with 20 km, chosen times): until the first screen is ready, and
 until every result is built. A broad question (goal `weet-niet`, nothing else) is timed
-too: an orientation over goals, the best few of each goal out of most of the catalog.
+too: an orientation over goals, the best few of each goal out of most of the catalog,
+and the same with a postcode (half of the runs also with 20 km).
 """
 from __future__ import annotations
 
@@ -86,26 +87,70 @@ def typical_answers(rnd: random.Random, codes: list[str]) -> dict:
             "language": "nl"}
 
 
+CLOCK = time.perf_counter
+
+
 def timed(fn, runs: int) -> tuple[float, float, float]:
     """Median and p95 in milliseconds, and the mean number of results."""
     times, sizes = [], []
     for _ in range(runs):
-        start = time.perf_counter()
+        start = CLOCK()
         sizes.append(fn())
-        times.append((time.perf_counter() - start) * 1000)
+        times.append((CLOCK() - start) * 1000)
     times.sort()
     return statistics.median(times), times[min(len(times) - 1, int(len(times) * 0.95))], \
         statistics.mean(sizes)
+
+
+def cases(cat, codes: list[str], runs: int, slow_runs: int) -> list[tuple]:
+    """(label, function returning the number of results, runs) for each timed question."""
+    rnd = random.Random(1)
+
+    def first_page():
+        out = matching.match(cat, typical_answers(rnd, codes), TODAY)
+        out.results[:matching.FIRST_PAGE]
+        return len(out.results)
+
+    def everything():
+        out = matching.match(cat, typical_answers(rnd, codes), TODAY)
+        return len(list(out.results))
+
+    def broad():
+        out = matching.match(cat, {"goal": "weet-niet"}, TODAY)
+        out.results[:matching.FIRST_PAGE]
+        return len(out.results)
+
+    def broad_near():
+        answers = {"goal": "weet-niet", "postcode": rnd.choice(codes)}
+        if rnd.random() < 0.5:
+            answers["max_distance_km"] = 20
+        out = matching.match(cat, answers, TODAY)
+        out.results[:matching.FIRST_PAGE]
+        return len(out.results)
+
+    return [("typical answers, first screen", first_page, runs),
+            ("typical answers, all results built", everything, runs),
+            ("weet-niet, nothing else, first screen", broad, slow_runs),
+            ("weet-niet with a postcode, first screen", broad_near, slow_runs)]
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--runs", type=int, default=60)
+    parser.add_argument("--slow-runs", type=int, default=None,
+                        help="runs of the orientation cases (default: a sixth of --runs)")
+    parser.add_argument("--cpu", action="store_true",
+                        help="time with this process's CPU time, not the wall clock: steadier "
+                             "on a machine that is busy with other work")
     args = parser.parse_args()
+    global CLOCK
+    if args.cpu:
+        CLOCK = time.process_time
     print(f"machine: {platform.machine()} {platform.processor() or ''}, "
           f"{os.cpu_count()} cores, Python {platform.python_version()}, "
-          f"SQLite {sqlite_utils.Database(memory=True).execute('select sqlite_version()').fetchone()[0]}")
+          f"SQLite {sqlite_utils.Database(memory=True).execute('select sqlite_version()').fetchone()[0]}"
+          f", load average {os.getloadavg()[0]:.1f}, {'CPU time' if args.cpu else 'wall clock'}")
     codes = flemish_postcodes()
     with tempfile.TemporaryDirectory() as tmp:
         for n in (int(s) for s in args.sizes.split(",")):
@@ -121,29 +166,10 @@ def main() -> int:
                 "select count(*), sum(length(title_nl)) from courses").fetchone()[0], args.runs)
             print(f"  floor, one plain scan of courses      median {scan[0]:7.2f} ms   "
                   f"p95 {scan[1]:7.2f} ms")
-            rnd = random.Random(1)
-
-            def first_page():
-                out = matching.match(cat, typical_answers(rnd, codes), TODAY)
-                out.results[:matching.FIRST_PAGE]
-                return len(out.results)
-
-            def everything():
-                out = matching.match(cat, typical_answers(rnd, codes), TODAY)
-                return len(list(out.results))
-
-            def broad():
-                out = matching.match(cat, {"goal": "weet-niet"}, TODAY)
-                out.results[:matching.FIRST_PAGE]
-                return len(out.results)
-
-            for label, fn, runs in (("typical answers, first screen", first_page, args.runs),
-                                    ("typical answers, all results built", everything,
-                                     args.runs),
-                                    ("weet-niet, nothing else, first screen", broad,
-                                     max(5, args.runs // 6))):
+            slow_runs = max(5, args.runs // 6) if args.slow_runs is None else args.slow_runs
+            for label, fn, runs in cases(cat, codes, args.runs, slow_runs):
                 median, p95, found = timed(fn, runs)
-                print(f"  {label:38s} median {median:7.2f} ms   p95 {p95:7.2f} ms   "
+                print(f"  {label:40s} median {median:7.2f} ms   p95 {p95:7.2f} ms   "
                       f"({found:,.0f} results on average)")
             cat.close()
     return 0

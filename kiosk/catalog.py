@@ -55,16 +55,26 @@ def create_indexes(db: sqlite_utils.Database) -> None:
     # matching reads rowids from these without touching the table (kiosk/matching.py)
     filtered = ["format", "goals_mask", "times_mask", "req_dutch", "req_diploma",
                 "flexible_start", "last_start"]
-    db["courses"].create_index(["lat", "lon", *filtered], index_name="idx_courses_match_place")
+    scored = ["outcome", "cost_eur", "free_for", "reduced_for", "opleidingscheques",
+              "start_dates", "postcode", "provider", "title_nl", "id"]   # title, id: tie-break
+    # near a place, with everything the score needs (the orientation's nearest courses)
+    db["courses"].create_index(["lat", "lon", *filtered, *scored],
+                               index_name="idx_courses_match_place")
     db["courses"].create_index(filtered, index_name="idx_courses_match_format")
     db["courses"].create_index(["goals_mask", "lat", "lon", *filtered],
                                index_name="idx_courses_match_goal_place")
-    # everything the ranking score needs, per goal: the orientation over goals reads
-    # its best courses from here alone (kiosk/matching.py)
+    # everything the ranking score needs, per goal: a question with a goal is ranked
+    # from here alone (kiosk/matching.py)
     db["courses"].create_index(["goals_mask", "format", "outcome", *filtered[2:], "cost_eur",
                                 "free_for", "reduced_for", "opleidingscheques", "start_dates",
                                 "lat", "lon", "postcode", "provider"],
                                index_name="idx_courses_match_rank")
+    # the orientation over goals (goal `weet-niet`) asks all goals at once for the courses
+    # that score at least a floor: the outcomes and prices that can reach it, then a place
+    db["courses"].create_index(["outcome", "cost_eur", "lat", "lon", "format", *filtered[1:],
+                                "free_for", "reduced_for", "opleidingscheques", "start_dates",
+                                "postcode", "provider", "title_nl", "id"],
+                               index_name="idx_courses_match_best")
     db["courses"].enable_fts(["title_nl", "summary_nl"], create_triggers=False)
 
 

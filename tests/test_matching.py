@@ -3,99 +3,13 @@ import os
 import subprocess
 import sys
 from datetime import date
-from pathlib import Path
 
 import pytest
-import sqlite_utils
+from conftest import make_course, provider, write_catalog
 
-from kiosk import catalog, matching, places, vocab
+from kiosk import matching
 
 TODAY = date(2027, 1, 10)
-
-
-# ------------------------------------------------------------ catalog building helpers
-
-def course_row(c: dict) -> dict:
-    """A courses row (catalog.COURSE_COLUMNS) from a course in the feed's shape."""
-    req = c.get("requires", {})
-    cost = c.get("cost", {})
-    loc = c["location"]
-    lat, lon, from_postcode = loc.get("lat"), loc.get("lon"), 0
-    if lat is None or lon is None:
-        point = places.postcode_coordinates(loc["postcode"])
-        lat, lon = point if point else (None, None)
-        from_postcode = 1
-    starts = sorted(c.get("start_dates", []))
-    return {
-        "id": c["id"], "provider": c["provider"],
-        "title": json.dumps(c["title"]), "title_nl": c["title"]["nl"],
-        "summary": json.dumps(c.get("summary", {})), "summary_nl": c.get("summary", {}).get("nl"),
-        "goals": json.dumps(c["goals"]), "goals_mask": vocab.mask(vocab.GOALS, c["goals"]),
-        "outcome": c.get("outcome"),
-        "req_dutch": vocab.rank(vocab.DUTCH_LEVELS, req.get("dutch_level")),
-        "req_diploma": vocab.rank(vocab.DIPLOMAS, req.get("diploma")),
-        "min_age": req.get("min_age"), "language": c.get("language", "nl"),
-        "format": c["format"],
-        "times": json.dumps(c["times"]), "times_mask": vocab.mask(vocab.TIMES, c["times"]),
-        "hours_per_week": c.get("hours_per_week"), "duration_weeks": c.get("duration_weeks"),
-        "start_dates": json.dumps(starts), "last_start": starts[-1] if starts else None,
-        "flexible_start": int(bool(c.get("flexible_start"))),
-        "cost_eur": cost.get("eur"), "free_for": json.dumps(cost.get("free_for", [])),
-        "reduced_for": json.dumps(cost.get("reduced_for", [])),
-        "opleidingscheques": int(bool(cost.get("opleidingscheques"))),
-        "opleidingsverlof": int(bool(cost.get("opleidingsverlof"))),
-        "location_name": loc.get("name"), "street": loc.get("street"),
-        "postcode": loc["postcode"], "city": loc.get("city"),
-        "lat": lat, "lon": lon, "coords_from_postcode": from_postcode,
-        "wheelchair": int(bool(c.get("accessibility", {}).get("wheelchair"))),
-        "childcare": int(bool(c.get("accessibility", {}).get("childcare"))),
-        "url": c.get("url"),
-    }
-
-
-def write_catalog(path: Path, providers: list[dict], courses: list[dict]) -> Path:
-    db = sqlite_utils.Database(path)
-    db.execute("pragma synchronous = off")        # test files need no crash safety
-    db.execute("pragma journal_mode = memory")
-    catalog.create_schema(db)
-    db["providers"].insert_all(providers)
-    db["courses"].insert_all([course_row(c) for c in courses])
-    catalog.create_indexes(db)
-    db.conn.close()
-    return path
-
-
-def make_course(cid, provider="p1", **over) -> dict:
-    course = {
-        "id": cid, "provider": provider, "title": {"nl": f"Cursus {cid}"},
-        "goals": ["digitaal"], "outcome": "certificaat", "format": "klassikaal",
-        "times": ["avond"], "start_dates": ["2027-02-01"],
-        "cost": {"eur": 50.0},
-        "location": {"postcode": "9000", "city": "Gent"},
-    }
-    course.update(over)
-    return course
-
-
-def provider(pid, name=None, type_="cvo"):
-    return {"id": pid, "name": name or pid.upper(), "type": type_, "website": None, "phone": None}
-
-
-@pytest.fixture
-def open_cat(tmp_path):
-    opened = []
-
-    def build(courses, providers=None):
-        ids = sorted({c["provider"] for c in courses}) if providers is None else None
-        provs = providers or [provider(p) for p in ids]
-        path = write_catalog(tmp_path / f"cat{len(opened)}.sqlite", provs, courses)
-        cat = catalog.open_catalog(path)
-        opened.append(cat)
-        return cat
-
-    yield build
-    for cat in opened:
-        cat.close()
 
 
 def ids(outcome):
@@ -378,7 +292,7 @@ def run_kiosk(tmp_path, *args, stdin=None):
 @pytest.fixture
 def cache_with_catalog(tmp_path):
     (tmp_path / "cache").mkdir()
-    write_catalog(tmp_path / "cache" / catalog.CURRENT,
+    write_catalog(tmp_path / "cache",
                   [provider("cvo-gent", "CVO Gent"), provider("cbe", "CBE Gent", "cbe")],
                   [make_course("cvo-gent-1", provider="cvo-gent",
                                title={"nl": "Computer voor beginners", "en": "Computer basics"},
@@ -448,34 +362,16 @@ def test_identical_courses_keep_their_order_when_the_feed_is_reordered(open_cat)
     assert first == again and sorted(first) == ["a-twin", "b-twin", "c-twin", "d-twin"]
 
 
-@pytest.mark.parametrize("answers", [
-    {"goal": "digitaal"},
-    {"goal": "digitaal", "postcode": "9000", "status": "werkend", "times": ["avond", "dag"]},
-    {"goal": "digitaal", "postcode": "2000", "max_distance_km": 50, "status": "werkzoekend"},
-])
-def test_reasons_are_ordered_by_the_same_factors_as_the_ranking(open_cat, answers):
-    """The ranking score is computed in SQL, the factors that order the reasons in
-    Python: both must be the same formulas."""
-    courses = [
-        make_course("a", times=["avond", "weekend"], cost={"eur": 120, "opleidingscheques": True}),
-        make_course("b", provider="p2", format="afstand", times=[], flexible_start=True,
-                    start_dates=[], cost={"eur": 0}),
-        make_course("c", provider="p3", outcome="attest", start_dates=["2027-06-01"],
-                    cost={"eur": 80, "free_for": ["werkzoekend"]},
-                    location={"postcode": "9300", "lat": 50.94, "lon": 4.04}),
-        make_course("d", provider="p4", times=["dag"], cost={"eur": 300, "reduced_for": ["werkend"]},
-                    start_dates=["2026-12-01", "2027-03-01"], location={"postcode": "2000"}),
-        make_course("e", provider="p5", outcome="geen", cost={}),
-    ]
-    outcome = matching.match(open_cat(courses), answers, TODAY)
-    assert len(outcome.results) >= 3
-    a = matching.check_answers(answers)
-    factors = matching._scorer(a, a["postcode"] is not None, TODAY)
-    for r in outcome.results:
-        c = r.course
-        upcoming = [d for d in c["start_dates"] if d >= TODAY.isoformat()]
-        row = {**c, "distance_km": r.distance_km, "cost": r.cost,
-               "next_start": None if c["flexible_start"] else min(upcoming)}
-        parts = factors(row)
-        assert sum(w * parts[k] for k, w in matching.WEIGHTS.items()) == \
-            pytest.approx(r.score, abs=1e-9), c["id"]
+def test_reasons_follow_the_factor_scores_of_the_ranking(open_cat):
+    """The reasons are ordered by what each factor added to the score: a free course
+    starting in a year names its price first and its start last, a dear one starting
+    today names its start before its outcome and its price last."""
+    cat = open_cat([make_course("free-late", cost={"eur": 0}, start_dates=["2028-01-10"],
+                                outcome="attest"),
+                    make_course("dear-soon", provider="p2", cost={"eur": 900.0},
+                                start_dates=["2027-01-10"], outcome="attest")])
+    by_id = {r.course["id"]: r for r in matching.match(cat, {"goal": "digitaal"}, TODAY).results}
+    assert by_id["free-late"].reasons == [
+        "gratis", "op avonden", "je krijgt een attest", "start op 10/1/2028"]
+    assert by_id["dear-soon"].reasons == [
+        "op avonden", "start op 10/1/2027", "je krijgt een attest", "prijs: 900 euro"]

@@ -9,9 +9,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kiosk import catalog, places, vocab
-from kiosk import matching
-from test_matching import provider, write_catalog
+from conftest import provider, write_catalog
+
+from kiosk import catalog, matching, places, vocab
 
 TODAY = date(2027, 1, 10)
 SETTINGS = settings(max_examples=60, deadline=None,
@@ -71,7 +71,7 @@ answers_strategy = st.fixed_dictionaries({}, optional={
 
 
 def obeys(course, answers, limit_km, times, formats) -> bool:
-    """The hard rules of CONTRACT.md section 4, written out independently of the code."""
+    """The hard rules of docs/matching.md section 1, written out independently of the code."""
     goal = answers.get("goal")
     if goal not in (None, "weet-niet") and goal not in course["goals"]:
         return False
@@ -109,7 +109,7 @@ def run(n_providers, items, answers, rename=None):
         c["provider"] = new
         renamed.append(c)
     with tempfile.TemporaryDirectory() as tmp:
-        cat = catalog.open_catalog(write_catalog(Path(tmp) / "c.sqlite", provs, renamed))
+        cat = catalog.open_catalog(write_catalog(Path(tmp) / "cache", provs, renamed))
         try:
             outcome = matching.match(cat, answers, TODAY)
             shown = [(r.course["id"], r.course["provider"], tuple(r.reasons), r.cost,

@@ -1,0 +1,125 @@
+"""Why a course is shown, in plain words (docs/matching.md section 4).
+
+First the answers it does not meet after relaxing, then (for an orientation) what it is
+for, then the ranking factors in order of how much each added to the course's score (the
+per-factor scores the ranking query returned), then what to check, then accessibility.
+The words come from kiosk/words.py and go through gettext (`_`).
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from . import vocab, words
+from .ranking import DISTANCE_HALF_KM, WEIGHTS
+
+# the order of factors that added the same to the score
+_EQUALS_ORDER = ("distance", "times", "cost", "start", "outcome")
+
+
+def _km(value: float) -> str:
+    return str(round(value)) if value >= 1 else "<1"
+
+
+def _not_as_asked(course: dict, distance_km, asked, orientation: bool, _) -> list[str]:
+    """Answers that were relaxed and this course does not meet; an orientation's goal."""
+    out = []
+    if _too_far(course, distance_km, asked):
+        out.append(_("verder dan je wilde: {km} km").format(km=_km(distance_km)))
+    if asked.times_mask is not None and (course["times_mask"] or 0) & ~asked.times_mask:
+        out.append(_("let op: andere momenten dan je koos"))
+    if asked.formats and course["format"] not in asked.formats:
+        out.append(_("let op: een andere manier van les dan je koos"))
+    if orientation:
+        goals = course["goals"] or []
+        if goals and goals[0] in words.GOAL_REASONS:
+            out.append(_(words.GOAL_REASONS[goals[0]]))
+    return out
+
+
+def _too_far(course: dict, distance_km, asked) -> bool:
+    return (asked.limit_km is not None and distance_km is not None
+            and course["format"] != "afstand" and distance_km > asked.limit_km)
+
+
+def _distance_texts(course: dict, distance_km, asked, _) -> list[str]:
+    fmt = course["format"]
+    if fmt == "afstand":
+        return [_(words.FORMATS["afstand"])]
+    combined = [_(words.FORMATS[fmt])] if fmt == "combinatie" else []
+    if distance_km is not None and not _too_far(course, distance_km, asked):
+        text = _("dichtbij: {km} km") if distance_km <= DISTANCE_HALF_KM else _("op {km} km")
+        return [text.format(km=_km(distance_km))] + combined
+    return combined
+
+
+def _times_texts(course: dict, _) -> list[str]:
+    times = course["times"] or []
+    if times:
+        return [", ".join(_(words.TIMES[t]) for t in vocab.TIMES if t in times)]
+    return [_("wanneer het jou past")] if course["format"] == "afstand" else []
+
+
+def _cost_texts(course: dict, cost: str, status, _) -> list[str]:
+    if cost == "free":
+        text = _("gratis") if course["cost_eur"] == 0 else _(words.FREE_FOR[status])
+    elif cost == "reduced":
+        text = _(words.REDUCED_FOR[status])
+    elif cost == "full":
+        text = _("prijs: {eur} euro").format(eur=f"{course['cost_eur']:g}")
+        if not status and course["free_for"]:
+            text += "; " + _("misschien gratis voor jou: vraag het na")
+    else:
+        text = _("vraag de prijs na")
+    out = [text]
+    if status == "werkend" and course["opleidingscheques"] and cost != "free":
+        out.append(_("je kunt betalen met opleidingscheques"))
+    if status == "werkend" and course["opleidingsverlof"]:
+        out.append(_("je kunt opleidingsverlof krijgen"))
+    return out
+
+
+def _start_texts(course: dict, next_start, _) -> list[str]:
+    if course["flexible_start"]:
+        return [_("je kunt op elk moment starten")]
+    if next_start is None:
+        return []
+    d = date.fromisoformat(next_start)
+    return [_("start op {date}").format(date=f"{d.day}/{d.month}/{d.year}")]
+
+
+def _checks(course: dict, a: dict, _) -> list[str]:
+    """Prerequisites the visitor did not tell or that need a check."""
+    out = []
+    if course["req_dutch"] and a["dutch_level"] is None:
+        out.append(_("vraag na of je Nederlands genoeg is"))
+    if course["req_diploma"]:
+        if a["diploma"] == vocab.FOREIGN_DIPLOMA:
+            out.append(_("laat je buitenlands diploma erkennen via NARIC-Vlaanderen"))
+        elif a["diploma"] is None:
+            out.append(_("vraag na of je diploma volstaat"))
+    return out
+
+
+def reasons(course: dict, light: dict, a: dict, asked, orientation: bool, _) -> list[str]:
+    """course: the decoded course; light: its distance_km, cost, next_start and its
+    factor scores (`factors`, name -> 0..1) for this visitor; a: the checked answers;
+    asked: the visitor's own filter (limit_km, times_mask, formats) before relaxing."""
+    texts = {
+        "distance": _distance_texts(course, light["distance_km"], asked, _),
+        "times": _times_texts(course, _),
+        "cost": _cost_texts(course, light["cost"], a["status"], _),
+        "start": _start_texts(course, light["next_start"], _),
+        "outcome": ([_(words.OUTCOMES[course["outcome"]])]
+                    if course["outcome"] in words.OUTCOMES else []),
+    }
+    factors = light["factors"]
+    ordered = sorted((name for name in _EQUALS_ORDER if texts[name]),
+                     key=lambda name: -WEIGHTS[name] * factors[name])
+    out = _not_as_asked(course, light["distance_km"], asked, orientation, _)
+    out += [text for name in ordered for text in texts[name]]
+    out += _checks(course, a, _)
+    if course.get("wheelchair"):
+        out.append(_("toegankelijk met een rolstoel"))
+    if course.get("childcare"):
+        out.append(_("met kinderopvang"))
+    return out
