@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from urllib.parse import quote, quote_plus, unquote_plus, urlencode
 
-from . import vocab, words
+from . import clock, vocab, words
 from .i18n import LANGUAGE_NAMES, gettext_for
 
 MAX_COURSES = 3
@@ -291,7 +291,7 @@ def make_reference(cfg, answers, course_ids, now=None) -> str:
     """The compact reference: base64url of version, flags, [key id], packed answers and
     courses, [16-byte HMAC-SHA256]. Unsigned (flag 0, no key id, no HMAC) when the config
     has no secret. Holds the date, never the time."""
-    now = now or datetime.now()
+    now = now or clock.today()
     day = now.date() if isinstance(now, datetime) else now
     body = _pack(clean_answers(answers, known_languages(cfg)), clean_courses(course_ids),
                  _kiosk_id(cfg), day)

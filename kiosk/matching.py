@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from . import catalog as catalog_mod
-from . import i18n, places, vocab, words
+from . import clock, i18n, places, vocab, words
 
 from .questionnaire import AnswersError
 
@@ -617,7 +617,7 @@ def match(catalog, answers: dict, today: date | None = None,
     """All courses that fit the answers, ranked; relaxes distance, then times, then
     formats, one at a time, when nothing fits. AnswersError for invalid answers."""
     a = check_answers(answers)
-    today = today or date.today()
+    today = today or clock.today()
     _ = i18n.gettext_for(lang or a["language"])
     origin = places.postcode_coordinates(a["postcode"]) if a["postcode"] else None
     orientation = a["goal"] in (None, vocab.GOAL_UNSURE)

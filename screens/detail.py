@@ -6,7 +6,7 @@ from datetime import date
 from kivy.app import App
 from kivy.properties import BooleanProperty, StringProperty
 
-from kiosk import words
+from kiosk import clock, words
 from kiosk.matching import course_title
 from screens.text import pick, shape, tr
 from screens.widgets import KioskScreen
@@ -49,7 +49,7 @@ class DetailScreen(KioskScreen):
         if course.get("flexible_start"):
             lines.append(tr("Je kan op elk moment starten.", lang))
         elif course.get("start_dates"):
-            today = date.today().isoformat()
+            today = clock.today().isoformat()
             upcoming = [date.fromisoformat(d) for d in course["start_dates"] if d >= today][:3]
             if upcoming:
                 lines.append(tr("Start: {dates}", lang, dates=", ".join(
