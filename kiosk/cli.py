@@ -155,10 +155,10 @@ def cmd_import_csv(cfg, args) -> int:
 def cmd_match(cfg, args) -> int:
     """`kiosk match --answers FILE [--today YYYY-MM-DD] [--json]`"""
     from . import catalog, feed, matching
-    from .questionnaire import AnswersError, read_answers
+    from .answers import AnswersError, check_answers, read_answers
     try:
         answers = read_answers(args.answers)
-        matching.check_answers(answers)
+        check_answers(answers)
         today = None
         if args.today:
             try:
@@ -208,7 +208,7 @@ def cmd_match(cfg, args) -> int:
 
 def cmd_booking_url(cfg, args) -> int:
     from . import handoff
-    from .questionnaire import AnswersError, read_answers
+    from .answers import AnswersError, read_answers
     try:
         bad = [c for c in args.course if not handoff.valid_course_id(c)]
         if bad:

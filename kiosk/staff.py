@@ -10,6 +10,7 @@ import tomlkit
 
 
 _N, _R, _P = 2**14, 8, 1
+MIN_PIN_DIGITS, MAX_PIN_DIGITS = 4, 12
 
 
 def hash_pin(pin: str, salt: bytes | None = None) -> str:
@@ -30,7 +31,7 @@ def verify_pin(pin: str, stored: str) -> bool:
 
 
 def valid_pin(pin: str) -> bool:
-    return pin.isdigit() and 4 <= len(pin) <= 12
+    return pin.isdigit() and MIN_PIN_DIGITS <= len(pin) <= MAX_PIN_DIGITS
 
 
 def write_pin_hash(path: Path, pin_hash: str) -> None:

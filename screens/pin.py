@@ -27,7 +27,7 @@ class PinScreen(KioskScreen):
     def key(self, key: str) -> None:
         if key == "<":
             self.pin = self.pin[:-1]
-        elif len(self.pin) < 12:
+        elif len(self.pin) < staff.MAX_PIN_DIGITS:
             self.pin += key
 
     def confirm(self) -> None:
