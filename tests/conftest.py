@@ -5,6 +5,7 @@
 import os
 from datetime import date
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
@@ -49,15 +50,21 @@ def titles():
     return catalog_titles
 
 
+class Ran(NamedTuple):
+    """What a command printed and returned, named as subprocess names them."""
+    returncode: int
+    stdout: str
+    stderr: str
+
+
 @pytest.fixture
 def run_cli(capsys, cache):
-    """run_cli(*args) -> (exit code, stdout, stderr) of the kiosk command line, run in this
-    process (kiosk.cli.main) on `cache`."""
-    def run(*args) -> tuple[int, str, str]:
+    """run_cli(*args) -> Ran(returncode, stdout, stderr) of the kiosk command line, run in
+    this process (kiosk.cli.main) on `cache`."""
+    def run(*args) -> Ran:
         capsys.readouterr()                     # only this command's output
         code = cli.main([str(arg) for arg in args])
-        out, err = capsys.readouterr()
-        return code, out, err
+        return Ran(code, *capsys.readouterr())
     return run
 
 
