@@ -270,7 +270,7 @@ def cmd_stats(cfg, args) -> int:
     if args.days < 1:
         return _fail("--days must be 1 or more.", 2)
     figures = stats.totals(args.days)
-    print(json.dumps({"days": args.days, **figures}, indent=1) if args.json
+    print(json.dumps({"days": args.days, **stats.suppressed(figures)}, indent=1) if args.json
           else stats.report(figures, args.days))
     return 0
 

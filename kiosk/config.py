@@ -11,6 +11,9 @@ from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
 
 
+LOCK_AFTER_S = (10, 900)         # sane bounds for staff.lock_after_s
+
+
 class ConfigError(Exception):
     """The config file cannot be used; the message says why in plain words."""
 
@@ -56,6 +59,7 @@ class Catalog:
 @dataclass
 class Staff:
     pin_hash: str = ""               # set with `kiosk staff set-pin`
+    lock_after_s: int = 60           # staff/PIN screen left alone this long -> welcome screen
 
 
 @dataclass
@@ -106,5 +110,8 @@ def load(explicit: str | os.PathLike | None = None) -> Config:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"Config file {path} is not valid TOML: {exc}") from None
     _fill(cfg, table, "")
+    if not LOCK_AFTER_S[0] <= cfg.staff.lock_after_s <= LOCK_AFTER_S[1]:
+        raise ConfigError(f"Setting 'staff.lock_after_s' must be from {LOCK_AFTER_S[0]} to "
+                          f"{LOCK_AFTER_S[1]} seconds: the staff screen must lock soon.")
     cfg.path = path
     return cfg
