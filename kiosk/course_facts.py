@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from . import words
+from . import clock, words
 from .i18n import gettext_for
 
 UPCOMING_SHOWN = 3          # start dates listed on the detail screen
@@ -58,7 +58,7 @@ def practical_facts(course: dict, provider: dict, distance_km: float | None,
     """The lines of the detail screen's 'practical' part, in order; missing facts are
     left out."""
     _ = gettext_for(lang)
-    today = today or date.today()
+    today = today or clock.today()
     place = _place(course)
     lines = [
         _when_and_how(course, _),

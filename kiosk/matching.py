@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
-from . import i18n, places, ranking, reasons, vocab
+from . import clock, i18n, places, ranking, reasons, vocab
 from .answers import AnswersError, check_answers  # noqa: F401  (kiosk.matching.* before)
 from .ranking import COST, DISTANCE, FACTOR_SCORES, FACTORS, GOALS_MASK, NEXT_START, ROWID, SCORE
 from .ranking import FIRST_PAGE, WEIGHTS  # noqa: F401  (named kiosk.matching.* before)
@@ -289,7 +289,7 @@ def match(catalog, answers: dict, today: date | None = None,
     """All courses that fit the answers, ranked; relaxes distance, then times, then
     formats, one at a time, when nothing fits. AnswersError for invalid answers."""
     a = check_answers(answers)
-    today = today or date.today()
+    today = today or clock.today()
     _ = i18n.gettext_for(lang or a["language"])
     origin = places.postcode_coordinates(a["postcode"]) if a["postcode"] else None
     orientation = a["goal"] in (None, vocab.GOAL_UNSURE)

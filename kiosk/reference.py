@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from urllib.parse import unquote_plus
 
-from . import vocab
+from . import clock, vocab
 from .answers import LANGUAGE, MULTI, SINGLE
 
 MAX_COURSES = 3             # courses a visitor marks to discuss; a booking carries them all
@@ -239,7 +239,7 @@ def make_reference(cfg, answers: dict, course_ids: list[str], now=None) -> str:
     courses, [16-byte HMAC-SHA256]. Unsigned (flag 0, no key id, no HMAC) when the config
     has no secret. Holds the date, never the time. The answers and course ids are those
     that travel: as `answers_for_link` and `clean_courses` give them."""
-    now = now or datetime.now()
+    now = now or clock.today()
     day = now.date() if isinstance(now, datetime) else now
     body = _pack(answers, course_ids, kiosk_id(cfg), day)
     secret = cfg.booking.secret

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from . import paths
+from . import clock, paths
 
 FILE = "stats.sqlite"
 SMALLEST_SHOWN = 5          # counts from 1 to SMALLEST_SHOWN - 1 are shown as "<5"
@@ -55,7 +55,7 @@ def count_all(events, cache_dir: Path | None = None, day: date | None = None) ->
         raise ValueError(f"unknown event {unknown[0]!r}")
     if not events:
         return
-    today = (day or date.today()).isoformat()
+    today = (day or clock.today()).isoformat()
     try:
         db = _db(cache_dir)
         with db.conn:
@@ -69,7 +69,7 @@ def count_all(events, cache_dir: Path | None = None, day: date | None = None) ->
 
 def totals(days: int = 30, cache_dir: Path | None = None, today: date | None = None) -> dict:
     """{name: {value: n}} over the last `days` days (today included)."""
-    since = ((today or date.today()) - timedelta(days=days - 1)).isoformat()
+    since = ((today or clock.today()) - timedelta(days=days - 1)).isoformat()
     db = _db(cache_dir)
     out: dict[str, dict[str, int]] = {}
     for name, value, n in db.execute("select name, value, sum(n) from counts where day >= ? "

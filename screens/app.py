@@ -104,8 +104,8 @@ class KioskApp(App):
                     size=self._on_size)
         Window.bind(on_touch_down=self._on_touch)
         self._on_size(Window, Window.size)
-        Clock.schedule_interval(self._check_idle, 1)
-        Clock.schedule_interval(self._check_scheduled_refresh, 60)
+        Clock.schedule_interval(lambda dt: self.check_idle(), 1)
+        Clock.schedule_interval(lambda dt: self.refresh_if_due(), 60)
         self.open_catalog()
         return manager
 
@@ -241,7 +241,9 @@ class KioskApp(App):
             speech.speak(self.last_spoken, self.lang)
 
     # --- idle -------------------------------------------------------------------------
-    def _check_idle(self, dt) -> None:
+    def check_idle(self) -> None:
+        """Warn, then wipe the visit, when nobody touched the screen for a while (runs every
+        second; time without a touch is counted from `last_touch`)."""
         if self.manager.current in ("pin", "staff"):
             if time.monotonic() - self.last_touch >= self.cfg.staff.lock_after_s:
                 self.go_home()           # staff walked away: lock before a visitor comes
@@ -287,8 +289,9 @@ class KioskApp(App):
         self.allow_close = True
         self.stop()
 
-    def _check_scheduled_refresh(self, dt, now: datetime | None = None) -> None:
-        """The daily refresh (catalog.refresh_at), only while nobody is using the kiosk."""
+    def refresh_if_due(self, now: datetime | None = None) -> None:
+        """Start the daily refresh (catalog.refresh_at) when it is due, only while nobody is
+        using the kiosk; runs every minute."""
         if self.refreshing or self.in_visit() or not self.cfg.catalog.refresh_at:
             return
         last = feed.last_attempt(self.cache_dir)

@@ -24,7 +24,8 @@ class IdleWarning(ModalView):
 
 
 class LanguagePopup(ModalView):
-    def on_open(self):
+    def on_pre_open(self):
+        # before the fade-in, not after it (on_open): the buttons show as the popup does
         fill_language_buttons(self.ids.choices, self._choose, height="104dp")
 
     def _choose(self, button):

@@ -21,29 +21,25 @@ def test_every_command_is_wired_to_a_function():
         assert callable(func)
 
 
-def test_kiosk_run_starts_on_the_sample_catalog_without_a_traceback(tmp_path):
-    env = dict(os.environ, SDL_VIDEODRIVER="offscreen", KIVY_HOME=str(tmp_path / "kivy"),
-               KIOSK_CACHE_DIR=str(tmp_path / "cache"))
-    (tmp_path / "cache").mkdir()
-    env.pop("KIOSK_CONFIG", None)
+def test_kiosk_run_starts_on_the_sample_catalog_without_a_traceback(tmp_path, cache):
+    env = dict(os.environ, SDL_VIDEODRIVER="offscreen", KIVY_HOME=str(tmp_path / "kivy"))
     proc = subprocess.Popen([sys.executable, "-m", "kiosk.cli", "run", "--size", "1080x1920"],
                             env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True)
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not (tmp_path / "cache" / "catalog.sqlite").exists():
+    while time.monotonic() < deadline and not (cache / "catalog.sqlite").exists():
         time.sleep(0.5)
     time.sleep(3)
     assert proc.poll() is None, "the kiosk stopped by itself"
     proc.send_signal(signal.SIGTERM)
     _out, err = proc.communicate(timeout=30)
-    assert (tmp_path / "cache" / "catalog.sqlite").exists(), "the sample catalog was not loaded"
+    assert (cache / "catalog.sqlite").exists(), "the sample catalog was not loaded"
     assert proc.returncode == 0 and "Traceback" not in err, err[-3000:]
 
 
-def test_bad_config_is_one_clear_line(tmp_path):
+def test_bad_config_is_one_clear_line(tmp_path, run_cli):
     bad = tmp_path / "site.toml"
     bad.write_text("[idle]\ntimeout_s = 'x'\n")
-    proc = subprocess.run([sys.executable, "-m", "kiosk.cli", "--config", str(bad), "catalog",
-                           "status"], cwd=ROOT, capture_output=True, text=True)
+    proc = run_cli("--config", bad, "catalog", "status")
     assert proc.returncode == 2
     assert proc.stderr.strip().count("\n") == 0 and "timeout_s" in proc.stderr

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk import cli, config, csv_import, feed, paths
+from kiosk import cli, csv_import, feed, paths
 
 TEMPLATE = paths.ASSETS / "catalog-template.csv"
 HEADER = ("id;provider_id;provider_name;provider_type;title_nl;title_fr;goals;format;times;"
@@ -27,19 +27,14 @@ def write_csv(path: Path, lines: list[str], bom: bool = False, sep: str = ";") -
     return path
 
 
-@pytest.fixture
-def cfg():
-    return config.Config()
-
-
-def test_template_converts_and_loads(cfg, tmp_path):
+def test_template_converts_and_loads(cfg, cache, tmp_path):
     doc, report = csv_import.csv_to_feed(TEMPLATE, "Leerwinkel Test")
     assert report.ok and report.rejected == [] and report.loaded >= 3
     assert doc["format"] == "leerwinkel-catalog" and doc["version"] == 1
     assert doc["publisher"] == "Leerwinkel Test"
     out = tmp_path / "feed.json"
     csv_import.write_feed(doc, out)
-    loaded = feed.refresh(cfg, source=str(out), cache_dir=tmp_path / "cache")
+    loaded = feed.refresh(cfg, source=str(out), cache_dir=cache)
     assert loaded.ok and loaded.loaded == report.loaded and loaded.rejected == []
 
 

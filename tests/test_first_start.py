@@ -3,7 +3,7 @@ import json
 import socket
 from pathlib import Path
 
-from kiosk import catalog, config, feed, paths
+from kiosk import catalog, feed, paths
 
 
 def small_feed(tmp_path) -> Path:
@@ -15,22 +15,20 @@ def small_feed(tmp_path) -> Path:
     return path
 
 
-def test_first_start_loads_the_configured_source(tmp_path):
-    cfg = config.Config()
+def test_first_start_loads_the_configured_source(cfg, cache, tmp_path):
     cfg.catalog.source = str(small_feed(tmp_path))
-    path = feed.ensure_catalog(cfg, tmp_path / "cache")
+    path = feed.ensure_catalog(cfg, cache)
     opened = catalog.open_catalog(path)
     assert opened.counts()["courses"] == 10 and opened.meta()["publisher"] == "Leerwinkel Test"
 
 
-def test_first_start_without_network_falls_back_to_the_sample(tmp_path):
+def test_first_start_without_network_falls_back_to_the_sample(cfg, cache):
     with socket.socket() as s:              # a port on this machine that nobody listens on
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    cfg = config.Config()
     cfg.catalog.source = f"http://127.0.0.1:{port}/feed.json"
     cfg.catalog.retries = 0
     cfg.catalog.connect_timeout_s = 1
-    path = feed.ensure_catalog(cfg, tmp_path / "cache")
+    path = feed.ensure_catalog(cfg, cache)
     sample = json.loads(paths.SAMPLE_CATALOG.read_text(encoding="utf-8"))
     assert catalog.open_catalog(path).counts()["courses"] == len(sample["courses"])

@@ -1,6 +1,5 @@
 import io
 import json
-import os
 import subprocess
 import sys
 from datetime import date, datetime, timedelta
@@ -361,83 +360,79 @@ def test_qr_png_scans_back_black_on_white_with_quiet_zone_and_medium_correction(
 
 # ---------------------------------------------------------------- command line
 
-KIOSK = [sys.executable, "-m", "kiosk.cli"]
-
-
 @pytest.fixture
-def site(tmp_path):
+def site(tmp_path, cache):
     conf = tmp_path / "site.toml"
     conf.write_text(f'[site]\nkiosk_id = "gent-bib-1"\n[booking]\nsecret = "{SECRET}"\n',
                     encoding="utf-8")
     answers = tmp_path / "answers.json"
     answers.write_text(json.dumps(ANSWERS), encoding="utf-8")
-    cache = tmp_path / "cache"
-    cache.mkdir()
-    env = dict(os.environ, KIOSK_CACHE_DIR=str(cache))
-    env.pop("KIOSK_CONFIG", None)
-    return {"conf": conf, "answers": answers, "cache": cache, "env": env, "tmp": tmp_path}
+    return {"conf": conf, "answers": answers, "cache": cache, "tmp": tmp_path}
 
 
-def run(site, *args, stdin=None):
-    return subprocess.run(KIOSK + ["--config", str(site["conf"]), *args], input=stdin,
-                          capture_output=True, text=True, env=site["env"], timeout=60)
+@pytest.fixture
+def kiosk(site, run_cli):
+    """kiosk(*args) -> (returncode, stdout, stderr) of the command line, with the site's
+    config, run in this process."""
+    return lambda *args: run_cli("--config", site["conf"], *args)
 
 
 def course_args(ids):
     return [a for cid in ids for a in ("--course", cid)]
 
 
-def test_cli_booking_url_prints_exactly_the_link(site):
-    done = run(site, "booking-url", "--answers", str(site["answers"]), *course_args(COURSES))
+def test_cli_booking_url_prints_exactly_the_link(site, kiosk):
+    done = kiosk("booking-url", "--answers", str(site["answers"]), *course_args(COURSES))
     assert done.returncode == 0, done.stderr
     cfg = config_mod.load(site["conf"])
     assert done.stdout == booking_url(cfg, ANSWERS, COURSES) + "\n"
-    piped = run(site, "booking-url", "--answers", "-", *course_args(COURSES),
-                stdin=json.dumps(ANSWERS))
+    piped = subprocess.run([sys.executable, "-m", "kiosk.cli", "--config", str(site["conf"]),
+                            "booking-url", "--answers", "-", *course_args(COURSES)],
+                           input=json.dumps(ANSWERS), capture_output=True, text=True, timeout=60)
     assert piped.stdout == done.stdout
 
 
-def test_cli_handoff_show_reads_a_valid_link_with_catalog_titles(site):
+def test_cli_handoff_show_reads_a_valid_link_with_catalog_titles(site, kiosk):
     db = sqlite_utils.Database(site["cache"] / "catalog.sqlite")
     create_schema(db)
     db["courses"].insert({"id": COURSES[0], "provider": "cvo-gent",
                           "title_nl": "Aanvullende algemene vorming"})
     db.conn.close()
-    url = run(site, "booking-url", "--answers", str(site["answers"]),
+    url = kiosk("booking-url", "--answers", str(site["answers"]),
               *course_args(COURSES)).stdout.strip()
-    shown = run(site, "handoff", "show", url)
+    shown = kiosk("handoff", "show", url)
     assert shown.returncode == 0, shown.stderr
     assert "Handtekening: in orde" in shown.stdout
     assert f"{COURSES[0]}: Aanvullende algemene vorming" in shown.stdout
     assert "Nederlands: B1" in shown.stdout
 
 
-def test_cli_handoff_show_works_without_a_catalog(site):
-    url = run(site, "booking-url", "--answers", str(site["answers"])).stdout.strip()
-    shown = run(site, "handoff", "show", url)
+def test_cli_handoff_show_works_without_a_catalog(site, kiosk):
+    url = kiosk("booking-url", "--answers", str(site["answers"])).stdout.strip()
+    shown = kiosk("handoff", "show", url)
     assert shown.returncode == 0, shown.stderr
     assert "Geen opleiding gekozen" in shown.stdout
 
 
-def test_cli_handoff_show_refuses_tampered_and_foreign_links(site):
-    url = run(site, "booking-url", "--answers", str(site["answers"]),
+def test_cli_handoff_show_refuses_tampered_and_foreign_links(site, kiosk):
+    url = kiosk("booking-url", "--answers", str(site["answers"]),
               *course_args(COURSES)).stdout.strip()
     token = token_of(url)
     flipped = token[:30] + ("A" if token[30] != "A" else "B") + token[31:]
-    tampered = run(site, "handoff", "show", replace_token(url, flipped))
+    tampered = kiosk("handoff", "show", replace_token(url, flipped))
     assert tampered.returncode == 1
     assert tampered.stdout == "" and "Traceback" not in tampered.stderr
     assert tampered.stderr.startswith("kiosk: ") and tampered.stderr.count("\n") == 1
     foreign = booking_url(make_cfg(secret="someone-elses-secret-42"), ANSWERS, COURSES)
-    refused = run(site, "handoff", "show", foreign)
+    refused = kiosk("handoff", "show", foreign)
     assert refused.returncode == 1
     assert "key this site does not know" in refused.stderr
 
 
-def test_cli_handoff_show_flags_unsigned_links(site):
+def test_cli_handoff_show_flags_unsigned_links(site, kiosk):
     site["conf"].write_text('[site]\nkiosk_id = "k1"\n', encoding="utf-8")
-    url = run(site, "booking-url", "--answers", str(site["answers"])).stdout.strip()
-    shown = run(site, "handoff", "show", url)
+    url = kiosk("booking-url", "--answers", str(site["answers"])).stdout.strip()
+    shown = kiosk("handoff", "show", url)
     assert shown.returncode == 3
     assert "niet ondertekend" in shown.stdout
 
@@ -449,14 +444,14 @@ def test_cli_handoff_show_flags_unsigned_links(site):
     ("{}", ["--answers", "{file}", *course_args(COURSES + ["syntra-x"])], "at most 3"),
     ("{}", ["--answers", "{file}", "--course", "jan@example.com"], "not a course id"),
 ])
-def test_cli_booking_url_bad_input_gets_one_plain_line(site, setup, args, message):
+def test_cli_booking_url_bad_input_gets_one_plain_line(site, kiosk, monkeypatch, setup, args,
+                                                       message):
     file = site["tmp"] / "in.json"
     if setup is not None:
         file.write_text(setup, encoding="utf-8")
     args = [a.replace("{file}", str(file)) for a in args]
-    done = subprocess.run(KIOSK + ["--config", str(site["conf"]), "booking-url", *args],
-                          capture_output=True, text=True, env=site["env"], timeout=60,
-                          cwd=site["tmp"])
+    monkeypatch.chdir(site["tmp"])
+    done = kiosk("booking-url", *args)
     assert done.returncode == 2
     assert message in done.stderr and done.stderr.count("\n") == 1
     assert "Traceback" not in done.stderr and done.stdout == ""

@@ -14,7 +14,6 @@ import pytest
 from werkzeug.wrappers import Response
 
 from kiosk import config, feed, paths
-from test_feed import titles
 
 
 def course(i: int, tag: str) -> dict:
@@ -45,24 +44,28 @@ def cfg():
 
 
 @pytest.fixture
-def cache(tmp_path, monkeypatch, cfg):
-    """A cache folder that already holds the 'old' catalog."""
+def cache(cache, tmp_path, monkeypatch, cfg):
+    """The cache folder (conftest), already holding the 'old' catalog."""
     monkeypatch.setattr(feed, "BACKOFF_S", 0.01)
-    d = tmp_path / "cache"
     path = tmp_path / "old.json"
     path.write_text(json.dumps(make_feed(4, "old")))
-    assert feed.refresh(cfg, source=str(path), cache_dir=d).ok
-    return d
+    assert feed.refresh(cfg, source=str(path), cache_dir=cache).ok
+    return cache
 
 
-def refused(cfg, cache, url: str, *words: str) -> feed.Report:
-    report = feed.refresh(cfg, source=url, cache_dir=cache)
-    assert not report.ok, report.text()
-    for word in words:
-        assert word in report.message
-    assert "\n" not in report.message and "Traceback" not in report.message
-    assert titles(cache) == OLD
-    return report
+@pytest.fixture
+def refused(cfg, cache, titles):
+    """refused(url, *words) -> the report of a refresh from url that must be refused with
+    these words in its one-line message, leaving the old catalog in place."""
+    def refresh(url: str, *words: str) -> feed.Report:
+        report = feed.refresh(cfg, source=url, cache_dir=cache)
+        assert not report.ok, report.text()
+        for word in words:
+            assert word in report.message
+        assert "\n" not in report.message and "Traceback" not in report.message
+        assert titles(cache) == OLD
+        return report
+    return refresh
 
 
 def free_port() -> int:
@@ -96,11 +99,11 @@ class RawServer:
         self.sock.close()
 
 
-def test_connection_refused(cfg, cache):
-    refused(cfg, cache, f"http://127.0.0.1:{free_port()}/feed.json", "Could not connect")
+def test_connection_refused(refused):
+    refused(f"http://127.0.0.1:{free_port()}/feed.json", "Could not connect")
 
 
-def test_timeout(cfg, cache, httpserver):
+def test_timeout(cfg, refused, httpserver):
     release = threading.Event()
 
     def slow(request):
@@ -110,13 +113,13 @@ def test_timeout(cfg, cache, httpserver):
     httpserver.expect_request("/feed.json").respond_with_handler(slow)
     started = time.monotonic()
     try:
-        refused(cfg, cache, httpserver.url_for("/feed.json"), "did not answer in time")
+        refused(httpserver.url_for("/feed.json"), "did not answer in time")
         assert time.monotonic() - started < 3
     finally:
         release.set()                 # free the server for the next test
 
 
-def test_server_error_then_success(cfg, cache, httpserver):
+def test_server_error_then_success(cfg, cache, titles, httpserver):
     httpserver.expect_oneshot_request("/feed.json").respond_with_data("oops", status=500)
     httpserver.expect_oneshot_request("/feed.json").respond_with_data("busy", status=503)
     httpserver.expect_request("/feed.json").respond_with_json(make_feed(5, "new"))
@@ -126,19 +129,19 @@ def test_server_error_then_success(cfg, cache, httpserver):
     assert titles(cache) == {f"Cursus new{i}" for i in range(5)}
 
 
-def test_server_error_every_time(cfg, cache, httpserver):
+def test_server_error_every_time(cfg, refused, httpserver):
     httpserver.expect_request("/feed.json").respond_with_data("oops", status=500)
-    refused(cfg, cache, httpserver.url_for("/feed.json"), "HTTP 500")
+    refused(httpserver.url_for("/feed.json"), "HTTP 500")
     assert len([1 for _, resp in httpserver.log if resp.status_code == 500]) == 1 + cfg.catalog.retries
 
 
-def test_not_found(cfg, cache, httpserver):
+def test_not_found(refused, httpserver):
     httpserver.expect_request("/feed.json").respond_with_data("Not Found", status=404)
-    refused(cfg, cache, httpserver.url_for("/feed.json"), "not found", "HTTP 404")
+    refused(httpserver.url_for("/feed.json"), "not found", "HTTP 404")
     assert len([1 for _, resp in httpserver.log if resp.status_code == 404]) == 1  # not retried
 
 
-def test_etag_304_is_unchanged(cfg, cache, httpserver):
+def test_etag_304_is_unchanged(cfg, cache, titles, httpserver):
     url = httpserver.url_for("/feed.json")
     httpserver.expect_request("/feed.json", headers={"If-None-Match": '"v1"'}) \
         .respond_with_data("", status=304)
@@ -163,7 +166,7 @@ def test_last_modified_304_is_unchanged(cfg, cache, httpserver):
     assert feed.refresh(cfg, source=url, cache_dir=cache).unchanged
 
 
-def test_same_body_without_validators_is_unchanged(cfg, cache, httpserver):
+def test_same_body_without_validators_is_unchanged(cfg, cache, titles, httpserver):
     httpserver.expect_request("/feed.json").respond_with_json(make_feed(5, "new"))
     url = httpserver.url_for("/feed.json")
     assert feed.refresh(cfg, source=url, cache_dir=cache).ok
@@ -171,51 +174,51 @@ def test_same_body_without_validators_is_unchanged(cfg, cache, httpserver):
     assert not feed.rollback(cache).unchanged and titles(cache) == OLD
 
 
-def test_truncated_body_connection_closed(cfg, cache):
+def test_truncated_body_connection_closed(refused):
     body = json.dumps(make_feed(50, "new")).encode()
     server = RawServer(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
                        + f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode()
                        + body[: len(body) // 2])
     try:
-        refused(cfg, cache, server.url, "cut off")
+        refused(server.url, "cut off")
     finally:
         server.close()
 
 
-def test_truncated_json_document(cfg, cache, httpserver):
+def test_truncated_json_document(refused, httpserver):
     body = json.dumps(make_feed(50, "new"))
     httpserver.expect_request("/feed.json").respond_with_data(body[:-300],
                                                                content_type="application/json")
-    refused(cfg, cache, httpserver.url_for("/feed.json"), "incomplete")
+    refused(httpserver.url_for("/feed.json"), "incomplete")
 
 
-def test_empty_body(cfg, cache, httpserver):
+def test_empty_body(refused, httpserver):
     httpserver.expect_request("/feed.json").respond_with_data("")
-    refused(cfg, cache, httpserver.url_for("/feed.json"), "empty")
+    refused(httpserver.url_for("/feed.json"), "empty")
 
 
-def test_html_error_page_with_status_200(cfg, cache, httpserver):
+def test_html_error_page_with_status_200(refused, httpserver):
     httpserver.expect_request("/feed.json").respond_with_data(
         "<!DOCTYPE html><html><body><h1>Wifi login</h1></body></html>", content_type="text/html")
-    refused(cfg, cache, httpserver.url_for("/feed.json"), "web page")
+    refused(httpserver.url_for("/feed.json"), "web page")
 
 
-def test_not_json(cfg, cache, httpserver):
+def test_not_json(refused, httpserver):
     httpserver.expect_request("/feed.json").respond_with_data("format=leerwinkel;version=1")
-    refused(cfg, cache, httpserver.url_for("/feed.json"), "not valid JSON")
+    refused(httpserver.url_for("/feed.json"), "not valid JSON")
 
 
-def test_wrong_format(cfg, cache, httpserver):
+def test_wrong_format(refused, httpserver):
     httpserver.expect_request("/feed.json").respond_with_json({**make_feed(5), "format": "rss"})
-    refused(cfg, cache, httpserver.url_for("/feed.json"), "not a Leerwinkel catalog feed")
+    refused(httpserver.url_for("/feed.json"), "not a Leerwinkel catalog feed")
 
 
-def test_wrong_version(cfg, cache, httpserver):
+def test_wrong_version(refused, httpserver):
     httpserver.expect_request("/feed.json").respond_with_json({**make_feed(5), "version": 2})
-    refused(cfg, cache, httpserver.url_for("/feed.json"), "version 2")
+    refused(httpserver.url_for("/feed.json"), "version 2")
 
 
-def test_ten_percent_bad_loads_the_rest(cfg, cache, httpserver):
+def test_ten_percent_bad_loads_the_rest(cfg, cache, titles, httpserver):
     httpserver.expect_request("/feed.json").respond_with_json(make_feed(20, "new", bad=2))
     report = feed.refresh(cfg, source=httpserver.url_for("/feed.json"), cache_dir=cache)
     assert report.ok and report.loaded == 18
@@ -224,20 +227,20 @@ def test_ten_percent_bad_loads_the_rest(cfg, cache, httpserver):
     assert titles(cache) == {f"Cursus new{i}" for i in range(2, 20)}
 
 
-def test_thirty_percent_bad_is_refused(cfg, cache, httpserver):
+def test_thirty_percent_bad_is_refused(refused, httpserver):
     httpserver.expect_request("/feed.json").respond_with_json(make_feed(20, "new", bad=6))
-    report = refused(cfg, cache, httpserver.url_for("/feed.json"), "6 of 20", "20%")
+    report = refused(httpserver.url_for("/feed.json"), "6 of 20", "20%")
     assert len(report.rejected) == 6
 
 
-def test_oversize_body_with_length(cfg, cache, httpserver):
+def test_oversize_body_with_length(cfg, refused, httpserver):
     cfg.catalog.max_bytes = 2000
     httpserver.expect_request("/feed.json").respond_with_json(make_feed(50, "new"))
-    refused(cfg, cache, httpserver.url_for("/feed.json"), "larger than the allowed")
+    refused(httpserver.url_for("/feed.json"), "larger than the allowed")
 
 
 @pytest.mark.timeout(60)
-def test_oversize_endless_stream_is_cut(cfg, cache, httpserver):
+def test_oversize_endless_stream_is_cut(cfg, refused, httpserver):
     """No length given and no end: the refresh must stop at the limit, not read it all."""
     def endless(request):
         def chunks():
@@ -247,7 +250,7 @@ def test_oversize_endless_stream_is_cut(cfg, cache, httpserver):
         return Response(chunks(), content_type="application/json")
     cfg.catalog.max_bytes = 5_000_000
     httpserver.expect_request("/feed.json").respond_with_handler(endless)
-    refused(cfg, cache, httpserver.url_for("/feed.json"), "larger than the allowed")
+    refused(httpserver.url_for("/feed.json"), "larger than the allowed")
 
 
 def test_gzip_encoded_feed(cfg, cache, httpserver):
@@ -259,16 +262,16 @@ def test_gzip_encoded_feed(cfg, cache, httpserver):
     assert "gzip" in httpserver.log[0][0].headers.get("Accept-Encoding")
 
 
-def test_gzip_bomb_is_cut(cfg, cache, httpserver):
+def test_gzip_bomb_is_cut(cfg, refused, httpserver):
     cfg.catalog.max_bytes = 1_000_000
     body = gzip.compress(b" " * 20_000_000)
     assert len(body) < cfg.catalog.max_bytes
     httpserver.expect_request("/feed.json").respond_with_data(
         body, headers={"Content-Encoding": "gzip"}, content_type="application/json")
-    refused(cfg, cache, httpserver.url_for("/feed.json"), "larger than the allowed")
+    refused(httpserver.url_for("/feed.json"), "larger than the allowed")
 
 
-def test_refresh_killed_during_download(cfg, cache, httpserver, tmp_path):
+def test_refresh_killed_during_download(cfg, cache, titles, httpserver, tmp_path):
     def slow(request):
         def chunks():
             body = json.dumps(make_feed(200, "new")).encode()

@@ -1,14 +1,10 @@
 import json
-import subprocess
-import sys
 from datetime import date
-from pathlib import Path
 
 import pytest
 
 from kiosk import stats
 
-ROOT = Path(__file__).resolve().parent.parent
 DAY = date(2026, 11, 28)
 
 
@@ -36,14 +32,14 @@ def test_the_counts_table_holds_no_visit_identity(tmp_path):
     assert db["counts"].count == 1          # two visits, one counter row
 
 
-def test_stats_command_prints_figures(tmp_path):
-    stats.count("booking", cache_dir=tmp_path)
-    env = {"KIOSK_CACHE_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
-    out = subprocess.run([sys.executable, "-m", "kiosk.cli", "stats", "--json", "--days", "7"],
-                         env=env, cwd=ROOT, capture_output=True, text=True, check=True).stdout
-    assert json.loads(out)["booking"] == {"": "<5"}     # one visit never shows as 1
-    text = subprocess.run([sys.executable, "-m", "kiosk.cli", "stats"], env=env, cwd=ROOT,
-                          capture_output=True, text=True, check=True).stdout
+def test_stats_command_prints_figures(cache, run_cli):
+    stats.count("booking", cache_dir=cache)
+    ran = run_cli("stats", "--json", "--days", "7")
+    assert ran.returncode == 0
+    assert json.loads(ran.stdout)["booking"] == {"": "<5"}     # one visit never shows as 1
+    ran = run_cli("stats")
+    assert ran.returncode == 0
+    text = ran.stdout
     assert "booking QR codes shown" in text and "<5" in text
 
 

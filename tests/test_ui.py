@@ -1,12 +1,11 @@
 """The real app in an off-screen window, one scenario a process, driven by touches.
 
-Each scenario runs `python -m screens.scripted` (SDL offscreen, Mesa GL) and reads what
-it recorded; QR codes are decoded from the screenshots.
+Each scenario runs tests/visit_driver.py (SDL offscreen, Mesa GL) on the visit day and
+reads what it recorded; QR codes are decoded from the screenshots.
 """
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 import sys
@@ -21,6 +20,7 @@ from PIL import Image
 from kiosk import questionnaire, staff
 
 ROOT = Path(__file__).resolve().parent.parent
+DRIVER = Path(__file__).with_name("visit_driver.py")
 NL_VISIT = {"goal": "nederlands", "dutch_level": "A1", "status": "inburgeraar",
             "times": ["avond"], "formats": [], "postcode": "9000", "max_distance_km": 20}
 AR_VISIT = {"goal": "digitaal", "dutch_level": None, "status": "werkzoekend",
@@ -38,18 +38,6 @@ def visit_steps(answers: dict) -> list:
         steps.append(["answer", q.id, value])
         current = q.id
     return steps
-
-
-@pytest.fixture
-def kiosk_env(tmp_path):
-    """Environment for an off-screen kiosk with its own catalog cache and Kivy home."""
-    cache = tmp_path / "cache"
-    cache.mkdir()
-    env = dict(os.environ, SDL_VIDEODRIVER="offscreen", KIVY_NO_ARGS="1",
-               KIVY_HOME=str(tmp_path / "kivy"), KIVY_LOG_MODE="PYTHON",
-               KIOSK_CACHE_DIR=str(cache))
-    env.pop("KIOSK_CONFIG", None)
-    return env
 
 
 PRESETS = {
@@ -70,24 +58,31 @@ def write_config(tmp_path, text="", preset="generic"):
     return path
 
 
-def run_visit(env, tmp_path, steps, *extra, size="1080x1920", config=None, check_stderr=True,
-              check_errors=True, out="run"):
-    out = tmp_path / out
-    steps_file = tmp_path / "steps.json"
-    steps_file.write_text(json.dumps(steps), encoding="utf-8")
-    cmd = [sys.executable, "-m", "screens.scripted", "--steps", str(steps_file),
-           "--out", str(out), "--size", size, *extra]
-    if config:
-        cmd += ["--config", str(config)]
-    proc = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True, timeout=240)
-    record_file = out / "run.json"
-    assert record_file.exists(), f"the app did not finish its script:\n{proc.stderr[-4000:]}"
-    record = json.loads(record_file.read_text(encoding="utf-8"))
-    if check_errors:
-        assert not record["errors"], record["errors"]
-    if check_stderr:
-        assert "Traceback" not in proc.stderr, proc.stderr[-4000:]
-    return record
+@pytest.fixture
+def run_visit(kiosk_env, tmp_path, visit_day):
+    """run_visit(steps, *options, size=, config=, check_stderr=, check_errors=, out=) -> what
+    the visit recorded: one scripted visit of the real app, in its own process, on the
+    visit day."""
+    def run(steps, *extra, size="1080x1920", config=None, check_stderr=True, check_errors=True,
+            out="run"):
+        out = tmp_path / out
+        steps_file = tmp_path / "steps.json"
+        steps_file.write_text(json.dumps(steps), encoding="utf-8")
+        cmd = [sys.executable, str(DRIVER), "--steps", str(steps_file), "--out", str(out),
+               "--size", size, "--today", visit_day.isoformat(), *extra]
+        if config:
+            cmd += ["--config", str(config)]
+        proc = subprocess.run(cmd, env=kiosk_env, cwd=ROOT, capture_output=True, text=True,
+                              timeout=240)
+        record_file = out / "run.json"
+        assert record_file.exists(), f"the app did not finish its script:\n{proc.stderr[-4000:]}"
+        record = json.loads(record_file.read_text(encoding="utf-8"))
+        if check_errors:
+            assert not record["errors"], record["errors"]
+        if check_stderr:
+            assert "Traceback" not in proc.stderr, proc.stderr[-4000:]
+        return record
+    return run
 
 
 def feed_with_title(tmp_path, title: str) -> Path:
@@ -100,9 +95,9 @@ def feed_with_title(tmp_path, title: str) -> Path:
     return feed_file
 
 
-def load_catalog(env, source):
-    subprocess.run([sys.executable, "-m", "kiosk.cli", "catalog", "refresh", "--source",
-                    str(source)], env=env, cwd=ROOT, check=True, capture_output=True)
+def load_catalog(run_cli, source):
+    code, _out, err = run_cli("catalog", "refresh", "--source", source)
+    assert code == 0, err
 
 
 def decode_qr(png: str) -> str:
@@ -112,15 +107,15 @@ def decode_qr(png: str) -> str:
     return qr[0].text
 
 
-def cli_booking_url(env, tmp_path, answers, courses, config):
+def cli_booking_url(run_cli, tmp_path, answers, courses, config):
     answers_file = tmp_path / "answers.json"
     answers_file.write_text(json.dumps(answers, ensure_ascii=False), encoding="utf-8")
-    cmd = [sys.executable, "-m", "kiosk.cli", "booking-url", "--config", str(config),
-           "--answers", str(answers_file)]
+    args = ["booking-url", "--config", config, "--answers", answers_file]
     for course in courses:
-        cmd += ["--course", course]
-    return subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True,
-                          check=True).stdout.strip()
+        args += ["--course", course]
+    code, out, err = run_cli(*args)
+    assert code == 0, err
+    return out.strip()
 
 
 def expected_parameters(preset, query, answers, marked):
@@ -141,70 +136,68 @@ def expected_parameters(preset, query, answers, marked):
     ("ar", AR_VISIT, [0], "1920x1080", "calcom"),
     ("uk", UK_VISIT, [], "1080x1920", "easyappointments"),
 ])
-def test_visit_ends_in_a_qr_code_that_equals_the_booking_url(kiosk_env, tmp_path, lang,
-                                                             answers, marks, size, preset):
+def test_visit_ends_in_a_qr_code_that_equals_the_booking_url(run_visit, run_cli, tmp_path,
+                                                             lang, answers, marks, size, preset):
     config = write_config(tmp_path, preset=preset)
     steps = [["lang", lang], ["start"], *visit_steps(answers)]
     steps += [["shot", "results"]] + [["mark", i] for i in marks]
     steps += [["booking"], ["shot", "booking"]]
-    record = run_visit(kiosk_env, tmp_path, steps, size=size, config=config)
+    record = run_visit(steps, size=size, config=config)
 
     assert record["screens"][-1] == "booking"
     assert len(record["marked"]) == len(marks)
     decoded = decode_qr(record["shots"]["booking"])
     assert decoded == record["booking_url"]
-    expected = cli_booking_url(kiosk_env, tmp_path, {**answers, "language": lang},
+    expected = cli_booking_url(run_cli, tmp_path, {**answers, "language": lang},
                                record["marked"], config)
     assert decoded == expected
     url = urlparse(decoded)
     assert url.scheme == "https" and url.netloc
     expected_parameters(preset, parse_qs(url.query), answers, record["marked"])
-    shown = subprocess.run([sys.executable, "-m", "kiosk.cli", "handoff", "show", "--config",
-                            str(config), decoded], env=kiosk_env, cwd=ROOT, capture_output=True,
-                           text=True)
-    assert shown.returncode == 0, shown.stderr
-    figures = json.loads(subprocess.run([sys.executable, "-m", "kiosk.cli", "stats", "--json"],
-                                        env=kiosk_env, cwd=ROOT, capture_output=True,
-                                        text=True, check=True).stdout)
+    code, _out, err = run_cli("handoff", "show", "--config", config, decoded)
+    assert code == 0, err
+    code, out, _err = run_cli("stats", "--json")
+    assert code == 0
+    figures = json.loads(out)
     # one visit: every count is 1, shown as "<5" so the visit cannot be recognised
     assert figures["visit"] == {"": "<5"} and figures["booking"] == {"": "<5"}
     assert figures["goal"] == {answers["goal"]: "<5"} and figures["language"] == {lang: "<5"}
 
 
-def test_idle_visitor_is_warned_then_the_visit_is_wiped(kiosk_env, tmp_path):
+def test_idle_visitor_is_warned_then_the_visit_is_wiped(run_visit):
     steps = [["start"], ["answer", "goal", "talen"], ["idle", 61], ["shot", "idle"],
              ["idle", 85], ["wait", 0.5]]
-    record = run_visit(kiosk_env, tmp_path, steps)
+    record = run_visit(steps)
     assert "question" in record["screens"]
     assert record["screens"][-1] == "welcome"
     assert record["answers_at_end"] == {}
 
 
-def test_kiosk_mode_cannot_be_left_by_escape_f1_or_close(kiosk_env, tmp_path):
+def test_kiosk_mode_cannot_be_left_by_escape_f1_or_close(run_visit):
     steps = [["start"], ["escape"], ["close"], ["shot", "after"], ["answer", "goal", "digitaal"]]
-    record = run_visit(kiosk_env, tmp_path, steps, "--kiosk-mode")
+    record = run_visit(steps, "--kiosk-mode")
     assert record["close_refused"] is True
     assert record["screens"][-1] == "question"
     assert record["window_children"] == 1        # no settings panel or other view on top
 
 
-def test_feed_text_is_shown_literally_never_as_markup(kiosk_env, tmp_path):
+def test_feed_text_is_shown_literally_never_as_markup(run_visit, run_cli, tmp_path):
     feed_file = feed_with_title(tmp_path, "[b]Vet[/b] [color=ff0000]Spaans[/color] & co")
-    load_catalog(kiosk_env, feed_file)
+    load_catalog(run_cli, feed_file)
     steps = [["start"], *visit_steps({"goal": "talen"}), ["shot", "results"]]
-    record = run_visit(kiosk_env, tmp_path, steps)
+    record = run_visit(steps)
     assert "[b]Vet[/b] [color=ff0000]Spaans[/color] & co" in record["result_titles"]
     assert record["markup_labels"] == []
 
 
-def test_staff_gesture_and_pin_open_the_staff_screen_which_refreshes(kiosk_env, tmp_path):
-    load_catalog(kiosk_env, ROOT / "assets" / "sample-catalog.json")
+def test_staff_gesture_and_pin_open_the_staff_screen_which_refreshes(run_visit, run_cli, tmp_path):
+    load_catalog(run_cli, ROOT / "assets" / "sample-catalog.json")
     feed_file = feed_with_title(tmp_path, "Portugees voor beginners")
     config = write_config(tmp_path, f'[catalog]\nsource = "{feed_file}"\n'
                                     f'[staff]\npin_hash = "{staff.hash_pin("4321")}"\n')
     steps = [["staff"], ["pin", "1111"], ["pin", "4321"], ["shot", "staff"],
              ["tap", "Catalogus verversen"], ["settle"], ["wait", 0.3]]
-    record = run_visit(kiosk_env, tmp_path, steps, "--kiosk-mode", config=config)
+    record = run_visit(steps, "--kiosk-mode", config=config)
     # before each step: welcome, then the PIN screen (a wrong PIN keeps it), then staff
     assert record["screens"][:4] == ["welcome", "pin", "pin", "staff"]
     assert record["staff"]["progress"] == 100
@@ -212,82 +205,82 @@ def test_staff_gesture_and_pin_open_the_staff_screen_which_refreshes(kiosk_env, 
     assert "18 aanbieders, 73 opleidingen" in record["staff"]["status"]
 
 
-def test_a_running_kiosk_takes_a_new_catalog_between_visits(kiosk_env, tmp_path):
+def test_a_running_kiosk_takes_a_new_catalog_between_visits(run_visit, tmp_path):
     feed_file = feed_with_title(tmp_path, "Spaans voor op reis: nieuw aanbod")
     talen = visit_steps({"goal": "talen"})
     steps = [["start"], *talen[:2], ["refresh", str(feed_file)], *talen[2:],
              ["shot", "during"], ["tap", "Opnieuw"], ["start"], *talen]
-    record = run_visit(kiosk_env, tmp_path, steps)
+    record = run_visit(steps)
     assert record["refresh_reports"] and "Spaans voor op reis: nieuw aanbod" in record["result_titles"]
     during, after = record["titles_seen"][0], record["titles_seen"][-1]
     assert "Spaans voor op reis: nieuw aanbod" not in during     # the visit kept its catalog
     assert "Spaans voor op reis: nieuw aanbod" in after
 
 
-def test_unknown_postcode_gets_a_friendly_message_and_the_visit_goes_on(kiosk_env, tmp_path):
+def test_unknown_postcode_gets_a_friendly_message_and_the_visit_goes_on(run_visit):
     steps = visit_steps({"goal": "digitaal", "postcode": None})
     at = [s[1] for s in steps].index("postcode")
     steps = [["start"], *steps[:at], ["keypad", "2799"], ["tap", "Verder"],
              ["shot", "unknown-postcode"], *steps[at:]]
-    record = run_visit(kiosk_env, tmp_path, steps)
+    record = run_visit(steps)
     assert record["postcode_refused"] == "2799"
     assert record["screens"][-1] == "results" and record["result_titles"]
 
 
-def test_daily_refresh_waits_until_no_visitor_is_busy(kiosk_env, tmp_path):
+def test_daily_refresh_waits_until_no_visitor_is_busy(run_visit, run_cli, tmp_path):
     feed_file = feed_with_title(tmp_path, "Italiaans in het weekend: vers uit de feed")
     config = write_config(tmp_path, f'[catalog]\nsource = "{feed_file}"\nrefresh_at = "06:30"\n')
-    load_catalog(kiosk_env, ROOT / "assets" / "sample-catalog.json")   # yesterday's catalog
+    load_catalog(run_cli, ROOT / "assets" / "sample-catalog.json")   # yesterday's catalog
     tomorrow = (datetime.now() + timedelta(days=1)).replace(hour=7).isoformat()
     talen = visit_steps({"goal": "talen"})
     steps = [["start"], *talen[:2], ["scheduled", tomorrow], *talen[2:], ["tap", "Opnieuw"],
              ["scheduled", tomorrow], ["settle"], ["start"], *talen]
-    record = run_visit(kiosk_env, tmp_path, steps, config=config)
+    record = run_visit(steps, config=config)
     assert record["scheduled_started"] == [False, True]
     assert "Italiaans in het weekend: vers uit de feed" in record["result_titles"]
 
 
-def test_unsure_visitor_sees_a_page_of_ideas_and_can_ask_for_more(kiosk_env, tmp_path):
+def test_unsure_visitor_sees_a_page_of_ideas_and_can_ask_for_more(run_visit):
     steps = [["start"], *visit_steps({"goal": "weet-niet"}), ["shot", "ideas"], ["more"]]
-    record = run_visit(kiosk_env, tmp_path, steps)
+    record = run_visit(steps)
     first, after = record["titles_seen"][0], record["titles_seen"][-1]
     assert len(first) == min(20, record["results_total"])
     assert after[:len(first)] == first and len(after) == min(40, record["results_total"]) > 20
 
 
-def test_read_aloud_reads_the_question_in_the_chosen_language(kiosk_env, tmp_path):
+def test_read_aloud_reads_the_question_in_the_chosen_language(run_visit):
     from kiosk import i18n
     steps = [["lang", "uk"], ["start"], ["tap", "Voorlezen"]]
-    record = run_visit(kiosk_env, tmp_path, steps)
+    record = run_visit(steps)
     goal = questionnaire.load()[0]
     _ = i18n.gettext_for("uk")
     assert _(goal.title) != goal.title and _(goal.title) in record["last_spoken"]
     assert all(_(o.label) in record["last_spoken"] for o in goal.options)
 
 
-def test_an_unexpected_error_resets_the_visit_instead_of_crashing(kiosk_env, tmp_path):
+def test_an_unexpected_error_resets_the_visit_instead_of_crashing(run_visit):
     steps = [["start"], ["answer", "goal", "beroep"], ["fault"], ["wait", 0.5], ["start"],
              ["answer", "goal", "talen"]]
-    record = run_visit(kiosk_env, tmp_path, steps, check_stderr=False)
+    record = run_visit(steps, check_stderr=False)
     assert record["screens"][3] == "welcome" and record["screens"][-1] == "question"
     assert record["answers_at_end"] == {"goal": "talen"}
 
 
-def test_changing_language_mid_question_translates_the_answers_on_screen(kiosk_env, tmp_path):
+def test_changing_language_mid_question_translates_the_answers_on_screen(run_visit):
     from screens.text import shape
     from kiosk import i18n
     steps = [["start"], ["tap", "Taal"], ["lang", "uk"], ["wait", 0.2]]
-    record = run_visit(kiosk_env, tmp_path, steps)
+    record = run_visit(steps)
     _ = i18n.gettext_for("uk")
     expected = {shape(_(o.label)) for o in questionnaire.load()[0].options}
     assert set(record["option_texts"]) == expected
 
 
-def test_changing_language_on_the_results_translates_their_reasons(kiosk_env, tmp_path):
+def test_changing_language_on_the_results_translates_their_reasons(run_visit):
     from kiosk import i18n
     steps = [["start"], *visit_steps({"goal": "digitaal"}), ["tap", "Taal"], ["lang", "uk"],
              ["wait", 0.2]]
-    record = run_visit(kiosk_env, tmp_path, steps)
+    record = run_visit(steps)
     free = i18n.gettext_for("uk")("gratis")
     assert free != "gratis" and any(free in reasons for reasons in record["result_reasons"])
     assert not any("gratis" in reasons for reasons in record["result_reasons"])
@@ -297,21 +290,21 @@ def staff_config(tmp_path, text=""):
     return write_config(tmp_path, f'[staff]\npin_hash = "{staff.hash_pin("4321")}"\n{text}')
 
 
-def test_staff_screen_left_alone_locks_and_needs_the_pin_again(kiosk_env, tmp_path):
+def test_staff_screen_left_alone_locks_and_needs_the_pin_again(run_visit, tmp_path):
     config = staff_config(tmp_path, "lock_after_s = 20\n")
     steps = [["staff"], ["pin", "4321"], ["idle", 15], ["idle", 21], ["wait", 0.2], ["staff"]]
-    record = run_visit(kiosk_env, tmp_path, steps, "--kiosk-mode", config=config)
+    record = run_visit(steps, "--kiosk-mode", config=config)
     # seen before each step: still open after 15 s alone, back to welcome after 21 s,
     # and the gesture then asks for the PIN again
     assert record["screens"] == ["welcome", "pin", "staff", "staff", "welcome", "welcome",
                                  "pin"]
 
 
-def test_a_visitor_cannot_reach_leave_kiosk_mode_without_the_pin(kiosk_env, tmp_path):
+def test_a_visitor_cannot_reach_leave_kiosk_mode_without_the_pin(run_visit, tmp_path):
     steps = [["start"], ["answer", "goal", "talen"], ["tap", "Opnieuw"],    # a visitor
              ["staff"], ["pin", "4321"], ["idle", 61],       # staff walk away, screen open
              ["staff"], ["pin", "1234"], ["tap", "Kiosk afsluiten"]]   # the next visitor
-    record = run_visit(kiosk_env, tmp_path, steps, "--kiosk-mode", config=staff_config(tmp_path),
+    record = run_visit(steps, "--kiosk-mode", config=staff_config(tmp_path),
                        check_errors=False)
     assert record["screens"][3:] == ["welcome", "pin", "staff", "welcome", "pin", "pin"]
     assert "Laatste 7 dagen: <5 bezoeken" in record["staff"]["status"]     # one visit: "<5"
@@ -327,19 +320,19 @@ def locked_message(lang: str, seconds: int) -> str:
     return shape(_("Te veel verkeerde PINs. Probeer het opnieuw over {wait}.").format(wait=wait))
 
 
-def test_wrong_pins_lock_the_pin_entry_also_after_a_restart(kiosk_env, tmp_path):
+def test_wrong_pins_lock_the_pin_entry_also_after_a_restart(run_visit, cache, tmp_path):
     config = staff_config(tmp_path)
     wrong = [["staff"], ["pin", "1111"], ["pin", "2222"], ["pin", "3333"]]
-    first = run_visit(kiosk_env, tmp_path, wrong, "--kiosk-mode", config=config, out="first")
+    first = run_visit(wrong, "--kiosk-mode", config=config, out="first")
     shown = int(re.search(r"\d+", first["pin"]["message"]).group())    # counting down
     assert first["pin"] == {"locked": True, "message": locked_message("nl", shown)}
     assert 20 < shown <= 30
-    lockout = json.loads((Path(kiosk_env["KIOSK_CACHE_DIR"]) / staff.LOCKOUT_FILE).read_text())
+    lockout = json.loads((cache / staff.LOCKOUT_FILE).read_text())
     assert lockout["failures"] == 3
     # a new process: the right PIN cannot even be typed while the 30 s last
     steps = [["staff"], ["pin", "4321"], ["shot", "pin-locked-nl"],
              ["tap", "Terug naar de kiosk"], ["lang", "ar"], ["staff"], ["shot", "pin-locked-ar"]]
-    second = run_visit(kiosk_env, tmp_path, steps, "--kiosk-mode", config=config, out="second")
+    second = run_visit(steps, "--kiosk-mode", config=config, out="second")
     assert "staff" not in second["screens"] and second["pin"]["locked"]
     left = int(re.search(r"\d+", second["pin"]["message"]).group())
     assert 0 < left < shown and second["pin"]["message"] == locked_message("ar", left)

@@ -1,8 +1,11 @@
 """Scripted visits: drive the real app with simulated touches and take screenshots.
 
-Used by the UI tests and by scripts/screenshots. Run as
-`python -m screens.scripted --steps STEPS.json --out DIR [--size WxH] [--config FILE]`;
-it writes DIR/run.json with what it saw (screens, booking URL, marked courses, errors).
+Used by the UI tests (tests/test_ui.py) and by scripts/screenshots, one visit a process
+(Kivy runs one App a process). Run as
+`python tests/visit_driver.py --steps STEPS.json --out DIR [--size WxH] [--config FILE]
+[--today YYYY-MM-DD] [--kiosk-mode]`; it writes DIR/run.json with what it saw (screens,
+booking URL, marked courses, errors). `--today` runs the visit on that day, so results from
+a catalog with fixed start dates do not change with the date the tests run on.
 
 A step is a list: ["start"], ["answer", question_id, value], ["lang", code],
 ["keypad", "9000"], ["tap", msgid], ["mark", index], ["open", index], ["more"], ["back"],
@@ -18,9 +21,15 @@ import os
 import sys
 import time
 import traceback
+from datetime import date
 from pathlib import Path
 
-from screens.launch import configure_kivy
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:           # run as a script from a checkout without install
+    sys.path.insert(0, str(ROOT))
+
+from kiosk import clock  # noqa: E402
+from screens.launch import configure_kivy  # noqa: E402
 
 
 def _walk(widget):
@@ -125,7 +134,7 @@ class Driver:
             self.tap_text("Terug")
         elif kind == "idle":
             app.last_touch = time.monotonic() - args[0]
-            app._check_idle(0)
+            app.check_idle()
         elif kind == "staff":
             for _ in range(5):
                 self.tap_widget(app.manager.get_screen("welcome").ids.site_name)
@@ -142,7 +151,7 @@ class Driver:
             return True                        # the refresh's end continues the script
         elif kind == "scheduled":            # the app's once-a-minute check, at a given time
             from datetime import datetime
-            app._check_scheduled_refresh(0, datetime.fromisoformat(args[0]))
+            app.refresh_if_due(datetime.fromisoformat(args[0]))
             self.record.setdefault("scheduled_started", []).append(app.refreshing)
         elif kind == "settle":               # wait for a background refresh to end
             if app.refreshing:
@@ -255,7 +264,10 @@ def main(argv=None) -> int:
     parser.add_argument("--size", default="1080x1920")
     parser.add_argument("--config")
     parser.add_argument("--kiosk-mode", action="store_true", help="kiosk rules, not fullscreen")
+    parser.add_argument("--today", type=date.fromisoformat, help="the visit's day (YYYY-MM-DD)")
     args = parser.parse_args(argv)
+    if args.today:
+        clock.today = lambda: args.today
     configure_kivy(args.size, fullscreen=False)
     from kiosk import config
     from screens.app import KioskApp
