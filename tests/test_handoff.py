@@ -148,8 +148,12 @@ def test_without_a_secret_the_reference_is_unsigned_and_marked_so():
     bare = make_cfg(secret="")
     url = booking_url(bare, ANSWERS, COURSES, NOW)
     found = read_handoff(bare, url)
-    assert not found.signed and found.key is None
-    assert found.answers == ANSWERS
+    assert not found.signed and found.key is None and found.kind == "unsigned"
+    # readable by anyone, so it carries only what the summary shows: goal and courses
+    assert found.answers == {"goal": ANSWERS["goal"]} and found.course_ids == COURSES
+    readable = unquote(url)
+    for needle in ("B1", "9000", "werkzoekend", "leefloon"):
+        assert needle not in readable
     assert "niet ondertekend" in describe(found)
     with pytest.raises(HandoffError, match="carries no signature"):
         read_handoff(make_cfg(), url)        # a signing site never trusts an unsigned one
