@@ -3,7 +3,7 @@
 Feed ids and titles, provider names, answers and link contents come from outside. Before
 they reach a terminal, every character that could move the cursor, clear the screen,
 change colours, reverse the reading direction or hide itself is shown as a visible escape
-(`\\x1b`, `\\u202e`), and long text is cut with an ellipsis. Printing goes through
+(`\\x1b`, `\\u202e`, `\\n`), and long text is cut with an ellipsis. Printing goes through
 `printable` (plain text) or `json_text` (JSON output) only.
 """
 from __future__ import annotations
@@ -21,9 +21,12 @@ _UNSAFE = ("\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u2
            "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb")
 _UNSAFE_LINE = re.compile(f"[{_UNSAFE}\t\n]")
 _UNSAFE_TEXT = re.compile(f"[{_UNSAFE}]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
 def _escape_one(match: re.Match) -> str:
+    if match.group() in _NAMED:
+        return _NAMED[match.group()]
     code = ord(match.group())
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
