@@ -15,15 +15,20 @@ SECRET = "test-secret-0123456789-abcdefghij"
 HUGE = "x" * (1 << 20)
 
 
-@pytest.fixture
-def site(tmp_path, monkeypatch):
+def write_site(tmp_path, monkeypatch, secret=SECRET):
+    """A site config with this booking secret, and an empty cache folder of its own."""
     conf = tmp_path / "site.toml"
-    conf.write_text(f'[site]\nkiosk_id = "k1"\n[booking]\nsecret = "{SECRET}"\n',
+    conf.write_text(f'[site]\nkiosk_id = "k1"\n[booking]\nsecret = "{secret}"\n',
                     encoding="utf-8")
     (tmp_path / "cache").mkdir()
     monkeypatch.setenv("KIOSK_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.delenv("KIOSK_CONFIG", raising=False)
-    return {"conf": conf, "tmp": tmp_path}
+    return conf
+
+
+@pytest.fixture
+def site(tmp_path, monkeypatch):
+    return {"conf": write_site(tmp_path, monkeypatch), "tmp": tmp_path}
 
 
 def nested(depth):

@@ -9,6 +9,7 @@ import pytest
 from kiosk import cli, handoff, reference, words
 from kiosk.handoff import HandoffError, booking_url, describe, read_handoff, secret_problem
 
+from test_answers_limits import write_site
 from test_handoff import ANSWERS, COURSES, NOW, SECRET, make_cfg
 
 PRIVATE = dict(ANSWERS, status="leefloon", dutch_level="A2", postcode="2060",
@@ -106,10 +107,7 @@ def test_old_signed_readable_references_are_still_verified_during_the_transition
 
 
 def test_cli_handoff_show_says_which_kind_of_reference(tmp_path, capsys, monkeypatch):
-    conf = tmp_path / "site.toml"
-    conf.write_text(f'[site]\nkiosk_id = "gent-bib-1"\n[booking]\nsecret = "{SECRET}"\n',
-                    encoding="utf-8")
-    monkeypatch.setenv("KIOSK_CACHE_DIR", str(tmp_path))
+    conf = write_site(tmp_path, monkeypatch, SECRET)
     token = legacy_token(SECRET, PRIVATE, COURSES, date.today())
     assert cli.main(["--config", str(conf), "handoff", "show", token]) == 0
     out = capsys.readouterr().out
@@ -140,11 +138,9 @@ def test_missing_or_short_secret_is_a_problem(secret, problem):
 
 
 def test_booking_url_warns_on_stderr_about_a_weak_secret(tmp_path, capsys, monkeypatch):
-    conf = tmp_path / "site.toml"
-    conf.write_text('[site]\nkiosk_id = "k1"\n[booking]\nsecret = "x"\n', encoding="utf-8")
+    conf = write_site(tmp_path, monkeypatch, "x")
     answers = tmp_path / "a.json"
     answers.write_text('{"goal": "digitaal"}', encoding="utf-8")
-    monkeypatch.setenv("KIOSK_CACHE_DIR", str(tmp_path))
     assert cli.main(["--config", str(conf), "booking-url", "--answers", str(answers)]) == 0
     out, err = capsys.readouterr()
     assert out.startswith("https://") and out.count("\n") == 1

@@ -8,12 +8,13 @@ import pytest
 
 from kiosk import cli, paths, printable
 
+from test_answers_limits import write_site
+
 CLEAR = "\x1b[2J\x1b[H"
 FAKE_LINE = "\nLoaded 999 courses from 99 providers.\n"
 EVIL_ID = f"bad-{CLEAR}\r{FAKE_LINE}"
 EVIL_TITLE = f"Lassen{CLEAR}\u202eTITEL\x9b31m\u200b\x07 " + "lang " * 200
 EVIL_NAME = f"CVO\x1b]0;pwned\x07 \u2066Gent\u2069\x7f"
-SECRET = "test-secret-0123456789-abcdefghij"
 TODAY = "2026-09-01"
 
 
@@ -35,13 +36,7 @@ def site(tmp_path, monkeypatch):
     feed["courses"][2]["goals"] = []                           # rejected: its id is reported
     source = tmp_path / "feed.json"
     source.write_text(json.dumps(feed), encoding="utf-8")
-    conf = tmp_path / "site.toml"
-    conf.write_text(f'[site]\nkiosk_id = "k1"\n[booking]\nsecret = "{SECRET}"\n',
-                    encoding="utf-8")
-    (tmp_path / "cache").mkdir()
-    monkeypatch.setenv("KIOSK_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.delenv("KIOSK_CONFIG", raising=False)
-    return {"conf": conf, "tmp": tmp_path, "source": source, "first": first}
+    return {"conf": write_site(tmp_path, monkeypatch), "tmp": tmp_path, "source": source, "first": first}
 
 
 def kiosk(site, capsys, *args):
