@@ -270,7 +270,7 @@ def _catalog_titles(course_ids: list[str]) -> dict:
         return {}
     try:
         found = {cid: catalog.course(cid) for cid in course_ids}
-        return {cid: row["title_nl"] for cid, row in found.items() if row}
+        return {cid: one_line(row["title_nl"], 120) for cid, row in found.items() if row}
     except sqlite3.Error:
         return {}
     finally:

@@ -36,6 +36,7 @@ SEALED = 2                  # encrypted and authenticated: what the kiosk makes 
 LEGACY_DAYS = 90            # signed readable references are accepted this long after their day
 SIG_BYTES = 16
 TAG_BYTES = 16              # the AES-SIV tag
+MAX_TEXT = 10_000           # a link or booking note to look for a reference in
 MIN_BODY = 13               # the shortest packed body (no answers, no courses, 1-char kiosk id)
 KEY_ID_BYTES = 2
 EPOCH = date(2000, 1, 1)
@@ -363,6 +364,9 @@ def read_handoff(cfg, url_or_token: str, today: date | None = None) -> Handoff:
     """The reference inside a link, a booking note or a bare token, checked against the
     site's current and previous secrets. Raises HandoffError when it cannot be trusted:
     the reason of the longest run of text that looked like a reference."""
+    if len(url_or_token or "") > MAX_TEXT:
+        raise HandoffError(f"This text is longer than {MAX_TEXT} characters: it is not a "
+                           "booking link or note of the kiosk.")
     text = unquote_plus((url_or_token or "").strip())
     runs = sorted(set(TOKEN_RUN.findall(text)), key=len, reverse=True)
     refused = None

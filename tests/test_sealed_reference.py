@@ -163,3 +163,8 @@ def test_new_secret_command_prints_a_strong_secret_and_where_it_goes(capsys):
     assert len(secret) >= 43 and secret != second.splitlines()[0]
     assert f'secret = "{secret}"' in first and "[booking]" in first
     assert secret_problem(make_cfg(secret=secret)) is None
+
+
+def test_a_huge_text_is_refused_before_it_is_searched():
+    with pytest.raises(HandoffError, match="longer than 10000 characters"):
+        read_handoff(make_cfg(), "A" * 1_000_000)

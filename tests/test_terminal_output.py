@@ -14,7 +14,7 @@ CLEAR = "\x1b[2J\x1b[H"
 FAKE_LINE = "\nLoaded 999 courses from 99 providers.\n"
 EVIL_ID = f"bad-{CLEAR}\r{FAKE_LINE}"
 EVIL_TITLE = f"Lassen{CLEAR}\u202eTITEL\x9b31m\u200b\x07 " + "lang " * 200
-EVIL_NAME = f"CVO\x1b]0;pwned\x07 \u2066Gent\u2069\x7f"
+EVIL_NAME = "CVO\x1b]0;pwned\x07 \u2066Gent\u2069\x7f"
 TODAY = "2026-09-01"
 
 
