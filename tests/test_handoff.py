@@ -118,10 +118,10 @@ def test_every_single_character_change_in_the_token_is_refused():
 def test_changed_answer_with_the_old_signature_says_altered():
     cfg = make_cfg()
     raw = reference._unb64(make_reference(cfg, ANSWERS, COURSES, NOW))
-    body_start = 2 + reference.KEY_ID_BYTES
-    goal_at = body_start + 2           # after the date
+    # the answers are sealed: a changed answer is a changed byte of the ciphertext
+    goal_at = 1 + reference.KEY_ID_BYTES + reference.TAG_BYTES + 2
     changed = bytearray(raw)
-    changed[goal_at] = vocab.GOALS.index("nederlands") + 1
+    changed[goal_at] ^= vocab.GOALS.index("nederlands") + 1
     with pytest.raises(HandoffError, match="altered"):
         read_handoff(cfg, reference._b64(bytes(changed)))
 
