@@ -17,7 +17,7 @@ import re
 import sys
 
 from . import questionnaire, vocab
-from .i18n import LANGUAGE_NAMES
+from .i18n import LANGUAGE_NAMES, available_languages
 from .printable import one_line
 
 ALL_GOALS = vocab.GOALS + (vocab.GOAL_UNSURE,)
@@ -212,8 +212,9 @@ def answers_that_apply(answers: dict) -> dict:
 
 
 def known_languages(cfg=None) -> set[str]:
-    """The language codes an answer may name: the kiosk's own and the site's."""
-    codes = set(LANGUAGE_NAMES)
+    """The language codes an answer may name: the kiosk's own (named or with a shipped
+    translation) and the site's."""
+    codes = set(LANGUAGE_NAMES) | set(available_languages())
     if cfg is not None:
         codes |= {c for c in cfg.site.languages if isinstance(c, str) and LANGUAGE.fullmatch(c)}
     return codes
