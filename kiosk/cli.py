@@ -14,6 +14,7 @@ import sys
 from datetime import date
 
 from . import config as config_mod
+from .printable import json_text, one_line, printable
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -49,6 +50,10 @@ def build_parser() -> argparse.ArgumentParser:
     booking.add_argument("--answers", required=True, help="answers JSON file ('-' = stdin)")
     booking.add_argument("--course", action="append", default=[], metavar="ID")
 
+    secret = sub.add_parser("booking", parents=[common], help="booking set-up")
+    bsub = secret.add_subparsers(dest="booking_command", required=True)
+    bsub.add_parser("new-secret", parents=[common], help="a new random booking secret")
+
     handoff = sub.add_parser("handoff", parents=[common], help="for counsellors")
     hsub = handoff.add_subparsers(dest="handoff_command", required=True)
     show = hsub.add_parser("show", parents=[common], help="what a booking link carries")
@@ -65,13 +70,29 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def say(text: str, err: bool = False) -> None:
+    """Every human-readable line goes out here: untrusted text in it (feed ids, titles,
+    names, answers, links) is escaped and cut to a sane length (kiosk/printable.py)."""
+    print(printable(text, 1000), file=sys.stderr if err else sys.stdout)
+
+
 def _fail(message: str, code: int, prefix: str = "kiosk") -> int:
-    print(f"{prefix}: {message}", file=sys.stderr)
+    say(f"{prefix}: {one_line(message, 500)}", err=True)
     return code
 
 
+def _safe_report(report):
+    """The report with every field that can hold feed text made one safe line, so an id
+    cannot start a line of its own in the report."""
+    import dataclasses
+    return dataclasses.replace(
+        report, message=one_line(report.message, 500), source=one_line(report.source),
+        notes=[one_line(n) for n in report.notes],
+        rejected=[(one_line(cid, 80), one_line(reason)) for cid, reason in report.rejected])
+
+
 def _report(report) -> int:
-    print(report.text(), file=sys.stdout if report.ok else sys.stderr)
+    say(_safe_report(report).text(), err=not report.ok)
     return 0 if report.ok else 1
 
 
@@ -95,7 +116,7 @@ def cmd_refresh(cfg, args) -> int:
 def cmd_rollback(cfg, args) -> int:
     from . import feed
     report = feed.rollback()
-    print(report.message, file=sys.stdout if report.ok else sys.stderr)
+    say(one_line(report.message, 500), err=not report.ok)
     return 0 if report.ok else 1
 
 
@@ -104,8 +125,8 @@ def status_text(info: dict) -> str:
         return ("No catalog is loaded yet. Run: kiosk catalog refresh "
                 "(the kiosk starts on the bundled sample catalog).")
     lines = [
-        f"Source:        {info['source'] or 'unknown'}",
-        f"Publisher:     {info['publisher'] or 'unknown'}",
+        f"Source:        {one_line(info['source'] or 'unknown')}",
+        f"Publisher:     {one_line(info['publisher'] or 'unknown')}",
         f"Feed made at:  {info['feed_generated_at'] or 'unknown'}",
         f"Refreshed at:  {info['refreshed_at']}",
         f"Last checked:  {info['checked_at'] or info['refreshed_at']}",
@@ -116,7 +137,8 @@ def status_text(info: dict) -> str:
         f"Rollback:      {'possible' if info['previous_available'] else 'no previous catalog'}",
     ]
     if info.get("last_ok") is False:
-        lines.append(f"Last refresh FAILED ({info['last_attempt_at']}): {info['last_message']}")
+        lines.append(f"Last refresh FAILED ({info['last_attempt_at']}): "
+                     f"{one_line(info['last_message'], 500)}")
     if info["stale"]:
         lines.append(f"WARNING: the catalog is older than {info['max_age_days']} days. "
                      "Run: kiosk catalog refresh")
@@ -127,9 +149,9 @@ def cmd_status(cfg, args) -> int:
     from . import feed
     info = feed.status(cfg)
     if getattr(args, "json", False):
-        print(json.dumps(info, ensure_ascii=False, indent=2))
+        print(json_text(info, indent=2))
     else:
-        print(status_text(info))
+        say(status_text(info))
     return 0
 
 
@@ -155,10 +177,10 @@ def cmd_import_csv(cfg, args) -> int:
 def cmd_match(cfg, args) -> int:
     """`kiosk match --answers FILE [--today YYYY-MM-DD] [--json]`"""
     from . import catalog, feed, matching
-    from .answers import AnswersError, check_answers, read_answers
+    from .answers import AnswersError, check_answers, known_languages, read_answers
     try:
         answers = read_answers(args.answers)
-        check_answers(answers)
+        check_answers(answers, known_languages(cfg))
         today = None
         if args.today:
             try:
@@ -186,37 +208,56 @@ def cmd_match(cfg, args) -> int:
     finally:
         cat.close()
     if args.json:
-        print(json.dumps({"results": items, "relaxed": outcome.relaxed,
+        print(json_text({"results": items, "relaxed": outcome.relaxed,
                           "unknown_postcode": outcome.unknown_postcode,
-                          "orientation": outcome.orientation}, ensure_ascii=False, indent=1))
+                          "orientation": outcome.orientation}, indent=1))
         return 0
+    say(match_text(outcome, items))
+    return 0
+
+
+def match_text(outcome, items: list[dict]) -> str:
+    """The results as `kiosk match` prints them; feed text as one safe, cut line each."""
+    lines = []
     if outcome.unknown_postcode:
-        print("Postcode not known: distance is not used.")
+        lines.append("Postcode not known: distance is not used.")
     if outcome.relaxed:
-        print("Nothing fitted all answers; relaxed: " + ", ".join(outcome.relaxed))
+        lines.append("Nothing fitted all answers; relaxed: " + ", ".join(outcome.relaxed))
     if not items:
-        print("No courses fit. A counsellor can help.")
+        lines.append("No courses fit. A counsellor can help.")
     for n, item in enumerate(items, 1):
         where = "" if item["distance_km"] is None else f" ({item['distance_km']} km)"
-        print(f"{n}. {item['title']} - {item['provider_name'] or item['provider']}{where}")
-        for reason in item["reasons"]:
-            print(f"     {reason}")
-    return 0
+        lines.append(f"{n}. {one_line(item['title'], 120)} - "
+                     f"{one_line(item['provider_name'] or item['provider'], 80)}{where}")
+        lines += [f"     {one_line(reason)}" for reason in item["reasons"]]
+    return "\n".join(lines)
 
 
 # ---------------------------------------------------------------- booking and hand-off
 
 def cmd_booking_url(cfg, args) -> int:
     from . import handoff
-    from .answers import AnswersError, read_answers
+    from .answers import AnswersError, check_answers, known_languages, read_answers
     try:
         bad = [c for c in args.course if not handoff.valid_course_id(c)]
         if bad:
-            raise handoff.HandoffError(f"'{bad[0]}' is not a course id (letters, digits, '.', "
-                                       "'_' and '-' only).")
-        print(handoff.booking_url(cfg, read_answers(args.answers), args.course))
+            raise handoff.HandoffError(f"'{one_line(bad[0], 40)}' is not a course id (letters, "
+                                       "digits, '.', '_' and '-' only).")
+        answers = read_answers(args.answers)
+        check_answers(answers, known_languages(cfg))
+        url = handoff.booking_url(cfg, answers, args.course)
     except (handoff.HandoffError, AnswersError) as exc:
         return _fail(str(exc), 2)
+    print(url)          # only URL-encoded ASCII: printed exactly as the QR code holds it
+    problem = handoff.secret_problem(cfg)
+    if problem:
+        say(f"kiosk: warning: {problem}", err=True)
+    return 0
+
+
+def cmd_new_secret(cfg, args) -> int:
+    from . import handoff
+    say(handoff.new_secret_text(handoff.new_secret()))
     return 0
 
 
@@ -229,7 +270,7 @@ def _catalog_titles(course_ids: list[str]) -> dict:
         return {}
     try:
         found = {cid: catalog.course(cid) for cid in course_ids}
-        return {cid: row["title_nl"] for cid, row in found.items() if row}
+        return {cid: one_line(row["title_nl"], 120) for cid, row in found.items() if row}
     except sqlite3.Error:
         return {}
     finally:
@@ -243,7 +284,7 @@ def cmd_handoff_show(cfg, args) -> int:
         found = handoff.read_handoff(cfg, args.link)
     except handoff.HandoffError as exc:
         return _fail(str(exc), 1)
-    print(handoff.describe(found, titles=_catalog_titles(found.course_ids)))
+    say(handoff.describe(found, titles=_catalog_titles(found.course_ids)))
     return 0 if found.signed else 3
 
 
@@ -261,7 +302,7 @@ def cmd_set_pin(cfg, args) -> int:
     if not staff.valid_pin(pin):
         return _fail("a PIN is 4 to 12 digits.", 2)
     staff.write_pin_hash(Path(path), staff.hash_pin(pin))
-    print(f"Staff PIN set in {path}.")
+    say(f"Staff PIN set in {path}.")
     return 0
 
 
@@ -270,8 +311,10 @@ def cmd_stats(cfg, args) -> int:
     if args.days < 1:
         return _fail("--days must be 1 or more.", 2)
     figures = stats.totals(args.days)
-    print(json.dumps({"days": args.days, **stats.suppressed(figures)}, indent=1) if args.json
-          else stats.report(figures, args.days))
+    if args.json:
+        print(json.dumps({"days": args.days, **stats.suppressed(figures)}, indent=1))
+    else:
+        say(stats.report(figures, args.days))
     return 0
 
 
@@ -284,6 +327,7 @@ COMMANDS = {
     ("catalog", "import-csv"): cmd_import_csv,
     ("match",): cmd_match,
     ("booking-url",): cmd_booking_url,
+    ("booking", "new-secret"): cmd_new_secret,
     ("handoff", "show"): cmd_handoff_show,
     ("staff", "set-pin"): cmd_set_pin,
     ("stats",): cmd_stats,
@@ -294,6 +338,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     key = tuple(v for v in (args.command, getattr(args, "catalog_command", None),
                             getattr(args, "handoff_command", None),
+                            getattr(args, "booking_command", None),
                             getattr(args, "staff_command", None)) if v)
     try:
         cfg = config_mod.load(args.config)

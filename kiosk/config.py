@@ -33,7 +33,7 @@ class Site:
 class Booking:
     preset: str = "generic"          # generic | calcom | easyappointments
     url_template: str = "https://www.leerwinkel.be/afspraak?ref={reference}&summary={summary}"
-    secret: str = ""                 # per-site HMAC key; empty = references are unsigned
+    secret: str = ""                 # per-site key sealing references; empty = unsigned, goal only
     previous_secrets: list[str] = field(default_factory=list)  # still accepted while rotating
     provider_id: str = ""            # easyappointments
     service_id: str = ""             # easyappointments

@@ -2,34 +2,70 @@
 the QR code.
 
 Only the answers a link may carry (`answers.answers_for_link`) and course ids travel;
-anything else is dropped before a link is built. The signed reference inside the link is
-kiosk/reference.py. See docs/booking.md.
+anything else is dropped before a link is built, and only the goal and the courses travel
+readable: the rest is inside the sealed reference (kiosk/reference.py). See docs/booking.md.
 """
 from __future__ import annotations
 
 import io
 import re
+import secrets
 import string
 from datetime import datetime
 from urllib.parse import quote, quote_plus, urlencode
 
 from . import words
 from .answers import answers_for_link, known_languages
-from .i18n import gettext_for
+from .i18n import N_, gettext_for
 # the reference's names, for the callers of the hand-off
 from .reference import (Handoff, HandoffError, clean_courses, kiosk_id,  # noqa: F401
                         make_reference, read_handoff, valid_course_id)
 
 PRESETS = ("generic", "calcom", "easyappointments")
+MIN_SECRET_CHARS = 32
+# what a counsellor is told about the kind of reference
+KINDS = {"sealed": N_("Versleuteld: alleen de Leerwinkel kan deze antwoorden lezen."),
+         "signed": N_("Oud formaat: ondertekend maar niet versleuteld; wordt nog even "
+                      "aanvaard."),
+         "unsigned": N_("Niet versleuteld: zonder sleutel draagt de code alleen het doel en "
+                        "de opleidingen.")}
 PLACEHOLDERS = ("summary", "courses", "goal", "language", "reference", "kiosk_id",
                 "provider_id", "service_id")
+
+
+# ---------------------------------------------------------------- the secret
+
+def secret_problem(cfg) -> str | None:
+    """A plain Dutch sentence for staff when the booking secret is missing or too short to
+    keep links safe; None when it is fine. The caller translates it (gettext)."""
+    secret = cfg.booking.secret or ""
+    if not secret:
+        return N_("Er is geen boekingssleutel ([booking] secret): afspraakcodes dragen dan "
+                  "alleen het doel en de opleidingen. Maak er een met: kiosk booking new-secret")
+    if len(secret) < MIN_SECRET_CHARS:
+        return N_("De boekingssleutel ([booking] secret) is te kort: wie één afspraakcode "
+                  "heeft, kan hem raden. Maak een nieuwe met: kiosk booking new-secret")
+    return None
+
+
+def new_secret() -> str:
+    """A strong random booking secret: 32 random bytes, base64url (43 characters)."""
+    return secrets.token_urlsafe(32)
+
+
+def new_secret_text(secret: str) -> str:
+    """What `kiosk booking new-secret` prints: the secret and where it goes."""
+    return (f"{secret}\n\nPut it in the site config of every kiosk and counsellor computer "
+            "of this site:\n\n[booking]\n"
+            f'secret = "{secret}"\n\nWhen replacing a secret, move the old one to '
+            "previous_secrets first (docs/booking.md).")
 
 
 # ---------------------------------------------------------------- the link
 
 def summary(answers: dict, course_ids: list[str], lang: str = "nl") -> str:
-    """The short readable line a booking shows, e.g.
-    'Doel: diploma secundair. Opleidingen: a, b. Taal: ar'."""
+    """The short readable line a booking shows: only the goal and the chosen courses, e.g.
+    'Doel: diploma secundair. Opleidingen: a, b.' The other answers travel only sealed."""
     _ = gettext_for(lang)
     parts = []
     if answers.get("goal"):
@@ -38,8 +74,6 @@ def summary(answers: dict, course_ids: list[str], lang: str = "nl") -> str:
         parts.append(_("Opleidingen: {ids}.").format(ids=", ".join(course_ids)))
     else:
         parts.append(_("Praten over mijn mogelijkheden."))
-    if answers.get("language") and answers["language"] != "nl":
-        parts.append(_("Taal: {code}.").format(code=answers["language"]))
     return " ".join(parts)
 
 
@@ -119,6 +153,7 @@ def describe(handoff: Handoff, lang: str = "nl", titles: dict | None = None) -> 
         lines.append(_("Handtekening: in orde, met de vorige sleutel van deze site."))
     else:
         lines.append(_("LET OP: niet ondertekend. Niets bewijst dat dit van de kiosk komt."))
+    lines.append(_(KINDS[handoff.kind]))
     lines.append("")
 
     def row(label, value):

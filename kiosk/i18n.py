@@ -7,6 +7,7 @@ extraction without translating it yet (it is translated where it is shown).
 from __future__ import annotations
 
 import gettext
+import re
 from functools import lru_cache
 
 from . import paths
@@ -14,6 +15,7 @@ from . import paths
 DOMAIN = "kiosk"
 SOURCE_LANGUAGE = "nl"
 RTL_LANGUAGES = {"ar"}
+LANGUAGE_CODE = re.compile(r"[a-z]{2,3}", re.ASCII)
 # endonyms shown on the language buttons: not translated on purpose
 LANGUAGE_NAMES = {"nl": "Nederlands", "en": "English", "fr": "Français",
                   "ar": "العربية", "uk": "Українська", "tr": "Türkçe"}
@@ -23,9 +25,18 @@ def N_(message: str) -> str:
     return message
 
 
-@lru_cache(maxsize=None)
+def known_language(lang) -> bool:
+    """lang is a code of the kiosk's languages: a name we know, or a catalog we ship. Only
+    such a code ever becomes part of a path."""
+    return (isinstance(lang, str) and LANGUAGE_CODE.fullmatch(lang) is not None
+            and (lang in LANGUAGE_NAMES or lang in available_languages()))
+
+
+@lru_cache(maxsize=64)
 def translator(lang: str | None) -> gettext.NullTranslations:
-    if not lang or lang == SOURCE_LANGUAGE:
+    """The translations for lang; the source language (no translation) for any code that
+    is not a known language, so a code like '../x' never names a folder."""
+    if not lang or lang == SOURCE_LANGUAGE or not known_language(lang):
         return gettext.NullTranslations()
     return gettext.translation(DOMAIN, localedir=str(paths.LOCALES), languages=[lang],
                                fallback=True)

@@ -1,8 +1,15 @@
-"""The compact signed reference a booking link carries, and reading it back.
+"""The compact sealed reference a booking link carries, and reading it back.
 
 The reference packs the answers (as `answers.answers_for_link` gives them) and the course
 ids into a few bytes (vocabulary indices, bit masks), adds the date and the kiosk id, and
-signs them with a truncated HMAC-SHA256 under the site's secret. See docs/booking.md.
+seals them with the site's secret: encrypted and authenticated with AES-SIV (a key derived
+from the secret by HKDF-SHA256), so only the Leerwinkel can read the visitor's answers.
+AES-SIV needs no random nonce, so the same answers give the same link all day.
+
+Two older kinds are still read: references signed with a truncated HMAC-SHA256 but not
+encrypted (version 1, accepted for LEGACY_DAYS after they were made), and unsigned ones
+(made when the site has no secret; they now carry only the goal and the courses).
+See docs/booking.md.
 """
 from __future__ import annotations
 
@@ -15,12 +22,22 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from urllib.parse import unquote_plus
 
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESSIV
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
 from . import clock, vocab
 from .answers import LANGUAGE, MULTI, SINGLE
 
 MAX_COURSES = 3             # courses a visitor marks to discuss; a booking carries them all
-VERSION = 1
+VERSION = 1                 # signed or unsigned, readable: the older kinds
+SEALED = 2                  # encrypted and authenticated: what the kiosk makes with a secret
+LEGACY_DAYS = 90            # signed readable references are accepted this long after their day
 SIG_BYTES = 16
+TAG_BYTES = 16              # the AES-SIV tag
+MAX_TEXT = 10_000           # a link or booking note to look for a reference in
+MIN_BODY = 13               # the shortest packed body (no answers, no courses, 1-char kiosk id)
 KEY_ID_BYTES = 2
 EPOCH = date(2000, 1, 1)
 NO_DISTANCE = 0xFFFF
@@ -45,6 +62,7 @@ class Handoff:
     signed: bool
     key: str | None = None          # "current", "previous" or None (unsigned)
     token: str = field(default="", repr=False)
+    kind: str = "unsigned"          # "sealed", "signed" (older, readable) or "unsigned"
 
 
 # ---------------------------------------------------------------- course ids and kiosk id
@@ -101,6 +119,12 @@ def _secrets(cfg) -> list[tuple[str, str]]:
 
 def _key_id(secret: str) -> bytes:
     return hmac.new(secret.encode(), b"leerwinkel key id", hashlib.sha256).digest()[:KEY_ID_BYTES]
+
+
+def _seal_key(secret: str) -> AESSIV:
+    key = HKDF(algorithm=hashes.SHA256(), length=64, salt=b"leerwinkel booking reference",
+               info=b"aes-siv v2").derive(secret.encode())
+    return AESSIV(key)
 
 
 def _sign(secret: str, payload: bytes) -> bytes:
@@ -235,34 +259,68 @@ def _unpack(body: bytes) -> tuple[dict, list[str], str, date, int]:
 
 
 def make_reference(cfg, answers: dict, course_ids: list[str], now=None) -> str:
-    """The compact reference: base64url of version, flags, [key id], packed answers and
-    courses, [16-byte HMAC-SHA256]. Unsigned (flag 0, no key id, no HMAC) when the config
-    has no secret. Holds the date, never the time. The answers and course ids are those
-    that travel: as `answers_for_link` and `clean_courses` give them."""
+    """The compact reference: base64url of version 2, key id and the packed answers and
+    courses sealed with AES-SIV (the header is authenticated too). Without a secret an
+    unsigned version 1 reference that carries only the goal and the courses: nothing
+    else of the visitor may travel readable. Holds the date, never the time. The answers
+    and course ids are those that travel: as `answers_for_link` and `clean_courses` give
+    them."""
     now = now or clock.today()
     day = now.date() if isinstance(now, datetime) else now
-    body = _pack(answers, course_ids, kiosk_id(cfg), day)
     secret = cfg.booking.secret
     if not secret:
-        return _b64(bytes([VERSION, 0]) + body)
-    payload = bytes([VERSION, 1]) + _key_id(secret) + body
-    return _b64(payload + _sign(secret, payload))
+        goal_only = {k: v for k, v in answers.items() if k == "goal"}
+        return _b64(bytes([VERSION, 0]) + _pack(goal_only, course_ids, kiosk_id(cfg), day))
+    header = bytes([SEALED]) + _key_id(secret)
+    body = _pack(answers, course_ids, kiosk_id(cfg), day)
+    return _b64(header + _seal_key(secret).encrypt(body, [header]))
 
 
-def _decode(token: str, cfg) -> Handoff:
-    """Raises _Malformed when token is not a reference, HandoffError when it is one that
-    cannot be trusted."""
-    data = _unb64(token)
-    if not data or len(data) < 2 or data[0] != VERSION or data[1] not in (0, 1):
+def _read_body(body: bytes) -> tuple[dict, list[str], str, date]:
+    """A whole packed body, in its one canonical packing; _Malformed otherwise."""
+    answers, courses, kid, made_on, end = _unpack(body)
+    if end != len(body) or _pack(answers, courses, kid, made_on) != body:
+        raise _Malformed
+    return answers, courses, kid, made_on
+
+
+def _open_sealed(data: bytes, token: str, cfg) -> Handoff:
+    if len(data) < 1 + KEY_ID_BYTES + TAG_BYTES + MIN_BODY:
+        raise _Malformed
+    header = data[:1 + KEY_ID_BYTES]
+    keys = _secrets(cfg)
+    if not keys:
+        raise HandoffError("This reference is encrypted, but the site config has no "
+                           "booking.secret, so it cannot be read.")
+    matching = [(s, kind) for s, kind in keys if hmac.compare_digest(_key_id(s), header[1:])]
+    for secret, kind in matching:
+        try:
+            body = _seal_key(secret).decrypt(data[len(header):], [header])
+        except InvalidTag:
+            continue
+        try:
+            answers, courses, kid, made_on = _read_body(body)
+        except _Malformed:
+            raise HandoffError("This reference was made by a kiosk with the site's key but "
+                               "cannot be read: the kiosk's version is too new.") from None
+        return Handoff(answers, courses, kid, made_on, True, kind, token, "sealed")
+    if matching:
+        raise HandoffError("This link was altered after the kiosk made it: its seal "
+                           "does not match. Do not trust what it says.")
+    raise HandoffError("This link was sealed with a key this site does not know: it comes "
+                       "from another Leerwinkel's kiosk, or its key is no longer accepted.")
+
+
+def _open_legacy(data: bytes, token: str, cfg, today: date) -> Handoff:
+    """A version 1 reference: signed (readable, during the transition) or unsigned."""
+    if len(data) < 2 or data[1] not in (0, 1):
         raise _Malformed
     signed = data[1] == 1
     start = 2 + (KEY_ID_BYTES if signed else 0)
-    answers, courses, kiosk_id, made_on, end = _unpack(data[start:])
-    if len(data) - start - end != (SIG_BYTES if signed else 0):
-        raise _Malformed
-    if _pack(answers, courses, kiosk_id, made_on) != data[start:start + end]:
-        raise _Malformed            # only the one canonical packing is accepted
-    handoff = Handoff(answers, courses, kiosk_id, made_on, signed, token=token)
+    body = data[start:len(data) - SIG_BYTES] if signed else data[start:]
+    answers, courses, kid, made_on = _read_body(body)
+    handoff = Handoff(answers, courses, kid, made_on, signed, token=token,
+                      kind="signed" if signed else "unsigned")
     keys = _secrets(cfg)
     if not signed:
         if keys:
@@ -272,11 +330,14 @@ def _decode(token: str, cfg) -> Handoff:
     if not keys:
         raise HandoffError("This reference is signed, but the site config has no "
                            "booking.secret, so it cannot be checked.")
-    payload, sig = data[:start + end], data[start + end:]
-    key_id = data[2:2 + KEY_ID_BYTES]
-    matching = [(s, kind) for s, kind in keys if hmac.compare_digest(_key_id(s), key_id)]
+    payload, sig = data[:len(data) - SIG_BYTES], data[len(data) - SIG_BYTES:]
+    matching = [(s, kind) for s, kind in keys if hmac.compare_digest(_key_id(s), data[2:4])]
     for secret, kind in matching:
         if hmac.compare_digest(_sign(secret, payload), sig):
+            if (today - made_on).days > LEGACY_DAYS:
+                raise HandoffError(f"This link is in the old readable format and was made on "
+                                   f"{made_on.isoformat()}; such links are accepted only "
+                                   f"{LEGACY_DAYS} days after they were made.")
             handoff.key = kind
             return handoff
     if matching:
@@ -286,15 +347,37 @@ def _decode(token: str, cfg) -> Handoff:
                        "from another Leerwinkel's kiosk, or its key is no longer accepted.")
 
 
-def read_handoff(cfg, url_or_token: str) -> Handoff:
+def _decode(token: str, cfg, today: date) -> Handoff:
+    """Raises _Malformed when token is not a reference, HandoffError when it is one that
+    cannot be trusted."""
+    data = _unb64(token)
+    if not data:
+        raise _Malformed
+    if data[0] == SEALED:
+        return _open_sealed(data, token, cfg)
+    if data[0] == VERSION:
+        return _open_legacy(data, token, cfg, today)
+    raise _Malformed
+
+
+def read_handoff(cfg, url_or_token: str, today: date | None = None) -> Handoff:
     """The reference inside a link, a booking note or a bare token, checked against the
-    site's current and previous secrets. Raises HandoffError when it cannot be trusted."""
+    site's current and previous secrets. Raises HandoffError when it cannot be trusted:
+    the reason of the longest run of text that looked like a reference."""
+    if len(url_or_token or "") > MAX_TEXT:
+        raise HandoffError(f"This text is longer than {MAX_TEXT} characters: it is not a "
+                           "booking link or note of the kiosk.")
     text = unquote_plus((url_or_token or "").strip())
     runs = sorted(set(TOKEN_RUN.findall(text)), key=len, reverse=True)
+    refused = None
     for run in runs:
         try:
-            return _decode(run, cfg)
+            return _decode(run, cfg, today or date.today())
         except _Malformed:
             continue
+        except HandoffError as exc:
+            refused = refused or exc
+    if refused:
+        raise refused
     raise HandoffError("No kiosk reference found in this text: the link is incomplete "
                        "or was altered.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 from kivy.app import App
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 
-from kiosk import feed, stats
+from kiosk import feed, handoff, stats
 from screens.text import tr
 from screens.widgets import KioskScreen
 
@@ -15,6 +15,7 @@ class StaffScreen(KioskScreen):
     progress = NumericProperty(0)
     busy = BooleanProperty(False)
     source = StringProperty("")
+    secret_warning = StringProperty("")     # the booking secret is missing or too short
 
     def on_activate(self):
         app = App.get_running_app()
@@ -43,6 +44,8 @@ class StaffScreen(KioskScreen):
             lines.append(tr("Let op: de catalogus is {days} dagen oud. Ververs hem.", app.lang,
                             days=int(s.get("age_days") or 0)))
         self.status_text = "\n".join(lines)
+        problem = handoff.secret_problem(app.cfg)
+        self.secret_warning = tr(problem, app.lang) if problem else ""
 
     def refresh(self):
         app = App.get_running_app()

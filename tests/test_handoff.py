@@ -117,10 +117,10 @@ def test_every_single_character_change_in_the_token_is_refused():
 def test_changed_answer_with_the_old_signature_says_altered():
     cfg = make_cfg()
     raw = reference._unb64(make_reference(cfg, ANSWERS, COURSES, NOW))
-    body_start = 2 + reference.KEY_ID_BYTES
-    goal_at = body_start + 2           # after the date
+    # the answers are sealed: a changed answer is a changed byte of the ciphertext
+    goal_at = 1 + reference.KEY_ID_BYTES + reference.TAG_BYTES + 2
     changed = bytearray(raw)
-    changed[goal_at] = vocab.GOALS.index("nederlands") + 1
+    changed[goal_at] ^= vocab.GOALS.index("nederlands") + 1
     with pytest.raises(HandoffError, match="altered"):
         read_handoff(cfg, reference._b64(bytes(changed)))
 
@@ -147,8 +147,12 @@ def test_without_a_secret_the_reference_is_unsigned_and_marked_so():
     bare = make_cfg(secret="")
     url = booking_url(bare, ANSWERS, COURSES, NOW)
     found = read_handoff(bare, url)
-    assert not found.signed and found.key is None
-    assert found.answers == ANSWERS
+    assert not found.signed and found.key is None and found.kind == "unsigned"
+    # readable by anyone, so it carries only what the summary shows: goal and courses
+    assert found.answers == {"goal": ANSWERS["goal"]} and found.course_ids == COURSES
+    readable = unquote(url)
+    for needle in ("B1", "9000", "werkzoekend", "leefloon"):
+        assert needle not in readable
     assert "niet ondertekend" in describe(found)
     with pytest.raises(HandoffError, match="carries no signature"):
         read_handoff(make_cfg(), url)        # a signing site never trusts an unsigned one
