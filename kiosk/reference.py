@@ -372,7 +372,7 @@ def read_handoff(cfg, url_or_token: str, today: date | None = None) -> Handoff:
     refused = None
     for run in runs:
         try:
-            return _decode(run, cfg, today or date.today())
+            return _decode(run, cfg, today or clock.today())
         except _Malformed:
             continue
         except HandoffError as exc:
