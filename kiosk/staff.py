@@ -8,6 +8,8 @@ from pathlib import Path
 
 import tomlkit
 
+from .files import write_atomically
+
 
 _N, _R, _P = 2**14, 8, 1
 
@@ -37,6 +39,4 @@ def write_pin_hash(path: Path, pin_hash: str) -> None:
     """Set [staff] pin_hash in the config file, keeping its other text and comments."""
     doc = tomlkit.parse(path.read_text(encoding="utf-8")) if path.exists() else tomlkit.document()
     doc.setdefault("staff", tomlkit.table())["pin_hash"] = pin_hash
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(tomlkit.dumps(doc), encoding="utf-8")
-    os.replace(tmp, path)
+    write_atomically(path, tomlkit.dumps(doc))

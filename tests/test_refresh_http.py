@@ -14,6 +14,7 @@ import pytest
 from werkzeug.wrappers import Response
 
 from kiosk import config, feed, paths
+from kiosk.feed import fetch
 from test_feed import titles
 
 
@@ -47,7 +48,7 @@ def cfg():
 @pytest.fixture
 def cache(tmp_path, monkeypatch, cfg):
     """A cache folder that already holds the 'old' catalog."""
-    monkeypatch.setattr(feed, "BACKOFF_S", 0.01)
+    monkeypatch.setattr(fetch, "BACKOFF_S", 0.01)
     d = tmp_path / "cache"
     path = tmp_path / "old.json"
     path.write_text(json.dumps(make_feed(4, "old")))
