@@ -58,20 +58,21 @@ def retry_policy(retries: int) -> Retry:
                  respect_retry_after_header=False)
 
 
-def download(url: str, c, dest: Path, previous: dict, progress: Progress | None) -> dict | None:
-    """Fetch url into dest (`c` is the catalog settings). Returns the response's
-    validators, or None when the server says the feed has not changed (HTTP 304).
-    Raises FeedRefused."""
+def download(url: str, settings, dest: Path, previous: dict,
+             progress: Progress | None) -> dict | None:
+    """Fetch url into dest (`settings`: the site config's [catalog] table). Returns the
+    response's validators, or None when the server says the feed has not changed
+    (HTTP 304). Raises FeedRefused."""
     headers = {"Accept": "application/json", "Accept-Encoding": "gzip"}
     if previous.get("etag"):
         headers["If-None-Match"] = previous["etag"]
     if previous.get("last_modified"):
         headers["If-Modified-Since"] = previous["last_modified"]
-    retry = retry_policy(c.retries)
+    retry = retry_policy(settings.retries)
     while True:
         with _session(retry) as session:
             try:
-                return _get(session, url, headers, c, dest, progress)
+                return _get(session, url, headers, settings, dest, progress)
             except _CutOff as cut:
                 retry = _after_cut_off(cut.retries, url)
 
@@ -103,10 +104,10 @@ def _after_cut_off(retry: Retry, url: str) -> Retry:
     return retry
 
 
-def _get(session, url: str, headers: dict, c, dest: Path, progress) -> dict | None:
+def _get(session, url: str, headers: dict, settings, dest: Path, progress) -> dict | None:
     try:
         resp = session.get(url, headers=headers, stream=True,
-                           timeout=(c.connect_timeout_s, c.read_timeout_s))
+                           timeout=(settings.connect_timeout_s, settings.read_timeout_s))
     except requests.exceptions.RequestException as exc:
         raise FeedRefused(_network_message(exc, url)) from None
     with resp:
@@ -114,7 +115,7 @@ def _get(session, url: str, headers: dict, c, dest: Path, progress) -> dict | No
             return None
         if resp.status_code != 200:
             raise FeedRefused(_http_message(resp.status_code, url))
-        _save(resp, dest, c.max_bytes, progress)
+        _save(resp, dest, settings.max_bytes, progress)
         return {"etag": resp.headers.get("ETag"),
                 "last_modified": resp.headers.get("Last-Modified")}
 
