@@ -11,11 +11,11 @@ import csv
 import datetime as dt
 import io
 import json
-import os
 import re
 from pathlib import Path
 
 from . import feed
+from .files import write_atomically
 
 REQUIRED = ("id", "provider_id", "provider_name", "title_nl", "goals", "format", "times",
             "postcode")
@@ -194,43 +194,23 @@ def csv_to_feed(path: Path, publisher: str) -> tuple[dict | None, feed.Report]:
     for line, row in rows:
         pid = row.get("provider_id", "")
         if pid and pid not in providers and pid not in bad_providers:
-            candidate = _prune({"id": pid, "name": row.get("provider_name") or None,
-                                "type": (row.get("provider_type") or "").lower() or None,
-                                "website": row.get("provider_website") or None,
-                                "phone": row.get("provider_phone") or None})
-            try:
-                feed.check_provider(candidate)
-                providers[pid] = candidate
-            except feed.Rejected as exc:
-                bad_providers[pid] = str(exc)
+            _add_provider(row, providers, bad_providers)
         cid = row.get("id") or ""
-        label = f"{cid} (row {line})" if cid else f"(row {line}, no id)"
         try:
-            course = row_to_course(row)
-            feed.check_course(course)
-            if pid in bad_providers:
-                raise feed.Rejected(f"provider {pid}: {bad_providers[pid]}")
-            if cid in seen:
-                raise feed.Rejected("the same id appears more than once; the first one is used")
+            course = _checked_course(row, bad_providers.get(pid), cid in seen)
         except feed.Rejected as exc:
+            label = f"{cid} (row {line})" if cid else f"(row {line}, no id)"
             report.rejected.append((label, str(exc)))
             continue
         seen.add(cid)
         courses.append(course)
-    total = len(rows)
-    if total == 0:
+    if not rows:
         raise CsvError("The CSV has no course rows, so no feed was written.")
-    if feed.too_many_rejected(len(report.rejected), total):
-        report.message = feed.refused_share_message(len(report.rejected), total).replace(
+    if feed.too_many_rejected(len(report.rejected), len(rows)):
+        report.message = feed.refused_share_message(len(report.rejected), len(rows)).replace(
             "nothing was loaded", "no feed was written")
         return None, report
-    used = {c["provider"] for c in courses}
-    doc = {"format": feed.FORMAT, "version": feed.VERSION,
-           "generated_at": dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-           .isoformat().replace("+00:00", "Z"),
-           "publisher": publisher,
-           "providers": [p for pid, p in providers.items() if pid in used],
-           "courses": courses}
+    doc = _feed_document(publisher, providers, courses)
     report.ok, report.loaded, report.providers = True, len(courses), len(doc["providers"])
     bad = len(report.rejected)
     report.message = (f"Converted {len(courses)} courses from {report.providers} providers"
@@ -239,9 +219,42 @@ def csv_to_feed(path: Path, publisher: str) -> tuple[dict | None, feed.Report]:
     return doc, report
 
 
+def _add_provider(row: dict, providers: dict, bad_providers: dict) -> None:
+    """The row's provider, checked: into providers, or its reason into bad_providers."""
+    pid = row["provider_id"]
+    candidate = _prune({"id": pid, "name": row.get("provider_name") or None,
+                        "type": (row.get("provider_type") or "").lower() or None,
+                        "website": row.get("provider_website") or None,
+                        "phone": row.get("provider_phone") or None})
+    try:
+        feed.check_provider(candidate)
+        providers[pid] = candidate
+    except feed.Rejected as exc:
+        bad_providers[pid] = str(exc)
+
+
+def _checked_course(row: dict, provider_problem: str | None, repeated: bool) -> dict:
+    """The feed course of one row, checked as a refresh checks it; raises feed.Rejected."""
+    course = row_to_course(row)
+    feed.check_course(course)
+    if provider_problem is not None:
+        raise feed.Rejected(f"provider {row.get('provider_id', '')}: {provider_problem}")
+    if repeated:
+        raise feed.Rejected("the same id appears more than once; the first one is used")
+    return course
+
+
+def _feed_document(publisher: str, providers: dict, courses: list) -> dict:
+    """A version-1 feed of the courses, with only the providers they use."""
+    used = {c["provider"] for c in courses}
+    return {"format": feed.FORMAT, "version": feed.VERSION,
+            "generated_at": dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+            .isoformat().replace("+00:00", "Z"),
+            "publisher": publisher,
+            "providers": [p for pid, p in providers.items() if pid in used],
+            "courses": courses}
+
+
 def write_feed(doc: dict, out: Path) -> None:
     """Write the feed whole or not at all."""
-    out = Path(out)
-    tmp = out.with_name(out.name + ".tmp")
-    tmp.write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
-    os.replace(tmp, out)
+    write_atomically(Path(out), json.dumps(doc, ensure_ascii=False, indent=1))

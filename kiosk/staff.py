@@ -15,6 +15,7 @@ from typing import Callable
 import tomlkit
 
 from . import paths
+from .files import write_atomically
 
 
 _N, _R, _P = 2**14, 8, 1
@@ -46,13 +47,7 @@ def write_pin_hash(path: Path, pin_hash: str) -> None:
     """Set [staff] pin_hash in the config file, keeping its other text and comments."""
     doc = tomlkit.parse(path.read_text(encoding="utf-8")) if path.exists() else tomlkit.document()
     doc.setdefault("staff", tomlkit.table())["pin_hash"] = pin_hash
-    _write_atomically(path, tomlkit.dumps(doc))
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    write_atomically(path, tomlkit.dumps(doc))
 
 
 LOCKOUT_FILE = "pin-lockout.json"
@@ -93,7 +88,7 @@ class PinLockout:
 
     def _save(self, failures: int, locked_until: float) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        _write_atomically(self.path, json.dumps({"failures": failures,
+        write_atomically(self.path, json.dumps({"failures": failures,
                                                  "locked_until": locked_until}))
 
     def wait_s(self) -> int:

@@ -383,7 +383,7 @@ def replace(src, dst):
 def link(src, dst):
     pause("before-link")
     real_link(src, dst)
-feed.os.replace, feed.os.link = replace, link
+os.replace, os.link = replace, link
 feed.refresh(config.Config(), source=sys.argv[1], cache_dir=Path(sys.argv[2]))
 """
 

@@ -14,6 +14,7 @@ import pytest
 from werkzeug.wrappers import Response
 
 from kiosk import config, feed, paths
+from kiosk.feed import fetch
 
 
 def course(i: int, tag: str) -> dict:
@@ -46,7 +47,7 @@ def cfg():
 @pytest.fixture
 def cache(cache, tmp_path, monkeypatch, cfg):
     """The cache folder (conftest), already holding the 'old' catalog."""
-    monkeypatch.setattr(feed, "BACKOFF_S", 0.01)
+    monkeypatch.setattr(fetch, "BACKOFF_S", 0.01)
     path = tmp_path / "old.json"
     path.write_text(json.dumps(make_feed(4, "old")))
     assert feed.refresh(cfg, source=str(path), cache_dir=cache).ok

@@ -1,0 +1,172 @@
+"""Building a new catalog file (SQLite) from a feed file: the courses are read as a
+stream, checked one by one and written in batches, so memory does not grow with the feed.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from pathlib import Path
+from typing import Callable
+
+import sqlite_utils
+
+from .. import catalog as catalog_mod
+from ..files import fsync
+from ..i18n import N_
+from .check import (FORMAT, VERSION, check_course, check_header, check_provider,
+                    refused_share_message, too_many_rejected)
+from .read import read_courses, read_head
+from .report import KEPT, FeedRefused, Progress, Rejected, RefusedWithReport, Report
+
+BATCH = 2000                     # rows per insert
+
+
+def build_catalog(feed_path: Path, out: Path, meta: dict, limit: int,
+                  progress: Progress | None = None) -> Report:
+    """Check the feed file and write a complete catalog file at `out`.
+    Raises FeedRefused when the whole feed is refused; `out` is then left unfinished."""
+    size = max(1, os.path.getsize(feed_path))
+    header, raw_providers, saw_courses = read_head(feed_path, limit)
+    check_header(header, raw_providers, saw_courses)
+    report = Report()
+    providers = _checked_providers(raw_providers, report.notes)
+    conn = sqlite3.connect(out)
+    try:
+        conn.execute("pragma journal_mode=off")
+        conn.execute("pragma synchronous=off")
+        db = sqlite_utils.Database(conn)
+        catalog_mod.create_schema(db)
+        conn.executemany("insert into providers values (?, ?, ?, ?, ?)",
+                         [tuple(p[c] for c in catalog_mod.PROVIDER_COLUMNS)
+                          for p in providers.values()])
+        courses = read_courses(feed_path, limit, _reading_progress(progress, size))
+        total = _insert_courses(conn, courses, providers, report.rejected)
+        _refuse_when_too_bad(total, report)
+        if progress:
+            progress(0.88, N_("Zoekindex maken"))
+        catalog_mod.create_indexes(db)
+        _insert_meta(conn, header, report.rejected, meta)
+        conn.commit()
+    finally:
+        conn.close()
+    fsync(out)
+    report.loaded, report.providers = total - len(report.rejected), len(providers)
+    return report
+
+
+def _checked_providers(raw_providers: list, notes: list[str]) -> dict[str, dict]:
+    """The providers rows by id; a bad or repeated provider is skipped with a note."""
+    providers: dict[str, dict] = {}
+    for item in raw_providers:
+        try:
+            row = check_provider(item)
+        except Rejected as exc:
+            pid = item.get("id") if isinstance(item, dict) else None
+            notes.append(f"provider {pid or '(no id)'} skipped: {exc}")
+            continue
+        if row["id"] in providers:
+            notes.append(f"provider {row['id']} appears twice; the first one is used")
+            continue
+        providers[row["id"]] = row
+    return providers
+
+
+def _reading_progress(progress: Progress | None, size: int) -> Callable[[int], None] | None:
+    if not progress:
+        return None
+
+    def on_read(count: int) -> None:
+        progress(0.1 + 0.75 * min(1.0, count / size), N_("Opleidingen lezen"))
+    return on_read
+
+
+def _insert_courses(conn, courses, providers: dict, rejected: list) -> int:
+    """Check and insert every course; the rejected ones go to `rejected` with their
+    reason. Returns how many courses the feed has."""
+    columns = list(catalog_mod.COURSE_COLUMNS)
+    insert = (f"insert into courses ({', '.join(columns)}) "
+              f"values ({', '.join('?' * len(columns))})")
+    place = _placer()
+    seen: set[str] = set()
+    batch: list[tuple] = []
+    total = 0
+    for item in courses:
+        total += 1
+        try:
+            row = _course_row(item, providers, seen)
+        except Rejected as exc:
+            rejected.append((_course_label(item, total), str(exc)))
+            continue
+        seen.add(row["id"])
+        if row["lat"] is None:
+            place(row)
+        batch.append(tuple(row[c] for c in columns))
+        if len(batch) >= BATCH:
+            conn.executemany(insert, batch)
+            batch.clear()
+    if batch:
+        conn.executemany(insert, batch)
+    return total
+
+
+def _course_row(item, providers: dict, seen: set[str]) -> dict:
+    """check_course, plus the rules that need the rest of the feed."""
+    row = check_course(item)
+    if row["provider"] not in providers:
+        raise Rejected(f"provider {row['provider']!r} is not in the "
+                       "feed's providers (or was skipped)")
+    if row["id"] in seen:
+        raise Rejected("the same id appears more than once; the first one is used")
+    return row
+
+
+def _course_label(item, position: int) -> str:
+    """How the report names a rejected course: its id, else its place in the feed."""
+    cid = item.get("id") if isinstance(item, dict) else None
+    if not isinstance(cid, str) or not cid.strip():
+        cid = f"(course {position}, no id)"
+    return cid
+
+
+def _placer() -> Callable[[dict], None]:
+    """Places a course row without coordinates at its postcode, when the postcode is known."""
+    try:
+        from ..places import postcode_coordinates
+    except ImportError:
+        return lambda row: None
+    cache: dict[str, tuple[float, float] | None] = {}
+
+    def place(row: dict) -> None:
+        postcode = row["postcode"]
+        if postcode not in cache:
+            try:
+                cache[postcode] = postcode_coordinates(postcode)
+            except Exception:          # missing postcode data must not stop a refresh
+                cache[postcode] = None
+        found = cache[postcode]
+        if found:
+            row["lat"], row["lon"] = found
+            row["coords_from_postcode"] = 1
+    return place
+
+
+def _refuse_when_too_bad(total: int, report: Report) -> None:
+    if total == 0:
+        raise FeedRefused("The feed has no courses, so nothing was loaded. " + KEPT)
+    bad = len(report.rejected)
+    if too_many_rejected(bad, total):
+        report.message = refused_share_message(bad, total) + " " + KEPT
+        raise RefusedWithReport(report)
+
+
+def _insert_meta(conn, header: dict, rejected: list, meta: dict) -> None:
+    def text(key: str) -> str:
+        value = header.get(key)
+        return value if isinstance(value, str) else ""
+    info = {"format": FORMAT, "version": str(VERSION),
+            "publisher": text("publisher"), "generated_at": text("generated_at"),
+            "rejected": str(len(rejected)),
+            "rejected_list": json.dumps(rejected[:1000], ensure_ascii=False),
+            **{k: ("" if v is None else str(v)) for k, v in meta.items()}}
+    conn.executemany("insert into meta (key, value) values (?, ?)", list(info.items()))

@@ -1,0 +1,105 @@
+"""One refresh from start to end: fetch the feed, build and check a new catalog file,
+swap it in; and the first start, which loads a catalog when there is none yet."""
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from .. import catalog as catalog_mod
+from .. import paths
+from ..i18n import N_
+from . import fetch, store
+from .build import build_catalog
+from .report import KEPT, FeedRefused, Progress, RefusedWithReport, Report
+
+
+def refresh(cfg, source: str | None = None, cache_dir: Path | None = None,
+            progress: Progress | None = None) -> Report:
+    """Fetch, check and swap in a catalog. Never raises for a bad feed or network:
+    the report says what happened, and on failure the current catalog stays."""
+    source = source or cfg.catalog.source or str(paths.SAMPLE_CATALOG)
+    if not fetch.is_url(source):
+        source = str(fetch.local_path(source).absolute())
+    try:
+        cache = store.cache_folder(cache_dir)
+    except OSError as exc:
+        return Report(message=f"The catalog folder cannot be used: {exc.strerror}.", source=source)
+    try:
+        with store.lock(cache):
+            store.clean_leftovers(cache)
+            try:
+                report = _refresh_locked(cfg, source, cache, progress)
+            finally:
+                store.clean_leftovers(cache)
+    except RefusedWithReport as exc:
+        report = exc.report
+    except FeedRefused as exc:
+        report = Report(message=str(exc))
+    except (OSError, sqlite3.Error) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        report = Report(message=f"The new catalog could not be written ({reason}). {KEPT}")
+    report.source = source
+    try:
+        store.write_state(cache, last_attempt_at=store.now(), last_ok=report.ok,
+                          last_message=report.message)
+    except OSError:
+        pass
+    return report
+
+
+def _refresh_locked(cfg, source: str, cache: Path, progress: Progress | None) -> Report:
+    meta_now = store.read_meta(cache / catalog_mod.CURRENT)
+    same_source = meta_now.get("source") == source
+    previous = {k: meta_now.get(k) for k in ("etag", "last_modified")} if same_source else {}
+    if progress:
+        progress(0.0, N_("Feed ophalen"))
+    validators: dict = {}
+    if fetch.is_url(source):
+        feed_path = store.temporary(cache, "download")
+        validators = fetch.download(source, cfg.catalog, feed_path, previous, progress)
+        if validators is None:
+            return _unchanged(cache)
+    else:
+        feed_path = fetch.local_feed(source, cfg.catalog.max_bytes)
+    digest = fetch.file_digest(feed_path)
+    if same_source and meta_now.get("sha256") == digest:
+        return _unchanged(cache)
+    out = store.temporary(cache, "sqlite")
+    meta = {"source": source, "refreshed_at": store.now(), "sha256": digest,
+            "etag": validators.get("etag"), "last_modified": validators.get("last_modified")}
+    report = build_catalog(feed_path, out, meta, cfg.catalog.max_bytes, progress)
+    if progress:
+        progress(0.97, N_("Nieuwe catalogus in gebruik nemen"))
+    store.swap_in(out, cache)
+    store.write_state(cache, checked_at=meta["refreshed_at"])
+    report.ok = True
+    bad = len(report.rejected)
+    report.message = (f"Loaded {report.loaded} courses from {report.providers} providers"
+                      + (f"; {bad} course{'s' if bad != 1 else ''} rejected (listed below)."
+                         if bad else "."))
+    if progress:
+        progress(1.0, N_("Klaar"))
+    return report
+
+
+def _unchanged(cache: Path) -> Report:
+    store.write_state(cache, checked_at=store.now())
+    return Report(ok=True, unchanged=True,
+                  message="The feed has not changed since the last refresh; "
+                          "the current catalog stays.")
+
+
+def ensure_catalog(cfg, cache_dir: Path | None = None) -> Path:
+    """The current catalog's path. On first start (no catalog yet) it loads the configured
+    source, or the bundled sample when there is none or it cannot be loaded now.
+    Raises RuntimeError (with a plain message) when even the sample fails."""
+    cache = store.cache_folder(cache_dir)
+    current = cache / catalog_mod.CURRENT
+    for source in (cfg.catalog.source, str(paths.SAMPLE_CATALOG)):
+        if current.exists():
+            return current
+        if source:
+            report = refresh(cfg, source=source, cache_dir=cache)
+    if not current.exists():
+        raise RuntimeError(report.message)
+    return current

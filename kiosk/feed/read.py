@@ -1,0 +1,153 @@
+"""Reading a feed file as a stream (ijson), so memory does not grow with its size.
+
+A file may be gzip-compressed and may start with a UTF-8 BOM; reading stops with a
+refusal as soon as more than the allowed bytes came out. A first, usually short pass
+reads the header and the providers (`read_head`: it stops where the course list starts
+when they came first); a second pass yields the courses (`read_courses`).
+"""
+from __future__ import annotations
+
+import gzip
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Callable, Iterator
+
+import ijson
+from ijson.common import ObjectBuilder
+
+from .check import FORMAT
+from .report import KEPT, FeedRefused, too_large
+
+CHUNK = 64 * 1024
+BOM = b"\xef\xbb\xbf"
+HEADER_KEYS = ("format", "version", "generated_at", "publisher")
+_START = ("start_map", "start_array")
+_END = ("end_map", "end_array")
+
+
+class LimitedReader:
+    """A binary reader that counts bytes, reports progress and stops past a limit."""
+
+    def __init__(self, raw, limit: int, on_read: Callable[[int], None] | None = None):
+        self.raw, self.limit, self.count, self.on_read = raw, limit, 0, on_read
+
+    def read(self, size: int = -1) -> bytes:
+        if size == 0:
+            return b""
+        data = self.raw.read(size if size > 0 else CHUNK)
+        if self.count == 0 and data.startswith(BOM):
+            data = data[3:]                      # a UTF-8 BOM some editors write
+            self.count = 3
+        self.count += len(data)
+        if self.count > self.limit:
+            raise too_large(self.limit)
+        if self.on_read:
+            self.on_read(self.count)
+        return data
+
+
+@contextmanager
+def _unzipped(path: Path):
+    """The file's bytes, gunzipped when it is gzip."""
+    with open(path, "rb") as raw:
+        gz = raw.read(2) == b"\x1f\x8b"
+        raw.seek(0)
+        yield gzip.GzipFile(fileobj=raw) if gz else raw
+
+
+@contextmanager
+def open_feed(path: Path, limit: int, on_read=None):
+    """The feed file as a limited byte stream."""
+    with _unzipped(path) as stream:
+        yield LimitedReader(stream, limit, on_read)
+
+
+def _first_char(path: Path) -> str:
+    with _unzipped(path) as stream:
+        try:
+            head = stream.read(4096)
+        except (OSError, EOFError):
+            raise FeedRefused(f"The feed file is damaged (broken gzip). {KEPT}") from None
+    head = head.lstrip(BOM + b" \t\r\n")
+    return head[:1].decode("latin-1")
+
+
+def _json_error(exc: Exception) -> FeedRefused:
+    text = str(exc)
+    if "premature EOF" in text or "Incomplete JSON" in text:
+        return FeedRefused("The feed is incomplete: the file was cut off before its end. " + KEPT)
+    return FeedRefused("The feed is damaged: it is not valid JSON. " + KEPT)
+
+
+def read_head(path: Path, limit: int) -> tuple[dict, list | None, bool]:
+    """The document's top-level fields, its providers (None when there is no list) and
+    whether a course list was seen. Raises FeedRefused for what is not a JSON object."""
+    first = _first_char(path)
+    if first == "":
+        raise FeedRefused("The feed is empty. " + KEPT)
+    if first == "<":
+        raise FeedRefused("The address gave a web page, not a catalog feed. " + KEPT)
+    try:
+        with open_feed(path, limit) as stream:
+            return _scan_head(stream)
+    except ijson.JSONError as exc:
+        raise _json_error(exc) from None
+
+
+def read_courses(path: Path, limit: int, on_read=None) -> Iterator:
+    """The feed's courses one by one, as they are read (not checked)."""
+    try:
+        with open_feed(path, limit, on_read) as stream:
+            yield from ijson.items(stream, "courses.item", use_float=True)
+    except ijson.JSONError as exc:
+        raise _json_error(exc) from None
+
+
+def _scan_head(stream) -> tuple[dict, list | None, bool]:
+    """Top-level fields and the providers list; stops at the course list when all
+    that is needed came before it."""
+    header: dict = {}
+    providers: list | None = None
+    saw_courses = False
+    builder, depth = None, 0
+    events = ijson.parse(stream, use_float=True)
+    prefix, event, value = next(events)
+    if event != "start_map":
+        raise FeedRefused("This is not a catalog feed (the file is not a JSON object). " + KEPT)
+    for prefix, event, value in events:
+        if builder is not None:                    # inside one provider object
+            builder.event(event, value)
+            if event in _START:
+                depth += 1
+            elif event in _END:
+                depth -= 1
+                if depth == 0:
+                    providers.append(builder.value)
+                    builder = None
+            continue
+        if prefix == "providers.item":
+            if event in _START:
+                builder, depth = ObjectBuilder(), 1
+                builder.event(event, value)
+            else:
+                providers.append(value)
+        elif prefix == "providers":
+            if event == "start_array":
+                providers = []
+            elif event in ("start_map", "string", "number", "boolean", "null"):
+                raise FeedRefused("The feed's providers are not a list. " + KEPT)
+        elif prefix in HEADER_KEYS:
+            if event in _START:
+                header[prefix] = object()          # not a plain value: never valid
+            elif event not in _END and event != "map_key":
+                header[prefix] = value
+            if prefix == "format" and header.get("format") != FORMAT:
+                break
+        elif prefix == "courses":
+            if event == "start_array":
+                saw_courses = True
+                if providers is not None and "format" in header and "version" in header:
+                    break
+            elif event not in _END and event != "map_key":
+                raise FeedRefused("The feed's courses are not a list. " + KEPT)
+    return header, providers, saw_courses

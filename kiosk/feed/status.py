@@ -1,0 +1,77 @@
+"""What catalog is loaded, how old it is, and when the daily refresh is due (read only)."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+from .. import catalog as catalog_mod
+from .. import paths
+from .store import read_meta, read_state, status_counts
+
+
+def status(cfg, cache_dir: Path | None = None) -> dict:
+    """What catalog is loaded, how old it is and whether staff should refresh it."""
+    cache = paths.cache_dir(cache_dir)
+    current = cache / catalog_mod.CURRENT
+    state = read_state(cache) if cache.exists() else {}
+    out = {"present": False, "providers": 0, "courses": 0, "source": None,
+           "feed_generated_at": None, "refreshed_at": None, "checked_at": state.get("checked_at"),
+           "age_days": None, "stale": True, "max_age_days": cfg.catalog.max_age_days,
+           "previous_available": (cache / catalog_mod.PREVIOUS).exists(),
+           "publisher": None, "rejected": 0, "path": str(current),
+           "last_attempt_at": state.get("last_attempt_at"), "last_ok": state.get("last_ok"),
+           "last_message": state.get("last_message")}
+    meta = read_meta(current)
+    if not meta:
+        return out
+    counts = status_counts(current)
+    out.update(present=True, **counts, source=meta.get("source") or None,
+               feed_generated_at=meta.get("generated_at") or None,
+               refreshed_at=meta.get("refreshed_at") or None,
+               publisher=meta.get("publisher") or None,
+               rejected=int(meta.get("rejected") or 0))
+    times = [t for t in (_parse_time(out["refreshed_at"]), _parse_time(out["checked_at"])) if t]
+    if times:
+        newest = max(t if t.tzinfo else t.replace(tzinfo=dt.timezone.utc) for t in times)
+        age = dt.datetime.now(dt.timezone.utc) - newest
+        out["age_days"] = round(age.total_seconds() / 86400, 1)
+        out["stale"] = out["age_days"] > cfg.catalog.max_age_days
+    return out
+
+
+def last_attempt(cache_dir: Path | None = None) -> str | None:
+    """When a refresh last ran, successful or not (from the small state file: cheap)."""
+    state = read_state(paths.cache_dir(cache_dir))
+    return state.get("last_attempt_at") or state.get("checked_at")
+
+
+def due_for_refresh(cfg, now: dt.datetime, last_refreshed_at) -> bool:
+    """True when the daily refresh (catalog.refresh_at, "HH:MM" local time) is due:
+    its latest moment at or before `now` came after the last refresh."""
+    spec = (cfg.catalog.refresh_at or "").strip()
+    match = re.fullmatch(r"(\d{1,2}):(\d{2})", spec)
+    if not match or int(match[1]) > 23 or int(match[2]) > 59:
+        return False
+    slot = now.replace(hour=int(match[1]), minute=int(match[2]), second=0, microsecond=0)
+    if slot > now:
+        slot -= dt.timedelta(days=1)
+    last = _parse_time(last_refreshed_at)
+    if last is None:
+        return True
+    if last.tzinfo and not now.tzinfo:
+        last = last.astimezone().replace(tzinfo=None)
+    elif now.tzinfo and not last.tzinfo:
+        last = last.replace(tzinfo=now.tzinfo)
+    return last < slot
+
+
+def _parse_time(value) -> dt.datetime | None:
+    if isinstance(value, dt.datetime):
+        return value
+    if not value:
+        return None
+    try:
+        return dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None
