@@ -4,7 +4,7 @@
 # scripted visits run on.
 import json
 import os
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import NamedTuple
 
@@ -150,3 +150,38 @@ def open_cat(tmp_path):
     yield build
     for cat in opened:
         cat.close()
+
+
+# ---------------------------------------------------------------- booking links
+# A site with a booking secret, answers that travel and the courses a visitor chose:
+# shared by the tests of links, sealed references, answers files and terminal output.
+SECRET = "test-secret-0123456789-abcdefghij"
+NOW = datetime(2027, 3, 12, 10, 30, 5)
+ANSWERS = {"goal": "diploma-secundair", "dutch_level": "B1", "diploma": "secundair-onvolledig",
+           "status": "werkzoekend", "times": ["avond"], "formats": ["klassikaal", "combinatie"],
+           "postcode": "9000", "max_distance_km": 20, "language": "ar"}
+COURSES = ["cvo-gent-aav-2027-02", "cvo-gent-nt2-a2-2027", "vdab-lasser-gent-2027"]
+
+
+def make_cfg(preset="generic", secret=SECRET, previous=(), template=None, kiosk_id="gent-bib-1"):
+    """A site config for booking links with this preset and secret."""
+    cfg = config.Config()
+    cfg.site.kiosk_id = kiosk_id
+    cfg.booking.preset = preset
+    cfg.booking.secret = secret
+    cfg.booking.previous_secrets = list(previous)
+    cfg.booking.provider_id, cfg.booking.service_id = "3", "7"
+    if template:
+        cfg.booking.url_template = template
+    return cfg
+
+
+def write_site(tmp_path, monkeypatch, secret=SECRET):
+    """A site config file with this booking secret, and an empty cache folder of its own."""
+    conf = tmp_path / "site.toml"
+    conf.write_text(f'[site]\nkiosk_id = "k1"\n[booking]\nsecret = "{secret}"\n',
+                    encoding="utf-8")
+    (tmp_path / "cache").mkdir()
+    monkeypatch.setenv("KIOSK_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("KIOSK_CONFIG", raising=False)
+    return conf

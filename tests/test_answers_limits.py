@@ -8,22 +8,11 @@ import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 
+from conftest import write_site
 from kiosk import cli, i18n, paths
 from kiosk.answers import MAX_BYTES, AnswersError, check_answers
 
-SECRET = "test-secret-0123456789-abcdefghij"
 HUGE = "x" * (1 << 20)
-
-
-def write_site(tmp_path, monkeypatch, secret=SECRET):
-    """A site config with this booking secret, and an empty cache folder of its own."""
-    conf = tmp_path / "site.toml"
-    conf.write_text(f'[site]\nkiosk_id = "k1"\n[booking]\nsecret = "{secret}"\n',
-                    encoding="utf-8")
-    (tmp_path / "cache").mkdir()
-    monkeypatch.setenv("KIOSK_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.delenv("KIOSK_CONFIG", raising=False)
-    return conf
 
 
 @pytest.fixture

@@ -59,7 +59,7 @@ def test_providers_cover_every_type(feed):
 
 
 def check_course(course, provider_ids):
-    """The contract's rules for one course record (CONTRACT.md section 2)."""
+    """The contract's rules for one course record (docs/feed.md)."""
     assert isinstance(course["id"], str) and course["id"]
     assert course["provider"] in provider_ids
     assert isinstance(course["title"]["nl"], str) and course["title"]["nl"].strip()

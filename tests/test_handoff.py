@@ -2,7 +2,7 @@ import io
 import json
 import subprocess
 import sys
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
@@ -11,31 +11,12 @@ import zxingcpp
 from hypothesis import given, settings, strategies as st
 from PIL import Image
 
+from conftest import ANSWERS, COURSES, NOW, SECRET, make_cfg
 from kiosk import config as config_mod, handoff, reference, vocab
 from kiosk.answers import ALL_DIPLOMAS, ALL_GOALS, MULTI, SINGLE, answers_for_link, known_languages
 from kiosk.catalog import create_schema
 from kiosk.handoff import (HandoffError, booking_url, describe, make_reference,
                            qr_png, read_handoff)
-
-SECRET = "test-secret-0123456789-abcdefghij"
-NOW = datetime(2027, 3, 12, 10, 30, 5)
-ANSWERS = {"goal": "diploma-secundair", "dutch_level": "B1", "diploma": "secundair-onvolledig",
-           "status": "werkzoekend", "times": ["avond"], "formats": ["klassikaal", "combinatie"],
-           "postcode": "9000", "max_distance_km": 20, "language": "ar"}
-COURSES = ["cvo-gent-aav-2027-02", "cvo-gent-nt2-a2-2027", "vdab-lasser-gent-2027"]
-
-
-def make_cfg(preset="generic", secret=SECRET, previous=(), template=None, kiosk_id="gent-bib-1"):
-    cfg = config_mod.Config()
-    cfg.site.kiosk_id = kiosk_id
-    cfg.booking.preset = preset
-    cfg.booking.secret = secret
-    cfg.booking.previous_secrets = list(previous)
-    cfg.booking.provider_id, cfg.booking.service_id = "3", "7"
-    if template:
-        cfg.booking.url_template = template
-    return cfg
-
 
 def token_of(url):
     return parse_qs(urlsplit(url).query)["ref"][0]

@@ -9,8 +9,7 @@ import pytest
 from kiosk import cli, handoff, reference, words
 from kiosk.handoff import HandoffError, booking_url, describe, read_handoff, secret_problem
 
-from test_answers_limits import write_site
-from test_handoff import ANSWERS, COURSES, NOW, SECRET, make_cfg
+from conftest import ANSWERS, COURSES, NOW, SECRET, make_cfg, write_site
 
 PRIVATE = dict(ANSWERS, status="leefloon", dutch_level="A2", postcode="2060",
                diploma="buitenlands")

@@ -7,8 +7,7 @@ import unicodedata
 import pytest
 
 from kiosk import cli, paths, printable
-
-from test_answers_limits import write_site
+from conftest import write_site
 
 CLEAR = "\x1b[2J\x1b[H"
 FAKE_LINE = "\nLoaded 999 courses from 99 providers.\n"
