@@ -58,6 +58,9 @@ def build_parser() -> argparse.ArgumentParser:
     stats.add_argument("--days", type=int, default=30, help="the last N days (default 30)")
     stats.add_argument("--json", action="store_true")
 
+    doctor = sub.add_parser("doctor", parents=[common], help="check this device, say what to fix")
+    doctor.add_argument("--json", action="store_true")
+
     staff = sub.add_parser("staff", parents=[common], help="staff access")
     ssub = staff.add_subparsers(dest="staff_command", required=True)
     pin = ssub.add_parser("set-pin", parents=[common], help="set the staff PIN (stored hashed)")
@@ -275,6 +278,14 @@ def cmd_stats(cfg, args) -> int:
     return 0
 
 
+def cmd_doctor(cfg, args) -> int:
+    from . import doctor
+    findings = doctor.run_checks(cfg)
+    print(json.dumps(doctor.as_json(findings), ensure_ascii=False, indent=1) if args.json
+          else doctor.text(findings))
+    return doctor.exit_code(findings)
+
+
 # command path -> function; each takes (cfg, args) and returns an exit code
 COMMANDS = {
     ("run",): cmd_run,
@@ -287,6 +298,7 @@ COMMANDS = {
     ("handoff", "show"): cmd_handoff_show,
     ("staff", "set-pin"): cmd_set_pin,
     ("stats",): cmd_stats,
+    ("doctor",): cmd_doctor,
 }
 
 

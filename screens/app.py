@@ -20,12 +20,11 @@ from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 from kiosk import catalog as catalog_mod
 from kiosk import feed, i18n, matching, paths, questionnaire, speech, stats
+from kiosk.fonts import FONT_BOLD_CANDIDATES, FONT_CANDIDATES
 from kiosk.session import IdlePolicy, Visit
 
 log = logging.getLogger("kiosk")
 HERE = Path(__file__).parent
-FONT_CANDIDATES = ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",)
-FONT_BOLD_CANDIDATES = ("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",)
 SCREENS = ("welcome", "question", "results", "detail", "booking", "pin", "staff")
 
 
