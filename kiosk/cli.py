@@ -91,8 +91,10 @@ def cmd_run(cfg, args) -> int:
 # ---------------------------------------------------------------- kiosk catalog …
 
 def cmd_refresh(cfg, args) -> int:
-    from . import feed
-    return _report(feed.refresh(cfg, source=getattr(args, "source", None)))
+    from . import feed, metrics
+    report = feed.refresh(cfg, source=getattr(args, "source", None))
+    metrics.write_quietly(cfg)
+    return _report(report)
 
 
 def cmd_rollback(cfg, args) -> int:

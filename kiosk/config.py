@@ -59,12 +59,19 @@ class Staff:
 
 
 @dataclass
+class Health:
+    metrics_file: str = ""           # Prometheus text file; empty = kiosk.prom in the cache folder
+    metrics_every_s: int = 300       # rewritten this often while the kiosk runs
+
+
+@dataclass
 class Config:
     site: Site = field(default_factory=Site)
     booking: Booking = field(default_factory=Booking)
     idle: Idle = field(default_factory=Idle)
     catalog: Catalog = field(default_factory=Catalog)
     staff: Staff = field(default_factory=Staff)
+    health: Health = field(default_factory=Health)
     path: Path | None = None         # the file it came from, if any
 
 

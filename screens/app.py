@@ -19,7 +19,7 @@ from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 from kiosk import catalog as catalog_mod
-from kiosk import feed, i18n, matching, paths, questionnaire, speech, stats
+from kiosk import feed, i18n, matching, metrics, paths, questionnaire, speech, stats
 from kiosk.fonts import FONT_BOLD_CANDIDATES, FONT_CANDIDATES
 from kiosk.session import IdlePolicy, Visit
 
@@ -51,6 +51,7 @@ class KeepRunning(ExceptionHandler):
             return ExceptionManager.RAISE
         log.error("Unexpected error, visit reset:\n%s", traceback.format_exc())
         app = App.get_running_app()
+        metrics.record_crash(getattr(app, "cache_dir", None))
         if app is not None:
             Clock.schedule_once(lambda dt: app.go_home(), 0)
         return ExceptionManager.PASS
@@ -105,6 +106,9 @@ class KioskApp(App):
         Clock.schedule_interval(self._check_idle, 1)
         Clock.schedule_interval(self._check_scheduled_refresh, 60)
         self.open_catalog()
+        metrics.record_start(self.cache_dir)
+        Clock.schedule_once(self.write_metrics, 0)
+        Clock.schedule_interval(self.write_metrics, max(10, self.cfg.health.metrics_every_s))
         return manager
 
     def _on_size(self, window, size):
@@ -266,6 +270,10 @@ class KioskApp(App):
         self.allow_close = True
         self.stop()
 
+    def write_metrics(self, dt=None) -> None:
+        """Health figures for the fleet's Prometheus (kiosk/metrics.py)."""
+        metrics.write_quietly(self.cfg, self.cache_dir)
+
     def _check_scheduled_refresh(self, dt, now: datetime | None = None) -> None:
         """The daily refresh (catalog.refresh_at), only while nobody is using the kiosk."""
         if self.refreshing or self.in_visit() or not self.cfg.catalog.refresh_at:
@@ -287,6 +295,7 @@ class KioskApp(App):
         def work():
             report = feed.refresh(self.cfg, source=source, cache_dir=self.cache_dir,
                                   progress=progress)
+            metrics.write_quietly(self.cfg, self.cache_dir)
             def done(dt):
                 self.refreshing = False
                 if not self.in_visit():
