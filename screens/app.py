@@ -20,6 +20,7 @@ from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 from kiosk import catalog as catalog_mod
 from kiosk import feed, i18n, matching, metrics, paths, questionnaire, speech, stats
+from kiosk.watchdog import Watchdog
 from kiosk.fonts import FONT_BOLD_CANDIDATES, FONT_CANDIDATES
 from kiosk.session import IdlePolicy, Visit
 
@@ -110,6 +111,16 @@ class KioskApp(App):
         Clock.schedule_once(self.write_metrics, 0)
         Clock.schedule_interval(self.write_metrics, max(10, self.cfg.health.metrics_every_s))
         return manager
+
+    def on_start(self):
+        """The UI is up: tell systemd, then ping its watchdog from this loop."""
+        self.watchdog = Watchdog()
+        self.watchdog.ready(f"showing {self.cfg.site.name}")
+        Clock.schedule_interval(self.watchdog.ping, self.watchdog.ping_every_s)
+
+    def on_stop(self):
+        if getattr(self, "watchdog", None) is not None:
+            self.watchdog.stopping()
 
     def _on_size(self, window, size):
         self.portrait = size[1] >= size[0]
