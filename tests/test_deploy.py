@@ -175,3 +175,9 @@ def test_dashboard_shows_small_counts_as_less_than_five():
             texts = [m["options"]["result"]["text"]
                      for m in p["fieldConfig"]["defaults"]["mappings"]]
             assert texts == ["<5"], p["title"]
+
+
+def test_readme_points_to_the_deploy_guide_and_the_doctor():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "## Running unattended" in readme and "(deploy/README.md)" in readme
+    assert "`kiosk doctor`" in readme and "`kiosk doctor [--json]`" in readme
