@@ -21,7 +21,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from . import catalog as catalog_mod
-from . import fonts, i18n, paths, speech
+from . import availability, fonts, i18n, paths, speech
 
 OK, WARNING, BROKEN = "ok", "warning", "broken"
 MIN_FREE_BYTES = 200_000_000       # a refresh writes a new catalog beside the old one
@@ -134,11 +134,8 @@ def check_speech(cfg, command: str = "espeak-ng", voices: dict | None = None
 
 def _open_and_count(path: Path) -> dict:
     """Counts and meta of a catalog file; raises sqlite3.Error when it is not one."""
-    cat = catalog_mod.open_catalog(path)
+    cat = availability.open_checked(path)
     try:
-        row = cat.db.execute("pragma quick_check").fetchone()
-        if not row or row[0] != "ok":
-            raise sqlite3.DatabaseError(f"integrity check: {row[0] if row else 'no answer'}")
         return {**cat.counts(), "meta": cat.meta()}
     finally:
         cat.close()

@@ -23,6 +23,7 @@ from . import feed, paths, stats
 log = logging.getLogger("kiosk")
 FILE = "kiosk.prom"
 HEALTH_FILE = "health.json"            # crashes and starts survive a restart
+KEEP_TIMES = 10                        # recent crash times, for the crash-loop rule
 ALL_DAYS = 36500                       # "since the figures began"
 USAGE = {                              # stats event -> (metric name, help)
     "visit": ("kiosk_visits", "Visits started."),
@@ -53,17 +54,26 @@ def read_health(cache_dir: Path | None = None) -> dict:
 
 
 def _add_one(name: str, cache_dir: Path | None) -> None:
-    """Add one to a health counter; never fails the caller."""
+    """Add one to a health counter (and remember when); never fails the caller."""
     path = _health_file(cache_dir)
     health = read_health(cache_dir)
+    now = time.time()
     health[name] = int(health.get(name, 0)) + 1
-    health[f"last_{name}_at"] = time.time()
+    health[f"last_{name}_at"] = now
+    health[f"{name}_times"] = [*event_times(health, name), now][-KEEP_TIMES:]
     try:
         tmp = path.with_name(f".{HEALTH_FILE}.{os.getpid()}")
         tmp.write_text(json.dumps(health), encoding="utf-8")
         os.replace(tmp, path)
     except OSError as exc:
         log.warning("Health counter %s not saved: %s", name, exc)
+
+
+def event_times(health: dict, name: str = "crashes") -> list[float]:
+    """When the last few crashes (or starts) happened, as Unix times."""
+    times = health.get(f"{name}_times")
+    return [float(t) for t in times if isinstance(t, (int, float))] \
+        if isinstance(times, list) else []
 
 
 def record_crash(cache_dir: Path | None = None) -> None:

@@ -19,14 +19,16 @@ from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 from kiosk import catalog as catalog_mod
-from kiosk import feed, i18n, matching, metrics, paths, questionnaire, speech, stats
+from kiosk import availability, feed, i18n, matching, metrics, paths, questionnaire, speech, stats
 from kiosk.watchdog import Watchdog
 from kiosk.fonts import FONT_BOLD_CANDIDATES, FONT_CANDIDATES
 from kiosk.session import IdlePolicy, Visit
 
 log = logging.getLogger("kiosk")
 HERE = Path(__file__).parent
-SCREENS = ("welcome", "question", "results", "detail", "booking", "pin", "staff")
+SCREENS = ("welcome", "question", "results", "detail", "booking", "pin", "staff",
+           "unavailable")
+WITHOUT_VISITOR = ("welcome", "pin", "staff", "unavailable")
 
 
 def icon_path(name: str) -> str:
@@ -65,6 +67,7 @@ class KioskApp(App):
     portrait = BooleanProperty(True)
     site_name = StringProperty("")
     catalog_problem = BooleanProperty(False)
+    unavailable_reason = StringProperty("")          # why visitors cannot be served (for staff)
     outcome = ObjectProperty(None, allownone=True)
     course = ObjectProperty(None, allownone=True)   # the Result shown on the detail screen
     course_index = 0                                # its place in outcome.results
@@ -77,6 +80,7 @@ class KioskApp(App):
         self.visit = Visit()
         self.catalog = None
         self._catalog_stamp = None
+        self.catalog_reason = ""
         self.idle = IdlePolicy(cfg.idle.timeout_s, cfg.idle.warning_s)
         self.last_touch = time.monotonic()
         self.allow_close = not kiosk_mode
@@ -107,6 +111,8 @@ class KioskApp(App):
         Clock.schedule_interval(self._check_idle, 1)
         Clock.schedule_interval(self._check_scheduled_refresh, 60)
         self.open_catalog()
+        manager.current = self.home_screen()
+        Clock.schedule_interval(self._check_home, 30)
         metrics.record_start(self.cache_dir)
         Clock.schedule_once(self.write_metrics, 0)
         Clock.schedule_interval(self.write_metrics, max(10, self.cfg.health.metrics_every_s))
@@ -140,20 +146,40 @@ class KioskApp(App):
 
     # --- catalog ----------------------------------------------------------------------
     def open_catalog(self) -> None:
-        """(Re)open the cached catalog when a new one was swapped in; called between visits."""
+        """(Re)open the cached catalog when a new one was swapped in; called between visits.
+        A new file that cannot be used leaves the open one in service."""
         try:
             path = feed.ensure_catalog(self.cfg, self.cache_dir)
             stat = path.stat()
             stamp = (stat.st_ino, stat.st_mtime_ns)
             if stamp != self._catalog_stamp:
+                fresh = availability.open_usable(path)
                 if self.catalog is not None:
                     self.catalog.close()
-                self.catalog = catalog_mod.open_catalog(path)
-                self._catalog_stamp = stamp
-            self.catalog_problem = False
-        except Exception:
+                self.catalog, self._catalog_stamp = fresh, stamp
+            reason = ""
+        except Exception as exc:
             log.error("No usable catalog:\n%s", traceback.format_exc())
-            self.catalog_problem = self.catalog is None
+            reason = str(exc).strip() or type(exc).__name__
+        self.catalog_reason = reason if self.catalog is None else ""
+        self.catalog_problem = bool(self.catalog_reason)
+
+    def home_screen(self) -> str:
+        """Where a visitor starts: the welcome screen, or the calm "unavailable" screen
+        when the catalog is unusable or the kiosk keeps crashing (kiosk/availability.py)."""
+        crashes = metrics.event_times(metrics.read_health(self.cache_dir))
+        self.unavailable_reason = availability.why_unavailable(self.catalog_reason, crashes,
+                                                               time.time())
+        return "unavailable" if self.unavailable_reason else "welcome"
+
+    def _check_home(self, dt) -> None:
+        """Between visitors, move to the right home screen when it changes (a crash loop
+        ends, a catalog is repaired)."""
+        if self.manager.current in ("welcome", "unavailable"):
+            if self.manager.current == "unavailable":
+                self.open_catalog()
+            if self.home_screen() != self.manager.current:
+                self.go_home()
 
     # --- a visit ----------------------------------------------------------------------
     @property
@@ -181,6 +207,9 @@ class KioskApp(App):
 
     def start_visit(self) -> None:
         self.open_catalog()
+        if self.home_screen() != "welcome":
+            self.go_home()
+            return
         self.visit = Visit(language=self.lang)
         self.outcome = None
         self._counted = set()
@@ -232,10 +261,10 @@ class KioskApp(App):
         self.outcome = None
         self.course = None
         self.set_language(i18n.SOURCE_LANGUAGE)
-        self.manager.current = "welcome"
+        self.manager.current = self.home_screen()
 
     def in_visit(self) -> bool:
-        return self.manager is not None and self.manager.current not in ("welcome", "pin", "staff")
+        return self.manager is not None and self.manager.current not in WITHOUT_VISITOR
 
     # --- language and speech ------------------------------------------------------------
     def languages(self) -> list[str]:
@@ -311,6 +340,8 @@ class KioskApp(App):
                 self.refreshing = False
                 if not self.in_visit():
                     self.open_catalog()
+                    if self.manager.current == "unavailable":
+                        self.go_home()
                 if on_done:
                     on_done(report)
             Clock.schedule_once(done, 0)

@@ -36,6 +36,9 @@ class StaffScreen(KioskScreen):
         lines.append(tr("Laatste 7 dagen: {visits} bezoeken, {bookings} keer de afspraakcode getoond",
                         app.lang, visits=week.get("visit", {}).get("", 0),
                         bookings=week.get("booking", {}).get("", 0)))
+        if app.home_screen() != "welcome":
+            lines.append(tr("Buiten gebruik voor bezoekers: {reason}", app.lang,
+                            reason=app.unavailable_reason))
         if s.get("stale"):
             lines.append(tr("Let op: de catalogus is {days} dagen oud. Ververs hem.", app.lang,
                             days=int(s.get("age_days") or 0)))
