@@ -10,6 +10,8 @@ import tomllib
 from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
 
+from . import opening_hours
+
 
 class ConfigError(Exception):
     """The config file cannot be used; the message says why in plain words."""
@@ -24,6 +26,7 @@ class Site:
     phone: str = ""
     address: str = ""
     opening_hours: str = ""
+    open: dict = field(default_factory=dict)   # weekday -> "09:00-17:00"; empty = always open
 
 
 @dataclass
@@ -113,5 +116,9 @@ def load(explicit: str | os.PathLike | None = None) -> Config:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"Config file {path} is not valid TOML: {exc}") from None
     _fill(cfg, table, "")
+    try:
+        opening_hours.parse(cfg.site.open)
+    except ValueError as exc:
+        raise ConfigError(f"Setting 'site.open': {exc}") from None
     cfg.path = path
     return cfg

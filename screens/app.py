@@ -19,7 +19,8 @@ from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 from kiosk import catalog as catalog_mod
-from kiosk import availability, feed, i18n, matching, metrics, paths, questionnaire, speech, stats
+from kiosk import (availability, feed, i18n, matching, metrics, opening_hours, paths,
+                   questionnaire, speech, stats)
 from kiosk.watchdog import Watchdog
 from kiosk.fonts import FONT_BOLD_CANDIDATES, FONT_CANDIDATES
 from kiosk.session import IdlePolicy, Visit
@@ -27,8 +28,9 @@ from kiosk.session import IdlePolicy, Visit
 log = logging.getLogger("kiosk")
 HERE = Path(__file__).parent
 SCREENS = ("welcome", "question", "results", "detail", "booking", "pin", "staff",
-           "unavailable")
-WITHOUT_VISITOR = ("welcome", "pin", "staff", "unavailable")
+           "unavailable", "closed")
+HOME_SCREENS = ("welcome", "unavailable", "closed")
+WITHOUT_VISITOR = (*HOME_SCREENS, "pin", "staff")
 
 
 def icon_path(name: str) -> str:
@@ -81,6 +83,7 @@ class KioskApp(App):
         self.catalog = None
         self._catalog_stamp = None
         self.catalog_reason = ""
+        self._home_change = None
         self.idle = IdlePolicy(cfg.idle.timeout_s, cfg.idle.warning_s)
         self.last_touch = time.monotonic()
         self.allow_close = not kiosk_mode
@@ -113,6 +116,7 @@ class KioskApp(App):
         self.open_catalog()
         manager.current = self.home_screen()
         Clock.schedule_interval(self._check_home, 30)
+        self._schedule_home_change()
         metrics.record_start(self.cache_dir)
         Clock.schedule_once(self.write_metrics, 0)
         Clock.schedule_interval(self.write_metrics, max(10, self.cfg.health.metrics_every_s))
@@ -165,21 +169,35 @@ class KioskApp(App):
         self.catalog_problem = bool(self.catalog_reason)
 
     def home_screen(self) -> str:
-        """Where a visitor starts: the welcome screen, or the calm "unavailable" screen
-        when the catalog is unusable or the kiosk keeps crashing (kiosk/availability.py)."""
+        """Where a visitor starts: the welcome screen; outside opening hours the closed
+        screen; the calm "unavailable" screen when the catalog is unusable or the kiosk
+        keeps crashing (kiosk/availability.py, kiosk/opening_hours.py)."""
         crashes = metrics.event_times(metrics.read_health(self.cache_dir))
         self.unavailable_reason = availability.why_unavailable(self.catalog_reason, crashes,
                                                                time.time())
+        if not opening_hours.is_open(self.cfg.site.open, datetime.now()):
+            return "closed"
         return "unavailable" if self.unavailable_reason else "welcome"
 
-    def _check_home(self, dt) -> None:
-        """Between visitors, move to the right home screen when it changes (a crash loop
-        ends, a catalog is repaired)."""
-        if self.manager.current in ("welcome", "unavailable"):
+    def _check_home(self, dt=None) -> None:
+        """Between visitors, move to the right home screen when it changes (opening or
+        closing time, a crash loop ends, a catalog is repaired)."""
+        if self.manager.current in HOME_SCREENS:
             if self.manager.current == "unavailable":
                 self.open_catalog()
             if self.home_screen() != self.manager.current:
                 self.go_home()
+        self._schedule_home_change()
+
+    def _schedule_home_change(self) -> None:
+        """Look again right after the next opening or closing time (the 30 s check is the
+        fallback when the clock jumps)."""
+        if self._home_change is not None:
+            self._home_change.cancel()
+        now = datetime.now()
+        change = opening_hours.next_change(self.cfg.site.open, now)
+        self._home_change = None if change is None else Clock.schedule_once(
+            self._check_home, (change - now).total_seconds() + 0.5)
 
     # --- a visit ----------------------------------------------------------------------
     @property

@@ -36,7 +36,7 @@ class StaffScreen(KioskScreen):
         lines.append(tr("Laatste 7 dagen: {visits} bezoeken, {bookings} keer de afspraakcode getoond",
                         app.lang, visits=week.get("visit", {}).get("", 0),
                         bookings=week.get("booking", {}).get("", 0)))
-        if app.home_screen() != "welcome":
+        if app.home_screen() and app.unavailable_reason:
             lines.append(tr("Buiten gebruik voor bezoekers: {reason}", app.lang,
                             reason=app.unavailable_reason))
         if s.get("stale"):
