@@ -160,10 +160,10 @@ def cmd_import_csv(cfg, args) -> int:
 def cmd_match(cfg, args) -> int:
     """`kiosk match --answers FILE [--today YYYY-MM-DD] [--json]`"""
     from . import catalog, feed, matching
-    from .questionnaire import AnswersError, read_answers
+    from .answers import AnswersError, check_answers, read_answers
     try:
         answers = read_answers(args.answers)
-        matching.check_answers(answers)
+        check_answers(answers)
         today = None
         if args.today:
             try:
@@ -213,7 +213,7 @@ def cmd_match(cfg, args) -> int:
 
 def cmd_booking_url(cfg, args) -> int:
     from . import handoff
-    from .questionnaire import AnswersError, read_answers
+    from .answers import AnswersError, read_answers
     try:
         bad = [c for c in args.course if not handoff.valid_course_id(c)]
         if bad:
@@ -275,7 +275,7 @@ def cmd_stats(cfg, args) -> int:
     if args.days < 1:
         return _fail("--days must be 1 or more.", 2)
     figures = stats.totals(args.days)
-    print(json.dumps({"days": args.days, **figures}, indent=1) if args.json
+    print(json.dumps({"days": args.days, **stats.suppressed(figures)}, indent=1) if args.json
           else stats.report(figures, args.days))
     return 0
 

@@ -13,6 +13,9 @@ from pathlib import Path
 from . import opening_hours
 
 
+LOCK_AFTER_S = (10, 900)         # sane bounds for staff.lock_after_s
+
+
 class ConfigError(Exception):
     """The config file cannot be used; the message says why in plain words."""
 
@@ -59,6 +62,7 @@ class Catalog:
 @dataclass
 class Staff:
     pin_hash: str = ""               # set with `kiosk staff set-pin`
+    lock_after_s: int = 60           # staff/PIN screen left alone this long -> welcome screen
 
 
 @dataclass
@@ -120,5 +124,8 @@ def load(explicit: str | os.PathLike | None = None) -> Config:
         opening_hours.parse(cfg.site.open)
     except ValueError as exc:
         raise ConfigError(f"Setting 'site.open': {exc}") from None
+    if not LOCK_AFTER_S[0] <= cfg.staff.lock_after_s <= LOCK_AFTER_S[1]:
+        raise ConfigError(f"Setting 'staff.lock_after_s' must be from {LOCK_AFTER_S[0]} to "
+                          f"{LOCK_AFTER_S[1]} seconds: the staff screen must lock soon.")
     cfg.path = path
     return cfg

@@ -39,3 +39,14 @@ def gettext_for(lang: str | None):
 def available_languages() -> list[str]:
     found = {p.parent.parent.name for p in paths.LOCALES.glob(f"*/LC_MESSAGES/{DOMAIN}.mo")}
     return [SOURCE_LANGUAGE] + sorted(found)
+
+
+def feed_text(texts: dict | str | None, lang: str | None) -> str:
+    """A feed text (one string, or one per language) in lang when the feed has it, else
+    in Dutch, else in any language it has."""
+    if not texts:
+        return ""
+    if isinstance(texts, str):
+        return texts
+    return (texts.get(lang or SOURCE_LANGUAGE) or texts.get(SOURCE_LANGUAGE)
+            or next(iter(texts.values()), ""))

@@ -18,7 +18,7 @@ from datetime import date
 from . import catalog as catalog_mod
 from . import i18n, places, vocab, words
 
-from .questionnaire import AnswersError
+from .answers import AnswersError, check_answers
 
 DISTANCE_STEPS_KM = (5, 10, 20, 30, 50)   # wider and wider when nothing fits; never beyond 50
 FIRST_PAGE = 5                            # results on the first screen
@@ -49,56 +49,6 @@ class Outcome:
     unknown_postcode: bool  # the visitor's postcode is not known: distance not used
     orientation: bool       # goal weet-niet: a varied orientation over goals
     searched_km: float | None = None  # the distance limit finally used (None = none)
-
-
-# ---------------------------------------------------------------- answers
-
-def check_answers(answers) -> dict:
-    """The answers in a normal form; AnswersError (one plain line) for values the
-    contract does not know. Unknown keys are ignored; missing or null keys mean 'any'."""
-    if not isinstance(answers, dict):
-        raise AnswersError('The answers must be a JSON object, like {"goal": "digitaal"}.')
-
-    def one_of(key, values):
-        value = answers.get(key)
-        if value is None or value == "":
-            return None
-        if not isinstance(value, str) or value not in values:
-            raise AnswersError(f"Answer '{key}' cannot be {json.dumps(value)}; "
-                               f"use one of: {', '.join(values)}.")
-        return value
-
-    def some_of(key, values):
-        value = answers.get(key)
-        if value is None:
-            return ()
-        if not isinstance(value, list) or not all(isinstance(v, str) and v in values
-                                                  for v in value):
-            raise AnswersError(f"Answer '{key}' must be a list of: {', '.join(values)}.")
-        return tuple(v for v in values if v in value)
-
-    out = {
-        "goal": one_of("goal", vocab.GOALS + (vocab.GOAL_UNSURE,)),
-        "dutch_level": one_of("dutch_level", vocab.DUTCH_LEVELS),
-        "diploma": one_of("diploma", vocab.DIPLOMAS + (vocab.FOREIGN_DIPLOMA,)),
-        "status": one_of("status", vocab.STATUSES),
-        "times": some_of("times", vocab.TIMES),
-        "formats": some_of("formats", vocab.FORMATS),
-    }
-    postcode = answers.get("postcode")
-    if isinstance(postcode, bool) or not isinstance(postcode, (str, int, type(None))):
-        raise AnswersError("Answer 'postcode' must be a Belgian postcode like \"9000\".")
-    out["postcode"] = (str(postcode).strip() or None) if postcode is not None else None
-    km = answers.get("max_distance_km")
-    if km is not None and (isinstance(km, bool) or not isinstance(km, (int, float))
-                           or not math.isfinite(km) or km < 0):
-        raise AnswersError("Answer 'max_distance_km' must be a number of kilometres, like 20.")
-    out["max_distance_km"] = float(km) if km is not None else None
-    lang = answers.get("language")
-    if lang is not None and not isinstance(lang, str):
-        raise AnswersError("Answer 'language' must be a language code, like \"nl\".")
-    out["language"] = lang or None
-    return out
 
 
 # ---------------------------------------------------------------- filtering and ranking

@@ -1,13 +1,12 @@
 """The questionnaire, defined as data in assets/questionnaire.json.
 
-Each question fills one answer key of the contract (CONTRACT.md section 3). Questions
+Each question fills one key of the answers (docs/answers.md). Questions
 that do not matter for the chosen goal are skipped (`skip_for_goals`), and a question
 that `requires` another answer is skipped while that answer is missing.
 """
 from __future__ import annotations
 
 import json
-import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -15,33 +14,6 @@ from pathlib import Path
 from . import paths
 
 MAX_QUESTIONS = 8
-
-
-class AnswersError(ValueError):
-    """Answers that do not follow the contract; the message says which, in plain words."""
-
-
-def read_answers(source: str) -> dict:
-    """An answers JSON object (CONTRACT.md section 3) from a file, or stdin for '-'."""
-    try:
-        if source == "-":
-            text = sys.stdin.read()
-        else:
-            with open(source, encoding="utf-8") as fh:
-                text = fh.read()
-    except FileNotFoundError:
-        raise AnswersError(f"Cannot read the answers file {source}: it does not exist.") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise AnswersError(f"Cannot read the answers file {source}: {exc}.") from None
-    try:
-        answers = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise AnswersError(f"The answers are not valid JSON (line {exc.lineno}, "
-                           f"column {exc.colno}: {exc.msg}).") from None
-    if not isinstance(answers, dict):
-        raise AnswersError(f"The answers file {source} must hold one JSON object, "
-                           'like {"goal": "nederlands"}.')
-    return answers
 
 
 @dataclass(frozen=True)
@@ -67,6 +39,11 @@ class Question:
         if answers.get("goal") in self.skip_for_goals:
             return False
         return not self.requires or answers.get(self.requires) not in (None, "", [])
+
+    def may_apply(self, answers: dict) -> bool:
+        """Applies, or may still apply: the answer it requires is not given yet."""
+        return self.applies(answers) or (answers.get("goal") not in self.skip_for_goals
+                                         and self.requires not in answers)
 
 
 @lru_cache(maxsize=4)
@@ -100,10 +77,10 @@ def next_question(answers: dict, current: str | None) -> Question | None:
     return None
 
 
-def clean_answers(answers: dict) -> dict:
-    """Drop answers of questions that no longer apply (e.g. after the goal changed)."""
-    out = dict(answers)
-    for q in load():
-        if q.id in out and not q.applies(out):
-            out.pop(q.id)
-    return out
+def position(answers: dict, question_id: str) -> tuple[int, int] | None:
+    """(number, total) of a question among those this visitor gets or may still get;
+    None when it is not among them."""
+    ids = [q.id for q in load() if q.may_apply(answers)]
+    if question_id not in ids:
+        return None
+    return ids.index(question_id) + 1, len(ids)

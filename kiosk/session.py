@@ -4,8 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from . import questionnaire
-
-MAX_MARKED = 3
+from .answers import answers_that_apply
+from .reference import MAX_COURSES
 
 
 @dataclass
@@ -14,11 +14,12 @@ class Visit:
     language: str = "nl"
     answers: dict = field(default_factory=dict)
     history: list[str] = field(default_factory=list)   # question ids answered, in order
-    marked: list[str] = field(default_factory=list)    # course ids to discuss (max 3)
+    marked: list[str] = field(default_factory=list)    # course ids to discuss (MAX_COURSES)
 
     def contract_answers(self) -> dict:
-        """The answers in the contract's form (section 3), language included."""
-        return {**questionnaire.clean_answers(self.answers), "language": self.language}
+        """The answers in the answers format (docs/answers.md), language included; answers
+        of questions that no longer apply are left out."""
+        return {**answers_that_apply(self.answers), "language": self.language}
 
     def answer(self, question_id: str, value) -> None:
         self.answers[question_id] = value
@@ -43,7 +44,7 @@ class Visit:
         if course_id in self.marked:
             self.marked.remove(course_id)
             return True
-        if len(self.marked) >= MAX_MARKED:
+        if len(self.marked) >= MAX_COURSES:
             return False
         self.marked.append(course_id)
         return True

@@ -3,6 +3,10 @@
 Each event adds one to a counter of (day, name, value), e.g. (2026-11-28, "goal",
 "nederlands"). Counters are never combined per visitor, so no visit can be pieced
 together from them. They live in `cache_dir/stats.sqlite`.
+
+Counts shown or exported to people go through `shown`/`suppressed`: a count from 1 to 4
+reads "<5", so no single visit (one visitor's goal or language) can be seen. The raw
+counters keep their exact values.
 """
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ import sqlite_utils
 from . import paths
 
 FILE = "stats.sqlite"
+SMALLEST_SHOWN = 5          # counts from 1 to SMALLEST_SHOWN - 1 are shown as "<5"
 EVENTS = {
     "visit": "visits started",
     "results": "visits that reached the results",
@@ -74,14 +79,26 @@ def totals(days: int = 30, cache_dir: Path | None = None, today: date | None = N
     return out
 
 
+def shown(n: int) -> int | str:
+    """A count as people may see it: 0 stays 0, 1 to 4 become "<5"."""
+    return f"<{SMALLEST_SHOWN}" if 0 < n < SMALLEST_SHOWN else n
+
+
+def suppressed(figures: dict) -> dict:
+    """{name: {value: n}} with every cell passed through `shown`."""
+    return {name: {value: shown(n) for value, n in values.items()}
+            for name, values in figures.items()}
+
+
 def report(figures: dict, days: int) -> str:
+    """The figures from `totals` as text for staff, small counts suppressed."""
     lines = [f"Usage over the last {days} days (anonymous counts):"]
     for name, label in EVENTS.items():
         values = figures.get(name, {})
         if "" in values or not values:
-            lines.append(f"  {label:36s} {values.get('', 0)}")
+            lines.append(f"  {label:36s} {shown(values.get('', 0))}")
         else:
             lines.append(f"  {label}:")
-            lines += [f"    {value:32s} {n}" for value, n in
+            lines += [f"    {value:32s} {shown(n)}" for value, n in
                       sorted(values.items(), key=lambda item: -item[1])]
     return "\n".join(lines)

@@ -1,4 +1,4 @@
-"""The contract's vocabulary (CONTRACT.md section 1), in one place."""
+"""The vocabulary (docs/vocabulary.md), in one place: the words of feeds, answers and links."""
 
 GOALS = ("diploma-secundair", "nederlands", "basisvaardigheden", "digitaal",
          "beroep", "talen", "hoger-onderwijs")

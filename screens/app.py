@@ -87,6 +87,7 @@ class KioskApp(App):
         self.idle = IdlePolicy(cfg.idle.timeout_s, cfg.idle.warning_s)
         self.last_touch = time.monotonic()
         self.allow_close = not kiosk_mode
+        self.staff_unlocked = False      # True only while the staff screen is open after the PIN
         self.refreshing = False
         self._idle_popup = None
         self.last_spoken = ""
@@ -139,6 +140,7 @@ class KioskApp(App):
         return not self.allow_close      # True = refuse: kiosk mode has no way out
 
     def _on_keyboard(self, window, key, *args):
+        self.last_touch = time.monotonic()   # staff typing a source URL is not idle
         return key in (27, 282)          # Escape and F1 (Kivy's settings) do nothing
 
     def open_settings(self, *largs):
@@ -279,6 +281,7 @@ class KioskApp(App):
         self.outcome = None
         self.course = None
         self.set_language(i18n.SOURCE_LANGUAGE)
+        self.lock_staff()
         self.manager.current = self.home_screen()
 
     def in_visit(self) -> bool:
@@ -300,6 +303,10 @@ class KioskApp(App):
 
     # --- idle -------------------------------------------------------------------------
     def _check_idle(self, dt) -> None:
+        if self.manager.current in ("pin", "staff"):
+            if time.monotonic() - self.last_touch >= self.cfg.staff.lock_after_s:
+                self.go_home()           # staff walked away: lock before a visitor comes
+            return
         if not self.in_visit():
             return
         state = self.idle.state(time.monotonic() - self.last_touch)
@@ -322,9 +329,22 @@ class KioskApp(App):
 
     # --- staff --------------------------------------------------------------------------
     def open_staff(self) -> None:
+        self.lock_staff()
         self.manager.current = "pin"
 
+    def unlock_staff(self) -> None:
+        """After the right PIN (or, outside kiosk mode, when no PIN is set)."""
+        self.staff_unlocked = True
+        self.manager.current = "staff"
+
+    def lock_staff(self) -> None:
+        """The staff screen needs the PIN again; called whenever it is left."""
+        self.staff_unlocked = False
+
     def leave_kiosk(self) -> None:
+        if self.kiosk_mode and not self.staff_unlocked:
+            log.warning("Leaving kiosk mode refused: the staff screen is locked")
+            return
         self.allow_close = True
         self.stop()
 

@@ -24,9 +24,8 @@ class QuestionScreen(KioskScreen):
         self.chosen = list(app.visit.answers.get(question.id) or []) if question.kind == "multi" else []
         self.postcode = ""
         self.postcode_unknown = False
-        goal = app.visit.answers.get("goal")
-        ids = [q.id for q in questionnaire.load() if goal not in q.skip_for_goals]
-        self.position = f"{ids.index(question.id) + 1}/{len(ids)}" if question.id in ids else ""
+        where = questionnaire.position(app.visit.answers, question.id)
+        self.position = f"{where[0]}/{where[1]}" if where else ""
         if self.manager.current == self.name:     # else entering the screen builds them
             self.build_options()
 
@@ -75,7 +74,7 @@ class QuestionScreen(KioskScreen):
             self.postcode += key
 
     def confirm_postcode(self) -> None:
-        if len(self.postcode) != 4 or places.postcode_coordinates(self.postcode) is None:
+        if places.postcode_coordinates(self.postcode) is None:
             self.postcode_unknown = True
             return
         app = App.get_running_app()

@@ -7,6 +7,7 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.recycleview.views import RecycleDataViewBehavior
 
 from kiosk import i18n, matching
+from kiosk.reference import MAX_COURSES
 from screens.text import pick, shape, tr
 from screens.widgets import KioskScreen
 
@@ -95,7 +96,8 @@ class ResultsScreen(KioskScreen):
         app = App.get_running_app()
         course_id = app.outcome.results[index].course["id"]
         if not app.visit.toggle_mark(course_id):
-            self.notice = tr("Je kan maximaal 3 opleidingen kiezen.", app.lang)
+            self.notice = tr("Je kan maximaal {count} opleidingen kiezen.", app.lang,
+                             count=MAX_COURSES)
         self.ids.list.data[index]["marked"] = course_id in app.visit.marked
         self.ids.list.refresh_from_data()
         self.marked_count = len(app.visit.marked)

@@ -219,6 +219,9 @@ class Driver:
             screen = app.manager.get_screen("staff")
             self.record["staff"] = {"status": screen.status_text, "report": screen.report,
                                     "progress": screen.progress}
+        if app.manager.current == "pin":
+            screen = app.manager.get_screen("pin")
+            self.record["pin"] = {"message": screen.message, "locked": screen.locked}
         if app.manager.current == "booking":
             self.record["booking_url"] = app.manager.get_screen("booking").url
         self.record["marked"] = list(app.visit.marked)

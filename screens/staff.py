@@ -21,6 +21,9 @@ class StaffScreen(KioskScreen):
         self.source = app.cfg.catalog.source
         self.show_status()
 
+    def on_leave(self, *args):
+        App.get_running_app().lock_staff()     # whoever comes next needs the PIN again
+
     def show_status(self):
         app = App.get_running_app()
         s = feed.status(app.cfg, app.cache_dir)
@@ -34,8 +37,8 @@ class StaffScreen(KioskScreen):
         ]
         week = stats.totals(7, app.cache_dir)
         lines.append(tr("Laatste 7 dagen: {visits} bezoeken, {bookings} keer de afspraakcode getoond",
-                        app.lang, visits=week.get("visit", {}).get("", 0),
-                        bookings=week.get("booking", {}).get("", 0)))
+                        app.lang, visits=stats.shown(week.get("visit", {}).get("", 0)),
+                        bookings=stats.shown(week.get("booking", {}).get("", 0))))
         if app.home_screen() and app.unavailable_reason:
             lines.append(tr("Buiten gebruik voor bezoekers: {reason}", app.lang,
                             reason=app.unavailable_reason))

@@ -40,10 +40,5 @@ def tr(msgid: str, lang: str | None = None, **values) -> str:
 
 
 def pick(texts: dict | str | None, lang: str | None = None) -> str:
-    """A feed text in the visitor's language when the feed has it, else Dutch."""
-    if not texts:
-        return ""
-    if isinstance(texts, str):
-        return shape(texts)
-    lang = lang or current_language()
-    return shape(texts.get(lang) or texts.get("nl") or next(iter(texts.values()), ""))
+    """A feed text in the visitor's language when the feed has it, else Dutch; shaped."""
+    return shape(i18n.feed_text(texts, lang or current_language()))

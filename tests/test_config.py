@@ -38,6 +38,7 @@ def test_kiosk_config_env_selects_the_file(tmp_path, monkeypatch):
     ("[site]\nnaam = 1\n", "Unknown setting 'site.naam'"),
     ("[idle]\ntimeout_s = 'soon'\n", "must be a int"),
     ("[site\n", "not valid TOML"),
+    ("[staff]\nlock_after_s = 86400\n", "'staff.lock_after_s' must be from 10 to 900"),
 ])
 def test_bad_config_says_what_is_wrong(tmp_path, text, message):
     path = tmp_path / "site.toml"

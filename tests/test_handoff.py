@@ -12,9 +12,10 @@ import zxingcpp
 from hypothesis import given, settings, strategies as st
 from PIL import Image
 
-from kiosk import config as config_mod, handoff, vocab
+from kiosk import config as config_mod, handoff, reference, vocab
+from kiosk.answers import ALL_DIPLOMAS, ALL_GOALS, MULTI, SINGLE, answers_for_link, known_languages
 from kiosk.catalog import create_schema
-from kiosk.handoff import (HandoffError, booking_url, clean_answers, describe, make_reference,
+from kiosk.handoff import (HandoffError, booking_url, describe, make_reference,
                            qr_png, read_handoff)
 
 SECRET = "test-secret-0123456789-abcdefghij"
@@ -116,13 +117,13 @@ def test_every_single_character_change_in_the_token_is_refused():
 
 def test_changed_answer_with_the_old_signature_says_altered():
     cfg = make_cfg()
-    raw = handoff._unb64(make_reference(cfg, ANSWERS, COURSES, NOW))
-    body_start = 2 + handoff.KEY_ID_BYTES
+    raw = reference._unb64(make_reference(cfg, ANSWERS, COURSES, NOW))
+    body_start = 2 + reference.KEY_ID_BYTES
     goal_at = body_start + 2           # after the date
     changed = bytearray(raw)
     changed[goal_at] = vocab.GOALS.index("nederlands") + 1
     with pytest.raises(HandoffError, match="altered"):
-        read_handoff(cfg, handoff._b64(bytes(changed)))
+        read_handoff(cfg, reference._b64(bytes(changed)))
 
 
 def test_token_signed_with_a_foreign_key_is_refused():
@@ -202,7 +203,7 @@ json_values = st.recursive(
     max_leaves=8)
 contract_keys = st.sampled_from(["goal", "dutch_level", "diploma", "status", "times", "formats",
                                  "postcode", "max_distance_km", "language"])
-vocab_words = st.sampled_from(handoff.ALL_GOALS + vocab.DUTCH_LEVELS + handoff.ALL_DIPLOMAS
+vocab_words = st.sampled_from(ALL_GOALS + vocab.DUTCH_LEVELS + ALL_DIPLOMAS
                               + vocab.STATUSES + vocab.TIMES + vocab.FORMATS + ("nl", "ar"))
 answer_dicts = st.dictionaries(
     contract_keys | st.text(max_size=12),
@@ -211,16 +212,16 @@ answer_dicts = st.dictionaries(
 
 
 def _allowed(key, value):
-    if key in handoff.SINGLE:
-        return value in handoff.SINGLE[key]
-    if key in handoff.MULTI:
-        return bool(value) and set(value) <= set(handoff.MULTI[key])
+    if key in SINGLE:
+        return value in SINGLE[key]
+    if key in MULTI:
+        return bool(value) and set(value) <= set(MULTI[key])
     if key == "postcode":
         return len(value) == 4 and value.isascii() and value.isdigit()
     if key == "max_distance_km":
         return isinstance(value, int) and value >= 0
     if key == "language":
-        return value in handoff.known_languages()
+        return value in known_languages()
     return False
 
 
@@ -228,7 +229,7 @@ def _allowed(key, value):
 @settings(max_examples=300, deadline=None)
 def test_only_whitelisted_answers_travel(answers):
     cfg = make_cfg()
-    clean = clean_answers(answers)
+    clean = answers_for_link(answers)
     assert all(_allowed(k, v) for k, v in clean.items()), clean
     url = booking_url(cfg, answers, [], NOW)
     assert url == booking_url(cfg, clean, [], NOW)     # nothing else has any influence

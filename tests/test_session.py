@@ -1,5 +1,6 @@
 from kiosk import questionnaire, staff
-from kiosk.session import MAX_MARKED, IdlePolicy, Visit
+from kiosk.reference import MAX_COURSES
+from kiosk.session import IdlePolicy, Visit
 
 
 def test_questions_follow_the_contract_order_and_skip_what_does_not_matter():
@@ -42,7 +43,7 @@ def test_changing_the_goal_drops_answers_that_no_longer_apply():
 
 def test_at_most_three_courses_are_marked():
     visit = Visit()
-    assert all(visit.toggle_mark(f"c{i}") for i in range(MAX_MARKED))
+    assert all(visit.toggle_mark(f"c{i}") for i in range(MAX_COURSES))
     assert visit.toggle_mark("c9") is False and visit.marked == ["c0", "c1", "c2"]
     assert visit.toggle_mark("c1") and visit.marked == ["c0", "c2"]
 

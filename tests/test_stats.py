@@ -41,7 +41,24 @@ def test_stats_command_prints_figures(tmp_path):
     env = {"KIOSK_CACHE_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
     out = subprocess.run([sys.executable, "-m", "kiosk.cli", "stats", "--json", "--days", "7"],
                          env=env, cwd=ROOT, capture_output=True, text=True, check=True).stdout
-    assert json.loads(out)["booking"] == {"": 1}
+    assert json.loads(out)["booking"] == {"": "<5"}     # one visit never shows as 1
     text = subprocess.run([sys.executable, "-m", "kiosk.cli", "stats"], env=env, cwd=ROOT,
                           capture_output=True, text=True, check=True).stdout
-    assert "booking QR codes shown" in text and " 1" in text
+    assert "booking QR codes shown" in text and "<5" in text
+
+
+def test_counts_below_five_are_shown_as_less_than_five_but_kept_exact(tmp_path):
+    for _ in range(5):
+        stats.count("visit", cache_dir=tmp_path, day=DAY)
+    for _ in range(4):
+        stats.count("goal", "nederlands", cache_dir=tmp_path, day=DAY)
+    stats.count("language", "ar", cache_dir=tmp_path, day=DAY)
+    figures = stats.totals(7, tmp_path, today=DAY)
+    assert figures["goal"] == {"nederlands": 4}          # the raw counters stay exact
+    assert stats.suppressed(figures) == {"visit": {"": 5}, "goal": {"nederlands": "<5"},
+                                         "language": {"ar": "<5"}}
+    assert [stats.shown(n) for n in (0, 1, 4, 5, 12)] == [0, "<5", "<5", 5, 12]
+    text = stats.report(figures, 7)
+    assert "visits started" in text and " 5\n" in text
+    assert "nederlands" in text and " 4" not in text and " 1\n" not in text
+    assert "visits wiped after no touch" in text and text.count("<5") == 2

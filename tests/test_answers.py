@@ -1,0 +1,70 @@
+"""The answers format (docs/answers.md): read, check, clean."""
+from datetime import datetime
+
+import pytest
+
+from kiosk import config as config_mod, questionnaire
+from kiosk.answers import (AnswersError, answers_for_link, answers_that_apply, check_answers,
+                           read_answers)
+from kiosk.handoff import booking_url, read_handoff
+
+
+def test_normal_form_has_every_key_with_any_as_none_or_empty():
+    a = check_answers({"goal": "", "times": ["weekend", "dag"], "formats": [],
+                       "postcode": 9000, "max_distance_km": 20, "other": "ignored"})
+    assert a == {"goal": None, "dutch_level": None, "diploma": None, "status": None,
+                 "times": ("dag", "weekend"), "formats": (), "postcode": "9000",
+                 "max_distance_km": 20.0, "language": None}
+
+
+@pytest.mark.parametrize("answers, message", [
+    ({"goal": "koken"}, "Answer 'goal' cannot be \"koken\"; use one of: diploma-secundair"),
+    ({"formats": "afstand"}, "Answer 'formats' must be a list of: klassikaal, afstand"),
+    ({"postcode": True}, "Answer 'postcode' must be a Belgian postcode"),
+    ({"max_distance_km": float("inf")}, "Answer 'max_distance_km' must be a number"),
+    ({"language": 3}, "Answer 'language' must be a language code"),
+])
+def test_check_names_the_wrong_answer(answers, message):
+    with pytest.raises(AnswersError, match=message):
+        check_answers(answers)
+
+
+def test_read_answers_from_a_file_and_refuses_what_is_not_one_object(tmp_path):
+    path = tmp_path / "a.json"
+    path.write_text('{"goal": "digitaal"}', encoding="utf-8")
+    assert read_answers(str(path)) == {"goal": "digitaal"}
+    path.write_text('["digitaal"]', encoding="utf-8")
+    with pytest.raises(AnswersError, match="must hold one JSON object"):
+        read_answers(str(path))
+
+
+def test_answers_of_questions_that_no_longer_apply_are_dropped():
+    asked = {"goal": "hoger-onderwijs", "diploma": "secundair", "max_distance_km": 20}
+    assert answers_that_apply(asked) == {"goal": "hoger-onderwijs", "diploma": "secundair"}
+    assert answers_that_apply({**asked, "goal": "nederlands", "postcode": "9000"}) == \
+        {"goal": "nederlands", "postcode": "9000", "max_distance_km": 20}
+
+
+def test_link_keeps_only_the_format_and_whole_kilometres():
+    kept = answers_for_link({"goal": "beroep", "name": "Jan", "times": ["avond", "nacht"],
+                             "postcode": 9000, "max_distance_km": 12.2, "language": "xx"})
+    assert kept == {"goal": "beroep", "times": ["avond"], "max_distance_km": 13}
+
+
+@pytest.mark.parametrize("km, kept", [(65534, 65534), (65533.5, 65534), (65534.5, None)])
+def test_a_distance_the_link_cannot_hold_is_dropped_not_changed(km, kept):
+    assert answers_for_link({"max_distance_km": km}).get("max_distance_km") == kept
+    cfg = config_mod.Config()
+    cfg.booking.secret = "a-secret-for-this-test"
+    url = booking_url(cfg, {"max_distance_km": km}, [], datetime(2027, 3, 1))
+    assert read_handoff(cfg, url).answers.get("max_distance_km") == kept
+
+
+def test_question_position_counts_questions_that_may_still_come():
+    assert questionnaire.position({}, "goal") == (1, 8)
+    assert questionnaire.position({"goal": "nederlands"}, "dutch_level") == (2, 7)
+    on_postcode = {"goal": "beroep", "dutch_level": None}
+    assert questionnaire.position(on_postcode, "postcode") == (7, 8)
+    assert questionnaire.position({**on_postcode, "postcode": "9000"}, "max_distance_km") == (8, 8)
+    assert questionnaire.position({"goal": "nederlands"}, "diploma") is None
+    assert questionnaire.position({"goal": "beroep", "postcode": None}, "max_distance_km") is None
