@@ -57,6 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
     stats = sub.add_parser("stats", parents=[common], help="anonymous usage figures")
     stats.add_argument("--days", type=int, default=30, help="the last N days (default 30)")
     stats.add_argument("--json", action="store_true")
+    stats.add_argument("--csv", metavar="FILE", help="also write the figures per week as CSV")
+    stats.add_argument("--chart", metavar="FILE.png", help="also draw them as a PNG chart")
 
     doctor = sub.add_parser("doctor", parents=[common], help="check this device, say what to fix")
     doctor.add_argument("--json", action="store_true")
@@ -277,6 +279,24 @@ def cmd_stats(cfg, args) -> int:
     figures = stats.totals(args.days)
     print(json.dumps({"days": args.days, **stats.suppressed(figures)}, indent=1) if args.json
           else stats.report(figures, args.days))
+    return _export_stats(cfg, args) if args.csv or args.chart else 0
+
+
+def _export_stats(cfg, args) -> int:
+    """--csv and --chart: the figures per week for partners (kiosk/stats_export.py)."""
+    from pathlib import Path
+
+    from . import stats_chart, stats_export
+    weeks = stats_export.weekly(args.days)
+    try:
+        if args.csv:
+            stats_export.write_csv(weeks, Path(args.csv))
+            print(f"Figures per week written to {args.csv}.", file=sys.stderr)
+        if args.chart:
+            stats_chart.write_chart(weeks, Path(args.chart), title=cfg.site.name)
+            print(f"Chart written to {args.chart}.", file=sys.stderr)
+    except OSError as exc:
+        return _fail(f"Cannot write {exc.filename}: {exc.strerror}.", 1)
     return 0
 
 
