@@ -323,9 +323,9 @@ class KioskApp(App):
         self._close_idle_popup()
 
     def _close_idle_popup(self) -> None:
-        if self._idle_popup is not None:
-            self._idle_popup.dismiss()
-            self._idle_popup = None
+        popup, self._idle_popup = self._idle_popup, None   # forgotten even if dismiss fails
+        if popup is not None:
+            popup.dismiss()
 
     # --- staff --------------------------------------------------------------------------
     def open_staff(self) -> None:
