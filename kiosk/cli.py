@@ -62,6 +62,11 @@ def build_parser() -> argparse.ArgumentParser:
     stats = sub.add_parser("stats", parents=[common], help="anonymous usage figures")
     stats.add_argument("--days", type=int, default=30, help="the last N days (default 30)")
     stats.add_argument("--json", action="store_true")
+    stats.add_argument("--csv", metavar="FILE", help="also write the figures per week as CSV")
+    stats.add_argument("--chart", metavar="FILE.png", help="also draw them as a PNG chart")
+
+    doctor = sub.add_parser("doctor", parents=[common], help="check this device, say what to fix")
+    doctor.add_argument("--json", action="store_true")
 
     staff = sub.add_parser("staff", parents=[common], help="staff access")
     ssub = staff.add_subparsers(dest="staff_command", required=True)
@@ -109,8 +114,10 @@ def cmd_run(cfg, args) -> int:
 # ---------------------------------------------------------------- kiosk catalog …
 
 def cmd_refresh(cfg, args) -> int:
-    from . import feed
-    return _report(feed.refresh(cfg, source=getattr(args, "source", None)))
+    from . import feed, metrics
+    report = feed.refresh(cfg, source=getattr(args, "source", None))
+    metrics.write_quietly(cfg)
+    return _report(report)
 
 
 def cmd_rollback(cfg, args) -> int:
@@ -315,7 +322,33 @@ def cmd_stats(cfg, args) -> int:
         print(json.dumps({"days": args.days, **stats.suppressed(figures)}, indent=1))
     else:
         say(stats.report(figures, args.days))
+    return _export_stats(cfg, args) if args.csv or args.chart else 0
+
+
+def _export_stats(cfg, args) -> int:
+    """--csv and --chart: the figures per week for partners (kiosk/stats_export.py)."""
+    from pathlib import Path
+
+    from . import stats_chart, stats_export
+    weeks = stats_export.weekly(args.days)
+    try:
+        if args.csv:
+            stats_export.write_csv(weeks, Path(args.csv))
+            say(f"Figures per week written to {args.csv}.", err=True)
+        if args.chart:
+            stats_chart.write_chart(weeks, Path(args.chart), title=cfg.site.name)
+            say(f"Chart written to {args.chart}.", err=True)
+    except OSError as exc:
+        return _fail(f"Cannot write {exc.filename}: {exc.strerror}.", 1)
     return 0
+
+
+def cmd_doctor(cfg, args) -> int:
+    from . import doctor
+    findings = doctor.run_checks(cfg)
+    print(json.dumps(doctor.as_json(findings), ensure_ascii=False, indent=1) if args.json
+          else doctor.text(findings))
+    return doctor.exit_code(findings)
 
 
 # command path -> function; each takes (cfg, args) and returns an exit code
@@ -331,6 +364,7 @@ COMMANDS = {
     ("handoff", "show"): cmd_handoff_show,
     ("staff", "set-pin"): cmd_set_pin,
     ("stats",): cmd_stats,
+    ("doctor",): cmd_doctor,
 }
 
 

@@ -10,6 +10,8 @@ import tomllib
 from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
 
+from . import opening_hours
+
 
 LOCK_AFTER_S = (10, 900)         # sane bounds for staff.lock_after_s
 
@@ -27,6 +29,7 @@ class Site:
     phone: str = ""
     address: str = ""
     opening_hours: str = ""
+    open: dict = field(default_factory=dict)   # weekday -> "09:00-17:00"; empty = always open
 
 
 @dataclass
@@ -63,12 +66,19 @@ class Staff:
 
 
 @dataclass
+class Health:
+    metrics_file: str = ""           # Prometheus text file; empty = kiosk.prom in the cache folder
+    metrics_every_s: int = 300       # rewritten this often while the kiosk runs
+
+
+@dataclass
 class Config:
     site: Site = field(default_factory=Site)
     booking: Booking = field(default_factory=Booking)
     idle: Idle = field(default_factory=Idle)
     catalog: Catalog = field(default_factory=Catalog)
     staff: Staff = field(default_factory=Staff)
+    health: Health = field(default_factory=Health)
     path: Path | None = None         # the file it came from, if any
 
 
@@ -110,6 +120,10 @@ def load(explicit: str | os.PathLike | None = None) -> Config:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"Config file {path} is not valid TOML: {exc}") from None
     _fill(cfg, table, "")
+    try:
+        opening_hours.parse(cfg.site.open)
+    except ValueError as exc:
+        raise ConfigError(f"Setting 'site.open': {exc}") from None
     if not LOCK_AFTER_S[0] <= cfg.staff.lock_after_s <= LOCK_AFTER_S[1]:
         raise ConfigError(f"Setting 'staff.lock_after_s' must be from {LOCK_AFTER_S[0]} to "
                           f"{LOCK_AFTER_S[1]} seconds: the staff screen must lock soon.")

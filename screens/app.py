@@ -18,15 +18,18 @@ from kivy.lang import Builder
 from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
-from kiosk import catalog as catalog_mod
-from kiosk import feed, i18n, matching, paths, questionnaire, speech, stats
+from kiosk import (availability, feed, i18n, matching, metrics, opening_hours, paths,
+                   questionnaire, speech, stats)
+from kiosk.watchdog import Watchdog
+from kiosk.fonts import FONT_BOLD_CANDIDATES, FONT_CANDIDATES
 from kiosk.session import IdlePolicy, Visit
 
 log = logging.getLogger("kiosk")
 HERE = Path(__file__).parent
-FONT_CANDIDATES = ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",)
-FONT_BOLD_CANDIDATES = ("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",)
-SCREENS = ("welcome", "question", "results", "detail", "booking", "pin", "staff")
+SCREENS = ("welcome", "question", "results", "detail", "booking", "pin", "staff",
+           "unavailable", "closed")
+HOME_SCREENS = ("welcome", "unavailable", "closed")
+WITHOUT_VISITOR = (*HOME_SCREENS, "pin", "staff")
 
 
 def icon_path(name: str) -> str:
@@ -52,6 +55,7 @@ class KeepRunning(ExceptionHandler):
             return ExceptionManager.RAISE
         log.error("Unexpected error, visit reset:\n%s", traceback.format_exc())
         app = App.get_running_app()
+        metrics.record_crash(getattr(app, "cache_dir", None))
         if app is not None:
             Clock.schedule_once(lambda dt: app.go_home(), 0)
         return ExceptionManager.PASS
@@ -64,6 +68,7 @@ class KioskApp(App):
     portrait = BooleanProperty(True)
     site_name = StringProperty("")
     catalog_problem = BooleanProperty(False)
+    unavailable_reason = StringProperty("")          # why visitors cannot be served (for staff)
     outcome = ObjectProperty(None, allownone=True)
     course = ObjectProperty(None, allownone=True)   # the Result shown on the detail screen
     course_index = 0                                # its place in outcome.results
@@ -76,6 +81,8 @@ class KioskApp(App):
         self.visit = Visit()
         self.catalog = None
         self._catalog_stamp = None
+        self.catalog_reason = ""
+        self._home_change = None
         self.idle = IdlePolicy(cfg.idle.timeout_s, cfg.idle.warning_s)
         self.last_touch = time.monotonic()
         self.allow_close = not kiosk_mode
@@ -107,7 +114,23 @@ class KioskApp(App):
         Clock.schedule_interval(lambda dt: self.check_idle(), 1)
         Clock.schedule_interval(lambda dt: self.refresh_if_due(), 60)
         self.open_catalog()
+        manager.current = self.home_screen()
+        Clock.schedule_interval(self._check_home, 30)
+        self._schedule_home_change()
+        metrics.record_start(self.cache_dir)
+        Clock.schedule_once(self.write_metrics, 0)
+        Clock.schedule_interval(self.write_metrics, max(10, self.cfg.health.metrics_every_s))
         return manager
+
+    def on_start(self):
+        """The UI is up: tell systemd, then ping its watchdog from this loop."""
+        self.watchdog = Watchdog()
+        self.watchdog.ready(f"showing {self.cfg.site.name}")
+        Clock.schedule_interval(self.watchdog.ping, self.watchdog.ping_every_s)
+
+    def on_stop(self):
+        if getattr(self, "watchdog", None) is not None:
+            self.watchdog.stopping()
 
     def _on_size(self, window, size):
         self.portrait = size[1] >= size[0]
@@ -128,20 +151,54 @@ class KioskApp(App):
 
     # --- catalog ----------------------------------------------------------------------
     def open_catalog(self) -> None:
-        """(Re)open the cached catalog when a new one was swapped in; called between visits."""
+        """(Re)open the cached catalog when a new one was swapped in; called between visits.
+        A new file that cannot be used leaves the open one in service."""
         try:
             path = feed.ensure_catalog(self.cfg, self.cache_dir)
             stat = path.stat()
             stamp = (stat.st_ino, stat.st_mtime_ns)
             if stamp != self._catalog_stamp:
+                fresh = availability.open_usable(path)
                 if self.catalog is not None:
                     self.catalog.close()
-                self.catalog = catalog_mod.open_catalog(path)
-                self._catalog_stamp = stamp
-            self.catalog_problem = False
-        except Exception:
+                self.catalog, self._catalog_stamp = fresh, stamp
+            reason = ""
+        except Exception as exc:
             log.error("No usable catalog:\n%s", traceback.format_exc())
-            self.catalog_problem = self.catalog is None
+            reason = str(exc).strip() or type(exc).__name__
+        self.catalog_reason = reason if self.catalog is None else ""
+        self.catalog_problem = bool(self.catalog_reason)
+
+    def home_screen(self) -> str:
+        """Where a visitor starts: the welcome screen; outside opening hours the closed
+        screen; the calm "unavailable" screen when the catalog is unusable or the kiosk
+        keeps crashing (kiosk/availability.py, kiosk/opening_hours.py)."""
+        crashes = metrics.event_times(metrics.read_health(self.cache_dir))
+        self.unavailable_reason = availability.why_unavailable(self.catalog_reason, crashes,
+                                                               time.time())
+        if not opening_hours.is_open(self.cfg.site.open, datetime.now()):
+            return "closed"
+        return "unavailable" if self.unavailable_reason else "welcome"
+
+    def _check_home(self, dt=None) -> None:
+        """Between visitors, move to the right home screen when it changes (opening or
+        closing time, a crash loop ends, a catalog is repaired)."""
+        if self.manager.current in HOME_SCREENS:
+            if self.manager.current == "unavailable":
+                self.open_catalog()
+            if self.home_screen() != self.manager.current:
+                self.go_home()
+        self._schedule_home_change()
+
+    def _schedule_home_change(self) -> None:
+        """Look again right after the next opening or closing time (the 30 s check is the
+        fallback when the clock jumps)."""
+        if self._home_change is not None:
+            self._home_change.cancel()
+        now = datetime.now()
+        change = opening_hours.next_change(self.cfg.site.open, now)
+        self._home_change = None if change is None else Clock.schedule_once(
+            self._check_home, (change - now).total_seconds() + 0.5)
 
     # --- a visit ----------------------------------------------------------------------
     @property
@@ -169,6 +226,9 @@ class KioskApp(App):
 
     def start_visit(self) -> None:
         self.open_catalog()
+        if self.home_screen() != "welcome":
+            self.go_home()
+            return
         self.visit = Visit(language=self.lang)
         self.outcome = None
         self._counted = set()
@@ -221,10 +281,10 @@ class KioskApp(App):
         self.course = None
         self.set_language(i18n.SOURCE_LANGUAGE)
         self.lock_staff()
-        self.manager.current = "welcome"
+        self.manager.current = self.home_screen()
 
     def in_visit(self) -> bool:
-        return self.manager is not None and self.manager.current not in ("welcome", "pin", "staff")
+        return self.manager is not None and self.manager.current not in WITHOUT_VISITOR
 
     # --- language and speech ------------------------------------------------------------
     def languages(self) -> list[str]:
@@ -264,9 +324,9 @@ class KioskApp(App):
         self._close_idle_popup()
 
     def _close_idle_popup(self) -> None:
-        if self._idle_popup is not None:
-            self._idle_popup.dismiss()
-            self._idle_popup = None
+        popup, self._idle_popup = self._idle_popup, None   # forgotten even if dismiss fails
+        if popup is not None:
+            popup.dismiss()
 
     # --- staff --------------------------------------------------------------------------
     def open_staff(self) -> None:
@@ -288,6 +348,10 @@ class KioskApp(App):
             return
         self.allow_close = True
         self.stop()
+
+    def write_metrics(self, dt=None) -> None:
+        """Health figures for the fleet's Prometheus (kiosk/metrics.py)."""
+        metrics.write_quietly(self.cfg, self.cache_dir)
 
     def refresh_if_due(self, now: datetime | None = None) -> None:
         """Start the daily refresh (catalog.refresh_at) when it is due, only while nobody is
@@ -311,10 +375,13 @@ class KioskApp(App):
         def work():
             report = feed.refresh(self.cfg, source=source, cache_dir=self.cache_dir,
                                   progress=progress)
+            metrics.write_quietly(self.cfg, self.cache_dir)
             def done(dt):
                 self.refreshing = False
                 if not self.in_visit():
                     self.open_catalog()
+                    if self.manager.current == "unavailable":
+                        self.go_home()
                 if on_done:
                     on_done(report)
             Clock.schedule_once(done, 0)

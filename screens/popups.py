@@ -12,12 +12,17 @@ from screens.widgets import fill_language_buttons
 class IdleWarning(ModalView):
     """'Are you still there?' with a big button; counts down to the visit being wiped."""
     seconds = NumericProperty(20)
+    _tick = None
 
-    def on_open(self):
+    def on_pre_open(self):
+        # not on_open: that comes after the opening animation, and a visitor (or the
+        # idle timer) may dismiss the warning before it ends
         self._tick = Clock.schedule_interval(self._count, 1)
 
     def on_dismiss(self):
-        self._tick.cancel()
+        if self._tick is not None:
+            self._tick.cancel()
+            self._tick = None
 
     def _count(self, dt):
         self.seconds = max(0, self.seconds - 1)

@@ -40,6 +40,9 @@ class StaffScreen(KioskScreen):
         lines.append(tr("Laatste 7 dagen: {visits} bezoeken, {bookings} keer de afspraakcode getoond",
                         app.lang, visits=stats.shown(week.get("visit", {}).get("", 0)),
                         bookings=stats.shown(week.get("booking", {}).get("", 0))))
+        if app.home_screen() and app.unavailable_reason:
+            lines.append(tr("Buiten gebruik voor bezoekers: {reason}", app.lang,
+                            reason=app.unavailable_reason))
         if s.get("stale"):
             lines.append(tr("Let op: de catalogus is {days} dagen oud. Ververs hem.", app.lang,
                             days=int(s.get("age_days") or 0)))

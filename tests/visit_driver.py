@@ -137,7 +137,7 @@ class Driver:
             app.check_idle()
         elif kind == "staff":
             for _ in range(5):
-                self.tap_widget(app.manager.get_screen("welcome").ids.site_name)
+                self.tap_widget(app.manager.current_screen.ids.site_name)
         elif kind == "pin":
             from kivy.uix.button import Button
             screen = app.manager.get_screen("pin")

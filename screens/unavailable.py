@@ -1,0 +1,40 @@
+"""Temporarily unavailable: shown instead of the welcome screen when the kiosk cannot
+serve visitors (kiosk/availability.py decides). Calm words and how to reach the
+Leerwinkel; staff reach the staff screen, which says why."""
+from __future__ import annotations
+
+from kivy.app import App
+from kivy.properties import StringProperty
+
+from screens.home import HomeScreen
+from screens.text import tr
+
+
+def contact_text(site, lang: str) -> str:
+    """The Leerwinkel's name, phone, address and opening hours, one per line."""
+    lines = [site.name]
+    if site.phone:
+        lines.append(tr("Telefoon: {phone}", lang, phone=site.phone))
+    if site.address:
+        lines.append(tr("Adres: {address}", lang, address=site.address))
+    if site.opening_hours:
+        lines.append(tr("Open: {hours}", lang, hours=site.opening_hours))
+    return "\n".join(lines)
+
+
+class UnavailableScreen(HomeScreen):
+    contact = StringProperty("")
+
+    def on_activate(self):
+        super().on_activate()
+        app = App.get_running_app()
+        self.contact = contact_text(app.cfg.site, app.lang)
+
+    def spoken_text(self) -> str:
+        lang = App.get_running_app().lang
+        return " ".join((tr("De kiosk werkt even niet.", lang),
+                         tr("Vraag hulp aan de balie of neem contact met ons op.", lang),
+                         self.contact))
+
+
+SCREEN_CLASS = UnavailableScreen

@@ -1,0 +1,167 @@
+"""`kiosk doctor`: every check passes on a good device and fails once on purpose."""
+import json
+import os
+import shutil
+import subprocess
+import sys
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from kiosk import config, doctor, feed, paths
+
+ROOT = Path(__file__).resolve().parent.parent
+LONG_SECRET = "k3y-" + "x" * 40
+GOOD_SITE = f"""
+[site]
+languages = ["nl", "en", "fr", "ar", "uk"]
+[booking]
+secret = "{LONG_SECRET}"
+[catalog]
+source = "{{source}}"
+[staff]
+pin_hash = "pbkdf2_sha256$1$00$00"
+"""
+
+
+@pytest.fixture
+def site(tmp_path):
+    """A well set-up site: config, its own feed file and a loaded catalog."""
+    source = tmp_path / "feed.json"
+    shutil.copy(paths.SAMPLE_CATALOG, source)
+    path = tmp_path / "site.toml"
+    path.write_text(GOOD_SITE.replace("{source}", str(source)), encoding="utf-8")
+    cfg = config.load(path)
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    assert feed.refresh(cfg, source=str(source), cache_dir=cache).ok
+    return cfg, cache
+
+
+def levels(findings):
+    return {f.level for f in findings}
+
+
+def test_a_good_site_has_nothing_to_fix(site):
+    cfg, cache = site
+    findings = [*doctor.check_config(cfg), *doctor.check_fonts(cfg), *doctor.check_speech(cfg),
+                *doctor.check_catalog(cfg, cache), *doctor.check_booking(cfg),
+                *doctor.check_disk(cache), *doctor.check_clock()]
+    assert levels(findings) == {doctor.OK}, doctor.text(findings)
+    assert doctor.exit_code(findings) == 0
+
+
+def test_window_opens_off_screen_and_fails_without_a_video_driver():
+    good = doctor.check_window()
+    assert good[0].level == doctor.OK and "OpenGL" in good[0].message
+    bad = doctor.check_window(env={"SDL_VIDEODRIVER": "no-such-driver", "DISPLAY": ""})
+    assert bad[0].level == doctor.BROKEN and doctor.exit_code(bad) == 1
+
+
+@pytest.mark.parametrize("garbage", [b"this is not a database" * 100, None])
+def test_corrupt_catalog_is_broken(site, garbage):
+    cfg, cache = site
+    current = cache / "catalog.sqlite"
+    data = current.read_bytes()
+    # a text file, or a real catalog cut in half (a disk that filled up, a power cut)
+    current.write_bytes(garbage if garbage is not None else data[: len(data) // 2])
+    findings = doctor.check_catalog(cfg, cache)
+    assert [f.level for f in findings] == [doctor.BROKEN]
+    assert "corrupt" in findings[0].message and doctor.exit_code(findings) == 1
+
+
+def test_missing_catalog_is_a_warning(tmp_path):
+    findings = doctor.check_catalog(config.Config(), tmp_path)
+    assert levels(findings) == {doctor.WARNING} and "kiosk catalog refresh" in findings[0].fix
+
+
+def test_old_catalog_and_sample_source_are_warnings(site):
+    cfg, cache = site
+    later = datetime.now(timezone.utc) + timedelta(days=cfg.catalog.max_age_days + 5)
+    findings = doctor.check_catalog(cfg, cache, now=later)
+    assert levels(findings) == {doctor.WARNING} and "days old" in findings[0].message
+    cfg.catalog.source = ""
+    assert any("sample" in f.message for f in doctor.check_catalog(cfg, cache))
+
+
+def test_missing_font_breaks_arabic_only(tmp_path):
+    none = [str(tmp_path / "no-such-font.ttf")]
+    cfg = config.Config()
+    findings = doctor.check_fonts(cfg, regular=none, bold=none)
+    broken = [f for f in findings if f.level == doctor.BROKEN]
+    assert broken and all("'ar'" in f.message for f in broken)
+    cfg.site.languages = ["nl", "en", "fr"]
+    findings = doctor.check_fonts(cfg, regular=none, bold=none)
+    assert doctor.WARNING in levels(findings) and doctor.exit_code(findings) == 0
+
+
+def test_arabic_needs_its_joined_forms():
+    needed = doctor.fonts.needed_characters("ar")
+    assert "\ufefb" in needed            # lam-alef, as the reshaper writes it
+    assert "\ufe91" in needed            # beh, initial form
+
+
+def test_speech_without_espeak_or_a_voice(site):
+    cfg, _cache = site
+    assert levels(doctor.check_speech(cfg, command="no-such-espeak")) == {doctor.WARNING}
+    findings = doctor.check_speech(cfg, voices={"ar": "zz-no-voice"})
+    assert levels(findings) == {doctor.WARNING} and "ar (zz-no-voice)" in findings[0].message
+
+
+@pytest.mark.parametrize("secret, expect", [("", "empty"), ("short", "only 5 characters")])
+def test_booking_secret_empty_or_short_is_a_warning(site, secret, expect):
+    cfg, _cache = site
+    cfg.booking.secret = secret
+    findings = doctor.check_booking(cfg)
+    assert levels(findings) == {doctor.WARNING} and expect in findings[0].message
+
+
+def test_booking_template_that_makes_no_link_is_broken(site):
+    cfg, _cache = site
+    cfg.booking.url_template = "https://example.org/book?ref={reference"
+    assert levels(doctor.check_booking(cfg)) == {doctor.BROKEN}
+    cfg.booking.url_template = "http://example.org/book?ref={reference}"
+    assert any("https" in f.message for f in doctor.check_booking(cfg))
+
+
+def test_config_values_that_cannot_work_are_warnings(site):
+    cfg, _cache = site
+    cfg.catalog.refresh_at = "25:00"
+    cfg.site.languages = ["nl", "xx"]
+    messages = " ".join(f.message for f in doctor.check_config(cfg))
+    assert "refresh_at" in messages and "xx" in messages
+
+
+def test_low_disk_is_a_warning(tmp_path):
+    findings = doctor.check_disk(tmp_path, min_free=10**18)
+    assert levels(findings) == {doctor.WARNING} and "MB free" in findings[0].message
+
+
+def test_clock_before_the_installation_is_broken():
+    findings = doctor.check_clock(now=datetime(2001, 1, 1, tzinfo=timezone.utc))
+    assert levels(findings) == {doctor.BROKEN} and "2001-01-01" in findings[0].message
+    assert levels(doctor.check_clock()) == {doctor.OK}
+
+
+def run_doctor(cfg, cache, *args):
+    env = dict(os.environ, KIOSK_CACHE_DIR=str(cache), KIOSK_CONFIG=str(cfg.path),
+               KIVY_HOME=str(cache / "kivy"))
+    return subprocess.run([sys.executable, "-m", "kiosk.cli", "doctor", *args], env=env,
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+
+
+def test_command_json_is_parsed_back_and_exit_follows_broken(site):
+    cfg, cache = site
+    proc = run_doctor(cfg, cache, "--json")
+    report = json.loads(proc.stdout)
+    assert proc.returncode == 0 and report["ok"] and report["broken"] == 0, proc.stdout
+    assert {c["check"] for c in report["checks"]} >= {"window", "fonts", "speech", "catalog",
+                                                      "booking", "config", "disk", "clock"}
+    (cache / "catalog.sqlite").write_bytes(b"garbage" * 1000)
+    proc = run_doctor(cfg, cache, "--json")
+    report = json.loads(proc.stdout)
+    assert proc.returncode == 1 and not report["ok"]
+    assert [c["check"] for c in report["checks"] if c["level"] == "broken"] == ["catalog"]
+    text = run_doctor(cfg, cache)
+    assert text.returncode == 1 and "BROKEN   catalog" in text.stdout and "fix:" in text.stdout

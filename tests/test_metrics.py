@@ -1,0 +1,123 @@
+"""Health figures: the Prometheus text file, read back with prometheus_client's parser."""
+import os
+import signal
+import subprocess
+import sys
+import time
+import tomllib
+from dataclasses import fields, is_dataclass
+from pathlib import Path
+
+from prometheus_client.parser import text_string_to_metric_families
+
+from kiosk import cli, config, feed, metrics, paths, stats
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def read_figures(path: Path) -> dict:
+    """{(name, labels as sorted tuple): value} of every sample in the file."""
+    out = {}
+    for family in text_string_to_metric_families(path.read_text(encoding="utf-8")):
+        for sample in family.samples:
+            out[sample.name, tuple(sorted(sample.labels.items()))] = sample.value
+    return out
+
+
+def test_refresh_command_writes_the_catalog_figures(tmp_path, monkeypatch):
+    monkeypatch.setenv("KIOSK_CACHE_DIR", str(tmp_path))
+    monkeypatch.delenv("KIOSK_CONFIG", raising=False)
+    assert cli.main(["catalog", "refresh", "--source", str(paths.SAMPLE_CATALOG)]) == 0
+    figures = read_figures(tmp_path / "kiosk.prom")
+    status = feed.status(config.Config(), tmp_path)
+    assert status["courses"] > 0
+    assert figures["kiosk_catalog_courses", ()] == status["courses"]
+    assert figures["kiosk_catalog_present", ()] == 1
+    assert figures["kiosk_refresh_last_ok", ()] == 1
+    assert figures["kiosk_catalog_stale", ()] == 0
+    assert 0 <= figures["kiosk_catalog_age_seconds", ()] < 120
+    assert abs(figures["kiosk_refresh_last_attempt_timestamp_seconds", ()] - time.time()) < 120
+
+
+def test_refused_refresh_shows_in_the_figures(tmp_path, monkeypatch):
+    monkeypatch.setenv("KIOSK_CACHE_DIR", str(tmp_path))
+    monkeypatch.delenv("KIOSK_CONFIG", raising=False)
+    assert cli.main(["catalog", "refresh", "--source", str(paths.SAMPLE_CATALOG)]) == 0
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"format": "something-else"}')
+    assert cli.main(["catalog", "refresh", "--source", str(bad)]) != 0
+    figures = read_figures(tmp_path / "kiosk.prom")
+    assert figures["kiosk_refresh_last_ok", ()] == 0
+    assert figures["kiosk_catalog_present", ()] == 1     # the previous catalog stays
+
+
+def test_usage_and_crashes_per_goal_and_language(tmp_path):
+    stats.count_all([("visit", ""), ("results", ""), ("goal", "nederlands"),
+                     ("language", "ar"), ("booking", "")], tmp_path)
+    stats.count_all([("visit", ""), ("timeout", ""), ("goal", ""), ("language", "nl")],
+                    tmp_path)
+    metrics.record_crash(tmp_path)
+    metrics.record_crash(tmp_path)
+    cfg = config.Config()
+    cfg.site.name, cfg.site.kiosk_id = "Leerwinkel Gent", "bib-gent"
+    figures = read_figures(metrics.write(cfg, tmp_path))
+    assert figures["kiosk_visits_total", ()] == 2
+    assert figures["kiosk_results_total", ()] == 1
+    assert figures["kiosk_bookings_total", ()] == 1
+    assert figures["kiosk_idle_wipes_total", ()] == 1
+    assert figures["kiosk_visits_by_goal_total", (("goal", "nederlands"),)] == 1
+    assert figures["kiosk_visits_by_goal_total", (("goal", "unknown"),)] == 1
+    assert figures["kiosk_visits_by_language_total", (("language", "ar"),)] == 1
+    assert figures["kiosk_crashes_total", ()] == 2
+    assert figures["kiosk_info", (("kiosk_id", "bib-gent"), ("site", "Leerwinkel Gent"))] == 1
+    assert figures["kiosk_catalog_present", ()] == 0
+
+
+def test_configured_path_and_quiet_failure(tmp_path):
+    cfg = config.Config()
+    cfg.health.metrics_file = str(tmp_path / "textfile" / "leerwinkel.prom")
+    assert metrics.write(cfg, tmp_path) == tmp_path / "textfile" / "leerwinkel.prom"
+    assert "kiosk_starts_total" in (tmp_path / "textfile" / "leerwinkel.prom").read_text()
+    (tmp_path / "blocked").write_text("a file where a folder should be")
+    cfg.health.metrics_file = str(tmp_path / "blocked" / "kiosk.prom")
+    assert metrics.write_quietly(cfg, tmp_path) is None
+
+
+def _dataclass_keys(obj, prefix=""):
+    for f in fields(obj):
+        value = getattr(obj, f.name)
+        if f.name != "path":
+            yield from (_dataclass_keys(value, f"{f.name}.") if is_dataclass(value)
+                        else [f"{prefix}{f.name}"])
+
+
+def test_example_config_documents_every_section_and_key():
+    example = tomllib.loads((ROOT / "docs" / "config.example.toml").read_text(encoding="utf-8"))
+    documented = {f"{section}.{key}" for section, table in example.items() for key in table}
+    assert documented == set(_dataclass_keys(config.Config()))
+    assert example["health"]["metrics_file"] == config.Health().metrics_file
+
+
+def test_running_kiosk_writes_the_file_by_itself(tmp_path):
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    site = tmp_path / "site.toml"
+    site.write_text(f'[health]\nmetrics_every_s = 10\nmetrics_file = "{tmp_path}/k.prom"\n')
+    env = dict(os.environ, SDL_VIDEODRIVER="offscreen", KIVY_HOME=str(tmp_path / "kivy"),
+               KIOSK_CACHE_DIR=str(cache), KIOSK_CONFIG=str(site))
+    proc = subprocess.Popen([sys.executable, "-m", "kiosk.cli", "run", "--size", "800x600"],
+                            env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not (tmp_path / "k.prom").exists():
+            time.sleep(0.3)
+        first = read_figures(tmp_path / "k.prom")
+        time.sleep(11)
+        second = read_figures(tmp_path / "k.prom")
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.communicate(timeout=30)
+    assert first["kiosk_starts_total", ()] == 1 and first["kiosk_catalog_courses", ()] > 0
+    written = "kiosk_metrics_written_timestamp_seconds", ()
+    assert second[written] > first[written], "not rewritten while running"
