@@ -25,7 +25,6 @@ from . import availability, fonts, i18n, paths, speech
 
 OK, WARNING, BROKEN = "ok", "warning", "broken"
 MIN_FREE_BYTES = 200_000_000       # a refresh writes a new catalog beside the old one
-SHORT_SECRET = 16                  # characters; shorter booking secrets are guessable
 
 # Run with the same Python in a child process: the window and its OpenGL context, and
 # nothing of Kivy in this process (kiosk/ stays Kivy-free, and a crash stays over there).
@@ -196,13 +195,12 @@ def check_booking(cfg) -> list[Finding]:
         return [Finding("booking", BROKEN, f"No booking link can be made: {exc}",
                         "Fix [booking] in the site config (docs/booking.md).")]
     out = []
-    secret_fix = ('Set booking.secret to a long random text, e.g. the output of: '
-                  'python3 -c "import secrets; print(secrets.token_urlsafe(32))"')
+    secret_fix = "Set booking.secret to the output of: kiosk booking new-secret"
     if not cfg.booking.secret:
         out.append(Finding("booking", WARNING, "booking.secret is empty: booking references "
                            "are unsigned, so counsellors cannot tell they came from this "
                            "kiosk.", secret_fix))
-    elif len(cfg.booking.secret) < SHORT_SECRET:
+    elif len(cfg.booking.secret) < handoff.MIN_SECRET_CHARS:
         out.append(Finding("booking", WARNING, f"booking.secret is only "
                            f"{len(cfg.booking.secret)} characters: easy to guess.", secret_fix))
     if not url.startswith("https://"):

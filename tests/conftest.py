@@ -4,6 +4,8 @@
 # scripted visits run on.
 import json
 import os
+import subprocess
+import sys
 from datetime import date, datetime
 from pathlib import Path
 from typing import NamedTuple
@@ -185,3 +187,52 @@ def write_site(tmp_path, monkeypatch, secret=SECRET):
     monkeypatch.setenv("KIOSK_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.delenv("KIOSK_CONFIG", raising=False)
     return conf
+
+
+# ---------------------------------------------------------------- UI scenarios
+# One scripted visit of the real app a process (tests/visit_driver.py), off screen.
+ROOT = Path(__file__).resolve().parent.parent
+DRIVER = Path(__file__).with_name("visit_driver.py")
+PRESETS = {
+    "generic": 'url_template = "https://www.leerwinkel-gent.be/afspraak?ref={reference}&doel={goal}&s={summary}"',
+    "calcom": 'url_template = "https://cal.com/leerwinkel-gent/intake"',
+    "easyappointments": 'url_template = "https://afspraak.leerwinkel-gent.be/index.php"\n'
+                        'provider_id = "3"\nservice_id = "7"',
+}
+
+
+def write_config(tmp_path, text="", preset="generic"):
+    path = tmp_path / "site.toml"
+    path.write_text('[site]\nname = "Leerwinkel Gent"\nkiosk_id = "gent-bib-1"\n'
+                    'phone = "09 123 45 67"\naddress = "Zuid 1, 9000 Gent"\n'
+                    'opening_hours = "ma-vr 9-12 u"\n'
+                    f'[booking]\nsecret = "test-secret-for-ui"\npreset = "{preset}"\n'
+                    f'{PRESETS[preset]}\n' + text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def run_visit(kiosk_env, tmp_path, visit_day):
+    """run_visit(steps, *options, size=, config=, check_stderr=, check_errors=, out=) -> what
+    the visit recorded: one scripted visit of the real app, in its own process, on the
+    visit day."""
+    def run(steps, *extra, size="1080x1920", config=None, check_stderr=True, check_errors=True,
+            out="run"):
+        out = tmp_path / out
+        steps_file = tmp_path / "steps.json"
+        steps_file.write_text(json.dumps(steps), encoding="utf-8")
+        cmd = [sys.executable, str(DRIVER), "--steps", str(steps_file), "--out", str(out),
+               "--size", size, "--today", visit_day.isoformat(), *extra]
+        if config:
+            cmd += ["--config", str(config)]
+        proc = subprocess.run(cmd, env=kiosk_env, cwd=ROOT, capture_output=True, text=True,
+                              timeout=240)
+        record_file = out / "run.json"
+        assert record_file.exists(), f"the app did not finish its script:\n{proc.stderr[-4000:]}"
+        record = json.loads(record_file.read_text(encoding="utf-8"))
+        if check_errors:
+            assert not record["errors"], record["errors"]
+        if check_stderr:
+            assert "Traceback" not in proc.stderr, proc.stderr[-4000:]
+        return record
+    return run

@@ -2,21 +2,21 @@
 The app runs under libfaketime (Debian faketime) a few seconds before a Monday 09:00."""
 from pathlib import Path
 
-import pytest
+from conftest import write_config
 
-from test_ui import kiosk_env, run_visit, write_config  # noqa: F401  (fixture)
+# Debian faketime (scripts/setup --test installs it); the test fails, never skips, without it
+LIBFAKETIME = next(Path("/usr/lib").glob("*/faketime/libfaketime.so.1"), None)
 
-LIBFAKETIME = Path("/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1")
 
-
-@pytest.mark.skipif(not LIBFAKETIME.exists(), reason="needs Debian faketime")
-def test_closed_screen_says_when_to_come_back_and_opens_at_opening_time(kiosk_env, tmp_path):
-    env = dict(kiosk_env, LD_PRELOAD=str(LIBFAKETIME), FAKETIME="@2026-11-30 08:59:48",
-               PATH="/usr/bin:/bin")                 # no xset: the display is left alone
-    env.pop("DISPLAY", None)
+def test_closed_screen_says_when_to_come_back_and_opens_at_opening_time(kiosk_env, run_visit,
+                                                                        tmp_path):
+    assert LIBFAKETIME, "Debian faketime is missing: run scripts/setup --test"
+    kiosk_env.update(LD_PRELOAD=str(LIBFAKETIME), FAKETIME="@2026-11-30 08:59:48",
+                     PATH="/usr/bin:/bin")          # no xset: the display is left alone
+    kiosk_env.pop("DISPLAY", None)
     config = write_config(tmp_path, '[site.open]\nmon = "09:00-12:00"\nwed = "13:00-17:00"\n')
     steps = [["lang", "en"], ["tap", "Voorlezen"], ["shot", "closed"], ["wait", 14]]
-    record = run_visit(env, tmp_path, steps, config=config, check_stderr=False)
+    record = run_visit(steps, config=config, check_stderr=False)
     assert record["screens"][0] == "closed"
     assert "Closed" in record["last_spoken"]
     assert "Come back today at 09:00." in record["last_spoken"]

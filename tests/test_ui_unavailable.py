@@ -4,7 +4,7 @@ import os
 
 from PIL import Image
 
-from test_ui import ROOT, kiosk_env, run_visit, write_config  # noqa: F401  (fixture)
+from conftest import ROOT, write_config
 
 
 def corrupt_catalog(env):
@@ -13,11 +13,11 @@ def corrupt_catalog(env):
         f.write(b"\x00garbage, not SQLite\xff" * 400)
 
 
-def test_corrupt_catalog_shows_contact_details_and_staff_see_why(kiosk_env, tmp_path):
+def test_corrupt_catalog_shows_contact_details_and_staff_see_why(kiosk_env, run_visit, tmp_path):
     corrupt_catalog(kiosk_env)
     steps = [["shot", "unavailable"], ["lang", "en"], ["shot", "unavailable-en"], ["staff"],
              ["wait", 0.5], ["tap", "Terug naar de kiosk"]]
-    record = run_visit(kiosk_env, tmp_path, steps, config=write_config(tmp_path),
+    record = run_visit(steps, config=write_config(tmp_path),
                        check_stderr=False)
     assert record["screens"][0] == "unavailable"
     assert "staff" in record["screens"] and record["screens"][-1] == "unavailable"
@@ -27,19 +27,19 @@ def test_corrupt_catalog_shows_contact_details_and_staff_see_why(kiosk_env, tmp_
     assert shot.getextrema()[0] < 100          # text on screen, not a blank page
 
 
-def test_staff_refresh_repairs_a_corrupt_catalog_and_visitors_come_back(kiosk_env, tmp_path):
+def test_staff_refresh_repairs_a_corrupt_catalog_and_visitors_come_back(kiosk_env, run_visit):
     corrupt_catalog(kiosk_env)
     steps = [["staff"], ["refresh", str(ROOT / "assets" / "sample-catalog.json")],
              ["tap", "Terug naar de kiosk"], ["start"]]
-    record = run_visit(kiosk_env, tmp_path, steps, check_stderr=False)
+    record = run_visit(steps, check_stderr=False)
     assert record["screens"][0] == "unavailable"
     assert record["screens"][-1] == "question"
 
 
-def test_repeated_crashes_fall_back_to_the_unavailable_screen(kiosk_env, tmp_path):
+def test_repeated_crashes_fall_back_to_the_unavailable_screen(run_visit):
     crash = [["start"], ["fault"], ["wait", 0.5]]
     steps = [*crash, *crash, ["start"], ["fault"], ["wait", 0.5], ["staff"], ["wait", 0.3]]
-    record = run_visit(kiosk_env, tmp_path, steps, check_stderr=False)
+    record = run_visit(steps, check_stderr=False)
     assert record["screens"][:4] == ["welcome", "question", "welcome", "welcome"]
     assert record["screens"][-3] == "unavailable"
     assert "3 unexpected errors within 10 minutes" in record["staff"]["status"]
