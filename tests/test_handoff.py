@@ -6,15 +6,13 @@ from datetime import date, timedelta
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
-import sqlite_utils
 import zxingcpp
 from hypothesis import given, settings, strategies as st
 from PIL import Image
 
-from conftest import ANSWERS, COURSES, NOW, SECRET, make_cfg
+from conftest import ANSWERS, COURSES, NOW, SECRET, make_cfg, make_course, provider, write_catalog
 from kiosk import config as config_mod, handoff, reference, vocab
 from kiosk.answers import ALL_DIPLOMAS, ALL_GOALS, MULTI, SINGLE, answers_for_link, known_languages
-from kiosk.catalog import create_schema
 from kiosk.handoff import (HandoffError, booking_url, describe, make_reference,
                            qr_png, read_handoff)
 
@@ -378,11 +376,9 @@ def test_cli_booking_url_prints_exactly_the_link(site, kiosk):
 
 
 def test_cli_handoff_show_reads_a_valid_link_with_catalog_titles(site, kiosk):
-    db = sqlite_utils.Database(site["cache"] / "catalog.sqlite")
-    create_schema(db)
-    db["courses"].insert({"id": COURSES[0], "provider": "cvo-gent",
-                          "title_nl": "Aanvullende algemene vorming"})
-    db.conn.close()
+    write_catalog(site["cache"], [provider("cvo-gent")],
+                  [make_course(COURSES[0], "cvo-gent",
+                               title={"nl": "Aanvullende algemene vorming"})])
     url = kiosk("booking-url", "--answers", str(site["answers"]),
               *course_args(COURSES)).stdout.strip()
     shown = kiosk("handoff", "show", url)
