@@ -4,7 +4,7 @@ Every value of the vocabulary is said the same way everywhere: in the reasons of
 result, on the detail screen, in the booking summary and for the counsellor. The texts
 are Dutch msgids; assets/locales/ holds them in the other languages. Where a value has
 more than one role (a goal as a short label, a reason or a sentence for the counsellor),
-each role has its own table here.
+one table holds all its roles side by side.
 """
 from .i18n import N_
 
@@ -18,48 +18,47 @@ OUTCOMES = {"diploma-secundair": N_("leidt tot een diploma secundair onderwijs")
             "deelcertificaat": N_("leidt tot een deelcertificaat"),
             "attest": N_("je krijgt een attest"),
             "geen": N_("geen diploma of certificaat")}
-# a goal as the reason of a result in an orientation over goals
-GOAL_REASONS = {"diploma-secundair": N_("om je diploma secundair onderwijs te halen"),
-                "nederlands": N_("om Nederlands te leren"),
-                "basisvaardigheden": N_("om beter te lezen, schrijven of rekenen"),
-                "digitaal": N_("om met computer en smartphone te werken"),
-                "beroep": N_("om een beroep te leren"),
-                "talen": N_("om een andere taal te leren"),
-                "hoger-onderwijs": N_("hoger onderwijs: graduaat of bachelor")}
-# a goal in the short summary a booking link carries
-GOAL_SHORT = {"diploma-secundair": N_("diploma secundair"), "nederlands": N_("Nederlands leren"),
-              "basisvaardigheden": N_("basisvaardigheden"),
-              "digitaal": N_("digitale vaardigheden"),
-              "beroep": N_("leren voor een beroep"), "talen": N_("andere talen"),
-              "hoger-onderwijs": N_("hoger onderwijs"), "weet-niet": N_("doel nog niet zeker")}
-# a goal for the counsellor
-GOAL_LONG = {"diploma-secundair": N_("een diploma secundair onderwijs halen"),
-             "nederlands": N_("Nederlands leren (NT2)"),
-             "basisvaardigheden": N_("beter lezen, schrijven of rekenen"),
-             "digitaal": N_("leren werken met computer en smartphone"),
-             "beroep": N_("een opleiding voor een beroep"), "talen": N_("een andere taal leren"),
-             "hoger-onderwijs": N_("hoger onderwijs (HBO5, graduaat, bachelor)"),
-             "weet-niet": N_("weet het nog niet")}
+# goal: (the reason of a result in an orientation over goals, the goal in the short
+# summary a booking link carries, the goal for the counsellor)
+_GOALS = {
+    "diploma-secundair": (N_("om je diploma secundair onderwijs te halen"),
+                          N_("diploma secundair"), N_("een diploma secundair onderwijs halen")),
+    "nederlands": (N_("om Nederlands te leren"), N_("Nederlands leren"),
+                   N_("Nederlands leren (NT2)")),
+    "basisvaardigheden": (N_("om beter te lezen, schrijven of rekenen"), N_("basisvaardigheden"),
+                          N_("beter lezen, schrijven of rekenen")),
+    "digitaal": (N_("om met computer en smartphone te werken"), N_("digitale vaardigheden"),
+                 N_("leren werken met computer en smartphone")),
+    "beroep": (N_("om een beroep te leren"), N_("leren voor een beroep"),
+               N_("een opleiding voor een beroep")),
+    "talen": (N_("om een andere taal te leren"), N_("andere talen"),
+              N_("een andere taal leren")),
+    "hoger-onderwijs": (N_("hoger onderwijs: graduaat of bachelor"), N_("hoger onderwijs"),
+                        N_("hoger onderwijs (HBO5, graduaat, bachelor)")),
+    "weet-niet": (None, N_("doel nog niet zeker"), N_("weet het nog niet")),
+}
+GOAL_REASONS = {goal: texts[0] for goal, texts in _GOALS.items() if texts[0]}
+GOAL_SHORT = {goal: texts[1] for goal, texts in _GOALS.items()}
+GOAL_LONG = {goal: texts[2] for goal, texts in _GOALS.items()}
 DIPLOMAS = {"geen": N_("geen diploma"), "basisonderwijs": N_("basisonderwijs"),
             "secundair-onvolledig": N_("secundair onderwijs, niet afgewerkt"),
             "secundair": N_("diploma secundair onderwijs"), "hoger": N_("hoger onderwijs"),
             "buitenlands": N_("buitenlands diploma, nog niet erkend (NARIC-Vlaanderen)")}
 DUTCH_LEVELS = {"geen": N_("nog geen Nederlands"), "moedertaal": N_("moedertaal")}  # else A1…C1
-STATUSES = {"werkzoekend": N_("werkzoekend"), "werkend": N_("werkt"),
-            "leefloon": N_("leefloon"), "inburgeraar": N_("inburgeraar"),
-            "student": N_("student"), "andere": N_("andere")}
-FREE_FOR = {"werkzoekend": N_("gratis voor werkzoekenden"),
-            "werkend": N_("gratis voor werkenden"),
-            "leefloon": N_("gratis met een leefloon"),
-            "inburgeraar": N_("gratis voor inburgeraars"),
-            "student": N_("gratis voor studenten"),
-            "andere": N_("gratis voor jou")}
-REDUCED_FOR = {"werkzoekend": N_("goedkoper voor werkzoekenden"),
-               "werkend": N_("goedkoper voor werkenden"),
-               "leefloon": N_("goedkoper met een leefloon"),
-               "inburgeraar": N_("goedkoper voor inburgeraars"),
-               "student": N_("goedkoper voor studenten"),
-               "andere": N_("goedkoper voor jou")}
+# status: (for the counsellor, a course free for them, a course cheaper for them)
+_STATUSES = {
+    "werkzoekend": (N_("werkzoekend"), N_("gratis voor werkzoekenden"),
+                    N_("goedkoper voor werkzoekenden")),
+    "werkend": (N_("werkt"), N_("gratis voor werkenden"), N_("goedkoper voor werkenden")),
+    "leefloon": (N_("leefloon"), N_("gratis met een leefloon"), N_("goedkoper met een leefloon")),
+    "inburgeraar": (N_("inburgeraar"), N_("gratis voor inburgeraars"),
+                    N_("goedkoper voor inburgeraars")),
+    "student": (N_("student"), N_("gratis voor studenten"), N_("goedkoper voor studenten")),
+    "andere": (N_("andere"), N_("gratis voor jou"), N_("goedkoper voor jou")),
+}
+STATUSES = {status: texts[0] for status, texts in _STATUSES.items()}
+FREE_FOR = {status: texts[1] for status, texts in _STATUSES.items()}
+REDUCED_FOR = {status: texts[2] for status, texts in _STATUSES.items()}
 # a visitor's language, named in Dutch for the counsellor
 LANGUAGES = {"nl": N_("Nederlands"), "en": N_("Engels"), "fr": N_("Frans"),
              "ar": N_("Arabisch"), "uk": N_("Oekraïens"), "tr": N_("Turks")}

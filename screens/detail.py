@@ -6,7 +6,7 @@ from kivy.properties import BooleanProperty, StringProperty
 
 from kiosk import course_facts
 from kiosk.matching import course_title
-from screens.text import pick, shape
+from screens.text import pick, result_heading, shape
 from screens.widgets import KioskScreen
 
 
@@ -20,13 +20,11 @@ class DetailScreen(KioskScreen):
 
     def on_activate(self):
         app = App.get_running_app()
-        result = app.course
-        if result is None:
+        if app.course is None:
             return
-        lang = app.lang
+        result, lang = app.course, app.lang
         course = result.course
-        self.title = pick(course["title"], lang)
-        self.provider = shape(result.provider.get("name") or "")
+        self.title, self.provider = result_heading(result, lang)
         self.summary = pick(course.get("summary"), lang)
         self.facts = shape("\n".join(course_facts.practical_facts(
             course, result.provider, result.distance_km, lang)))

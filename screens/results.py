@@ -8,7 +8,7 @@ from kivy.uix.recycleview.views import RecycleDataViewBehavior
 
 from kiosk import i18n, matching
 from kiosk.reference import MAX_COURSES
-from screens.text import pick, shape, tr
+from screens.text import result_heading, shape, tr
 from screens.widgets import KioskScreen
 
 RELAXED_MESSAGES = {
@@ -65,9 +65,10 @@ class ResultsScreen(KioskScreen):
         lang = app.lang
         rows = []
         for result in outcome.results[:self.shown]:
+            title, provider = result_heading(result, lang)
             rows.append({
-                "title": pick(result.course["title"], lang),
-                "provider": shape(result.provider.get("name") or ""),
+                "title": title,
+                "provider": provider,
                 "reasons": shape("\n".join("• " + r for r in result.reasons[:4])),
                 "marked": result.course["id"] in app.visit.marked,
             })

@@ -42,3 +42,8 @@ def tr(msgid: str, lang: str | None = None, **values) -> str:
 def pick(texts: dict | str | None, lang: str | None = None) -> str:
     """A feed text in the visitor's language when the feed has it, else Dutch; shaped."""
     return shape(i18n.feed_text(texts, lang or current_language()))
+
+
+def result_heading(result, lang: str) -> tuple[str, str]:
+    """A result's course title and provider name, as the list and the detail show them."""
+    return pick(result.course["title"], lang), shape(result.provider.get("name") or "")
