@@ -16,6 +16,7 @@ import ijson
 from ijson.common import ObjectBuilder
 
 from .check import FORMAT
+from .limits import LIMITS, Limits
 from .report import KEPT, FeedRefused, too_large
 
 CHUNK = 64 * 1024
@@ -79,7 +80,49 @@ def _json_error(exc: Exception) -> FeedRefused:
     return FeedRefused("The feed is damaged: it is not valid JSON. " + KEPT)
 
 
-def read_head(path: Path, limit: int) -> tuple[dict, list | None, bool]:
+def _refused_past(what: str, limit: int, setting: str) -> FeedRefused:
+    return FeedRefused(f"The feed has {what} {limit} (limit catalog.{setting}), so nothing "
+                       f"was loaded. {KEPT}")
+
+
+def _guarded(events, limits: Limits):
+    """The parser's events, refusing the feed as soon as it nests deeper than allowed
+    (before anything that deep is built)."""
+    depth, deepest = 0, limits.max_depth
+    for item in events:
+        event = item[1]
+        if event in _START:
+            depth += 1
+            if depth > deepest:
+                raise _refused_past("values nested deeper than", deepest, "max_depth")
+        elif event in _END:
+            depth -= 1
+        yield item
+
+
+def _items(events, wanted: str):
+    """The values at prefix `wanted` (like ijson.items), built from guarded events."""
+    builder, depth = None, 0
+    for prefix, event, value in events:
+        if builder is not None:
+            builder.event(event, value)
+            if event in _START:
+                depth += 1
+            elif event in _END:
+                depth -= 1
+                if depth == 0:
+                    yield builder.value
+                    builder = None
+        elif prefix == wanted:
+            if event in _START:
+                builder, depth = ObjectBuilder(), 1
+                builder.event(event, value)
+            elif event not in _END:
+                yield value
+
+
+def read_head(path: Path, limit: int,
+              limits: Limits = LIMITS) -> tuple[dict, list | None, bool]:
     """The document's top-level fields, its providers (None when there is no list) and
     whether a course list was seen. Raises FeedRefused for what is not a JSON object."""
     first = _first_char(path)
@@ -89,28 +132,32 @@ def read_head(path: Path, limit: int) -> tuple[dict, list | None, bool]:
         raise FeedRefused("The address gave a web page, not a catalog feed. " + KEPT)
     try:
         with open_feed(path, limit) as stream:
-            return _scan_head(stream)
+            return _scan_head(stream, limits)
     except ijson.JSONError as exc:
         raise _json_error(exc) from None
 
 
-def read_courses(path: Path, limit: int, on_read=None) -> Iterator:
+def read_courses(path: Path, limit: int, on_read=None, limits: Limits = LIMITS) -> Iterator:
     """The feed's courses one by one, as they are read (not checked)."""
     try:
         with open_feed(path, limit, on_read) as stream:
-            yield from ijson.items(stream, "courses.item", use_float=True)
+            events = _guarded(ijson.parse(stream, use_float=True), limits)
+            for count, course in enumerate(_items(events, "courses.item"), 1):
+                if count > limits.max_courses:
+                    raise _refused_past("more courses than", limits.max_courses, "max_courses")
+                yield course
     except ijson.JSONError as exc:
         raise _json_error(exc) from None
 
 
-def _scan_head(stream) -> tuple[dict, list | None, bool]:
+def _scan_head(stream, limits: Limits) -> tuple[dict, list | None, bool]:
     """Top-level fields and the providers list; stops at the course list when all
     that is needed came before it."""
     header: dict = {}
     providers: list | None = None
     saw_courses = False
     builder, depth = None, 0
-    events = ijson.parse(stream, use_float=True)
+    events = _guarded(ijson.parse(stream, use_float=True), limits)
     prefix, event, value = next(events)
     if event != "start_map":
         raise FeedRefused("This is not a catalog feed (the file is not a JSON object). " + KEPT)
@@ -125,6 +172,8 @@ def _scan_head(stream) -> tuple[dict, list | None, bool]:
                     providers.append(builder.value)
                     builder = None
             continue
+        if prefix == "providers.item" and len(providers) >= limits.max_providers:
+            raise _refused_past("more providers than", limits.max_providers, "max_providers")
         if prefix == "providers.item":
             if event in _START:
                 builder, depth = ObjectBuilder(), 1

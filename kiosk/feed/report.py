@@ -28,6 +28,7 @@ class Report:
     providers: int = 0
     source: str = ""
     notes: list[str] = field(default_factory=list)                   # e.g. skipped providers
+    needs_confirm: bool = False      # refused for shrinking; staff may confirm and retry
 
     def text(self) -> str:
         lines = [self.message]
