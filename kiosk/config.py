@@ -143,6 +143,14 @@ def load(explicit: str | os.PathLike | None = None) -> Config:
     return cfg
 
 
+def from_table(table: dict) -> Config:
+    """A config from its settings as a plain table (as read from TOML or JSON)."""
+    cfg = Config()
+    _fill(cfg, table, "")
+    _check_bounds(cfg.catalog)
+    return cfg
+
+
 def _check_bounds(catalog: Catalog) -> None:
     for key, (low, high) in CATALOG_BOUNDS.items():
         if not low <= getattr(catalog, key) <= high:

@@ -298,8 +298,9 @@ class KioskApp(App):
         if feed.due_for_refresh(self.cfg, now or datetime.now(), last):
             self.refresh_catalog(source=None, on_progress=None, on_done=None)
 
-    def refresh_catalog(self, source, on_progress, on_done) -> None:
-        """Refresh in a background thread; callbacks run on the UI thread."""
+    def refresh_catalog(self, source, on_progress, on_done, allow_shrink=False) -> None:
+        """Refresh in a child process with a memory cap, watched from a background thread;
+        callbacks run on the UI thread, also when the child dies."""
         if self.refreshing:
             return
         self.refreshing = True
@@ -308,15 +309,19 @@ class KioskApp(App):
             if on_progress:
                 Clock.schedule_once(lambda dt: on_progress(fraction, message), 0)
 
+        def done(report):
+            self.refreshing = False
+            if not self.in_visit():
+                self.open_catalog()
+            if on_done:
+                on_done(report)
+
         def work():
-            report = feed.refresh(self.cfg, source=source, cache_dir=self.cache_dir,
-                                  progress=progress)
-            def done(dt):
-                self.refreshing = False
-                if not self.in_visit():
-                    self.open_catalog()
-                if on_done:
-                    on_done(report)
-            Clock.schedule_once(done, 0)
+            report = feed.Report(message="The refresh could not be started.")
+            try:
+                report = feed.refresh_in_child(self.cfg, source=source, cache_dir=self.cache_dir,
+                                               progress=progress, allow_shrink=allow_shrink)
+            finally:
+                Clock.schedule_once(lambda dt: done(report), 0)
 
         threading.Thread(target=work, daemon=True).start()
