@@ -17,6 +17,7 @@ CATALOG_BOUNDS = {               # sane bounds for the [catalog] limits (docs/fe
     "max_depth": (8, 64),
     "max_providers": (1, 100_000),
     "max_courses": (1, 2_000_000),
+    "max_item_values": (100, 1_000_000),
     "max_id_chars": (20, 500),
     "max_title_chars": (40, 1_000),
     "max_summary_chars": (200, 10_000),
@@ -74,6 +75,7 @@ class Catalog:
     max_depth: int = 32              # limits while reading a feed: see docs/feed.md
     max_providers: int = 10_000
     max_courses: int = 500_000
+    max_item_values: int = 10_000
     max_id_chars: int = 100
     max_title_chars: int = 300
     max_summary_chars: int = 2_000

@@ -29,10 +29,11 @@ def build_catalog(feed_path: Path, out: Path, meta: dict, limit: int,
     """Check the feed file and write a complete catalog file at `out`.
     Raises FeedRefused when the whole feed is refused; `out` is then left unfinished."""
     size = max(1, os.path.getsize(feed_path))
-    header, raw_providers, saw_courses = read_head(feed_path, limit, limits)
-    check_header(header, raw_providers, saw_courses)
+    header, read_providers, saw_courses = read_head(feed_path, limit, limits,
+                                                    lambda item: _check_one(item, limits))
+    check_header(header, read_providers, saw_courses)
     report = Report()
-    providers = _checked_providers(raw_providers, report.notes, limits)
+    providers = _checked_providers(read_providers, report.notes)
     conn = sqlite3.connect(out)
     try:
         conn.execute("pragma journal_mode=off")
@@ -57,17 +58,23 @@ def build_catalog(feed_path: Path, out: Path, meta: dict, limit: int,
     return report
 
 
-def _checked_providers(raw_providers: list, notes: list[str],
-                       limits: Limits) -> dict[str, dict]:
+def _check_one(item, limits: Limits) -> dict | str:
+    """A provider's row, or the note that it is skipped (checked as it is read, so only
+    the row is kept)."""
+    try:
+        return check_provider(item, limits)
+    except Rejected as exc:
+        pid = item.get("id") if isinstance(item, dict) else None
+        label = one_line(pid, 100) if isinstance(pid, str) and pid else "(no id)"
+        return f"provider {label} skipped: {exc}"
+
+
+def _checked_providers(read_providers: list, notes: list[str]) -> dict[str, dict]:
     """The providers rows by id; a bad or repeated provider is skipped with a note."""
     providers: dict[str, dict] = {}
-    for item in raw_providers:
-        try:
-            row = check_provider(item, limits)
-        except Rejected as exc:
-            pid = item.get("id") if isinstance(item, dict) else None
-            label = one_line(pid, 100) if isinstance(pid, str) and pid else "(no id)"
-            notes.append(f"provider {label} skipped: {exc}")
+    for row in read_providers:
+        if isinstance(row, str):
+            notes.append(row)
             continue
         if row["id"] in providers:
             notes.append(f"provider {row['id']} appears twice; the first one is used")

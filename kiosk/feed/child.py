@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import resource
+import signal
 import subprocess
 import sys
 import tempfile
@@ -63,9 +64,11 @@ def _follow(lines, progress: Progress | None) -> Report | None:
 
 def _died(cfg, code: int, last_error: str, cache_dir: Path | None) -> Report:
     """The report of a child that ended without one, recorded as a failed refresh."""
-    if "MemoryError" in last_error or code == -9:
-        why = (f"it needed more than {cfg.catalog.max_memory_mb} MB of memory "
-               "(limit catalog.max_memory_mb)")
+    limit = f"{cfg.catalog.max_memory_mb} MB of memory (limit catalog.max_memory_mb)"
+    if "MemoryError" in last_error or code == -signal.SIGKILL:
+        why = f"it needed more than {limit}"
+    elif code == -signal.SIGSEGV:      # a C library failing to allocate under the cap
+        why = f"it crashed, most likely for needing more than {limit}"
     elif code < 0:
         why = f"it was stopped (signal {-code})"
     else:
@@ -90,6 +93,7 @@ def main() -> int:
     cfg = config_mod.from_table(job["config"])
     cap = cfg.catalog.max_memory_mb * MB
     resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))     # no core file of a crash under the cap
     from .pipeline import refresh
     report = refresh(cfg, source=job["source"], cache_dir=Path(job["cache_dir"]),
                      progress=lambda f, label: _send({"progress": f, "label": label}),

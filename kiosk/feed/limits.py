@@ -14,6 +14,7 @@ class Limits:
     max_depth: int = 32              # levels of nested lists/objects in the document
     max_providers: int = 10_000
     max_courses: int = 500_000
+    max_item_values: int = 10_000    # values (keys, items) in one course or provider
     max_id_chars: int = 100          # course and provider ids
     max_title_chars: int = 300       # a course title, a provider name (per language)
     max_summary_chars: int = 2_000   # a course summary (per language)

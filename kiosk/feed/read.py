@@ -100,31 +100,49 @@ def _guarded(events, limits: Limits):
         yield item
 
 
-def _items(events, wanted: str):
+class _Item:
+    """One course or provider being built from events; the feed is refused when one
+    item holds more values than allowed (a million keys in one course)."""
+
+    def __init__(self, event: str, value, most: int):
+        self.builder, self.depth, self.most, self.left = ObjectBuilder(), 1, most, most
+        self.builder.event(event, value)
+
+    def add(self, event: str, value) -> bool:
+        """Take one event; True when the item is complete."""
+        self.left -= 1
+        if self.left < 0:
+            raise _refused_past("a course or provider with more values than", self.most,
+                                "max_item_values")
+        self.builder.event(event, value)
+        if event in _START:
+            self.depth += 1
+        elif event in _END:
+            self.depth -= 1
+        return self.depth == 0
+
+
+def _items(events, wanted: str, limits: Limits):
     """The values at prefix `wanted` (like ijson.items), built from guarded events."""
-    builder, depth = None, 0
+    item = None
     for prefix, event, value in events:
-        if builder is not None:
-            builder.event(event, value)
-            if event in _START:
-                depth += 1
-            elif event in _END:
-                depth -= 1
-                if depth == 0:
-                    yield builder.value
-                    builder = None
+        if item is not None:
+            if item.add(event, value):
+                yield item.builder.value
+                item = None
         elif prefix == wanted:
             if event in _START:
-                builder, depth = ObjectBuilder(), 1
-                builder.event(event, value)
+                item = _Item(event, value, limits.max_item_values)
             elif event not in _END:
                 yield value
 
 
-def read_head(path: Path, limit: int,
-              limits: Limits = LIMITS) -> tuple[dict, list | None, bool]:
+def read_head(path: Path, limit: int, limits: Limits = LIMITS,
+              keep=lambda provider: provider) -> tuple[dict, list | None, bool]:
     """The document's top-level fields, its providers (None when there is no list) and
-    whether a course list was seen. Raises FeedRefused for what is not a JSON object."""
+    whether a course list was seen. Raises FeedRefused for what is not a JSON object.
+    Each provider is passed through `keep` as soon as it is read (so a checked row, not
+    the whole object, can be kept)."""
     first = _first_char(path)
     if first == "":
         raise FeedRefused("The feed is empty. " + KEPT)
@@ -132,7 +150,7 @@ def read_head(path: Path, limit: int,
         raise FeedRefused("The address gave a web page, not a catalog feed. " + KEPT)
     try:
         with open_feed(path, limit) as stream:
-            return _scan_head(stream, limits)
+            return _scan_head(stream, limits, keep)
     except ijson.JSONError as exc:
         raise _json_error(exc) from None
 
@@ -142,7 +160,7 @@ def read_courses(path: Path, limit: int, on_read=None, limits: Limits = LIMITS) 
     try:
         with open_feed(path, limit, on_read) as stream:
             events = _guarded(ijson.parse(stream, use_float=True), limits)
-            for count, course in enumerate(_items(events, "courses.item"), 1):
+            for count, course in enumerate(_items(events, "courses.item", limits), 1):
                 if count > limits.max_courses:
                     raise _refused_past("more courses than", limits.max_courses, "max_courses")
                 yield course
@@ -150,36 +168,30 @@ def read_courses(path: Path, limit: int, on_read=None, limits: Limits = LIMITS) 
         raise _json_error(exc) from None
 
 
-def _scan_head(stream, limits: Limits) -> tuple[dict, list | None, bool]:
+def _scan_head(stream, limits: Limits, keep) -> tuple[dict, list | None, bool]:
     """Top-level fields and the providers list; stops at the course list when all
     that is needed came before it."""
     header: dict = {}
     providers: list | None = None
     saw_courses = False
-    builder, depth = None, 0
+    item = None
     events = _guarded(ijson.parse(stream, use_float=True), limits)
     prefix, event, value = next(events)
     if event != "start_map":
         raise FeedRefused("This is not a catalog feed (the file is not a JSON object). " + KEPT)
     for prefix, event, value in events:
-        if builder is not None:                    # inside one provider object
-            builder.event(event, value)
-            if event in _START:
-                depth += 1
-            elif event in _END:
-                depth -= 1
-                if depth == 0:
-                    providers.append(builder.value)
-                    builder = None
+        if item is not None:                       # inside one provider object
+            if item.add(event, value):
+                providers.append(keep(item.builder.value))
+                item = None
             continue
         if prefix == "providers.item" and len(providers) >= limits.max_providers:
             raise _refused_past("more providers than", limits.max_providers, "max_providers")
         if prefix == "providers.item":
             if event in _START:
-                builder, depth = ObjectBuilder(), 1
-                builder.event(event, value)
+                item = _Item(event, value, limits.max_item_values)
             else:
-                providers.append(value)
+                providers.append(keep(value))
         elif prefix == "providers":
             if event == "start_array":
                 providers = []
