@@ -341,3 +341,31 @@ def test_any_feed_text_is_cut_or_rejected_by_the_checker(title, summary, cid):
     assert len(row["title_nl"]) <= feed.LIMITS.max_title_chars
     assert len(row["summary_nl"]) <= feed.LIMITS.max_summary_chars
     assert len(row["id"]) <= feed.LIMITS.max_id_chars
+
+
+# ------------------------------------------------------------------ the CSV template
+
+def test_csv_with_huge_cells_rejects_rows_with_short_reasons(tmp_path):
+    from kiosk import csv_import
+    from test_csv_import import good_row, write_csv
+    rows = [good_row(i) for i in range(10)]
+    cells = good_row(98).split(";")
+    cells[4] = "T" * 100_000                              # title_nl
+    rows.append(";".join(cells))
+    cells = good_row(99).split(";")
+    cells[11] = "9" * 100_000 + "x"                       # cost_eur
+    rows.append(";".join(cells))
+    doc, report = csv_import.csv_to_feed(write_csv(tmp_path / "big.csv", rows), "Test")
+    reasons = dict(report.rejected)
+    assert "limit catalog.max_title_chars" in reasons["c-98 (row 12)"]
+    assert len(reasons["c-99 (row 13)"]) < 200 and "…" in reasons["c-99 (row 13)"]
+    assert report.ok and report.loaded == 10 and len(report.text()) < 2000
+
+
+def test_csv_with_more_rows_than_the_course_limit_is_refused(tmp_path, monkeypatch):
+    from kiosk import csv_import
+    from test_csv_import import good_row, write_csv
+    monkeypatch.setattr(feed, "LIMITS", feed.Limits(max_courses=5))
+    path = write_csv(tmp_path / "many.csv", [good_row(i) for i in range(6)])
+    with pytest.raises(csv_import.CsvError, match="more than 5 course rows"):
+        csv_import.csv_to_feed(path, "Test")
