@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from conftest import make_course, provider
+from test_refresh_http import RawServer
 from kiosk import config, feed, paths
 from kiosk.feed import store
 
@@ -181,30 +182,20 @@ def test_a_shrinking_catalog_waits_for_staff(old, cfg, tmp_path, titles, run_cli
 
 # ------------------------------------------------------------------ the download
 
-class SlowServer:
+class SlowServer(RawServer):
     """Answers the headers, then one byte a second."""
 
     def __init__(self):
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(4)
-        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}/feed.json"
-        threading.Thread(target=self._serve, daemon=True).start()
+        super().__init__(b"")
 
-    def _serve(self):
+    def send(self, conn):
         try:
-            conn, _ = self.sock.accept()
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n")
+            for _ in range(60):
+                conn.sendall(b" ")
+                time.sleep(1)
         except OSError:
-            return
-        with conn:
-            conn.recv(65536)
-            try:
-                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n")
-                for _ in range(60):
-                    conn.sendall(b" ")
-                    time.sleep(1)
-            except OSError:
-                pass
+            pass
 
 
 def test_a_server_answering_one_byte_a_second_is_cut_off(old, cfg, titles):
