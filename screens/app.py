@@ -130,7 +130,7 @@ class KioskApp(App):
     def open_catalog(self) -> None:
         """(Re)open the cached catalog when a new one was swapped in; called between visits."""
         try:
-            path = feed.ensure_catalog(self.cfg, self.cache_dir)
+            path = feed.ensure_catalog(self.cfg, self.cache_dir, run=feed.refresh_in_child)
             stat = path.stat()
             stamp = (stat.st_ino, stat.st_mtime_ns)
             if stamp != self._catalog_stamp:

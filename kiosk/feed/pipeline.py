@@ -110,17 +110,19 @@ def _unchanged(cache: Path) -> Report:
                           "the current catalog stays.")
 
 
-def ensure_catalog(cfg, cache_dir: Path | None = None) -> Path:
+def ensure_catalog(cfg, cache_dir: Path | None = None, run=None) -> Path:
     """The current catalog's path. On first start (no catalog yet) it loads the configured
-    source, or the bundled sample when there is none or it cannot be loaded now.
+    source, or the bundled sample when there is none or it cannot be loaded now, with
+    `run` (refresh, or the kiosk's refresh_in_child).
     Raises RuntimeError (with a plain message) when even the sample fails."""
+    run = run or refresh
     cache = store.cache_folder(cache_dir)
     current = cache / catalog_mod.CURRENT
     for source in (cfg.catalog.source, str(paths.SAMPLE_CATALOG)):
         if current.exists():
             return current
         if source:
-            report = refresh(cfg, source=source, cache_dir=cache)
+            report = run(cfg, source=source, cache_dir=cache)
     if not current.exists():
         raise RuntimeError(report.message)
     return current
