@@ -86,9 +86,10 @@ def _refused_past(what: str, limit: int, setting: str) -> FeedRefused:
 
 
 def _guarded(events, limits: Limits):
-    """The parser's events, refusing the feed as soon as it nests deeper than allowed
-    (before anything that deep is built)."""
-    depth, deepest = 0, limits.max_depth
+    """The parser's events, refusing the feed as soon as it nests deeper than allowed or
+    one item of a top-level list (a course, a provider) holds more values than allowed,
+    before anything that large is built."""
+    depth, deepest, most, count = 0, limits.max_depth, limits.max_item_values, 0
     for item in events:
         event = item[1]
         if event in _START:
@@ -97,44 +98,14 @@ def _guarded(events, limits: Limits):
                 raise _refused_past("values nested deeper than", deepest, "max_depth")
         elif event in _END:
             depth -= 1
+        if depth > 2:                  # inside one item of a top-level list
+            count += 1
+            if count > most:
+                raise _refused_past("a course or provider with more values than", most,
+                                    "max_item_values")
+        else:
+            count = 0
         yield item
-
-
-class _Item:
-    """One course or provider being built from events; the feed is refused when one
-    item holds more values than allowed (a million keys in one course)."""
-
-    def __init__(self, event: str, value, most: int):
-        self.builder, self.depth, self.most, self.left = ObjectBuilder(), 1, most, most
-        self.builder.event(event, value)
-
-    def add(self, event: str, value) -> bool:
-        """Take one event; True when the item is complete."""
-        self.left -= 1
-        if self.left < 0:
-            raise _refused_past("a course or provider with more values than", self.most,
-                                "max_item_values")
-        self.builder.event(event, value)
-        if event in _START:
-            self.depth += 1
-        elif event in _END:
-            self.depth -= 1
-        return self.depth == 0
-
-
-def _items(events, wanted: str, limits: Limits):
-    """The values at prefix `wanted` (like ijson.items), built from guarded events."""
-    item = None
-    for prefix, event, value in events:
-        if item is not None:
-            if item.add(event, value):
-                yield item.builder.value
-                item = None
-        elif prefix == wanted:
-            if event in _START:
-                item = _Item(event, value, limits.max_item_values)
-            elif event not in _END:
-                yield value
 
 
 def read_head(path: Path, limit: int, limits: Limits = LIMITS,
@@ -160,7 +131,7 @@ def read_courses(path: Path, limit: int, on_read=None, limits: Limits = LIMITS) 
     try:
         with open_feed(path, limit, on_read) as stream:
             events = _guarded(ijson.parse(stream, use_float=True), limits)
-            for count, course in enumerate(_items(events, "courses.item", limits), 1):
+            for count, course in enumerate(ijson.items(events, "courses.item"), 1):
                 if count > limits.max_courses:
                     raise _refused_past("more courses than", limits.max_courses, "max_courses")
                 yield course
@@ -174,22 +145,28 @@ def _scan_head(stream, limits: Limits, keep) -> tuple[dict, list | None, bool]:
     header: dict = {}
     providers: list | None = None
     saw_courses = False
-    item = None
+    builder, depth = None, 0
     events = _guarded(ijson.parse(stream, use_float=True), limits)
     prefix, event, value = next(events)
     if event != "start_map":
         raise FeedRefused("This is not a catalog feed (the file is not a JSON object). " + KEPT)
     for prefix, event, value in events:
-        if item is not None:                       # inside one provider object
-            if item.add(event, value):
-                providers.append(keep(item.builder.value))
-                item = None
+        if builder is not None:                    # inside one provider object
+            builder.event(event, value)
+            if event in _START:
+                depth += 1
+            elif event in _END:
+                depth -= 1
+                if depth == 0:
+                    providers.append(keep(builder.value))
+                    builder = None
             continue
         if prefix == "providers.item" and len(providers) >= limits.max_providers:
             raise _refused_past("more providers than", limits.max_providers, "max_providers")
         if prefix == "providers.item":
             if event in _START:
-                item = _Item(event, value, limits.max_item_values)
+                builder, depth = ObjectBuilder(), 1
+                builder.event(event, value)
             else:
                 providers.append(keep(value))
         elif prefix == "providers":
