@@ -26,8 +26,13 @@ CAPPED_REFRESH = """
 import resource, sys
 resource.setrlimit(resource.RLIMIT_AS, (int(sys.argv[1]), int(sys.argv[1])))
 from kiosk import cli
-sys.exit(cli.main(sys.argv[2:]))
+try:
+    code = cli.main(sys.argv[2:])
+finally:
+    print(f"peak_kb={resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}", file=sys.stderr)
+sys.exit(code)
 """
+PEAK_KB = 300_000               # what a refused hostile feed may use at most
 
 
 def head(**over) -> dict:
@@ -65,6 +70,8 @@ def assert_refused(ran, cache, titles, *words):
         assert word in first, first
     assert len(out) < 5000
     assert titles(cache) == OLD
+    peak = int(ran.stderr.rsplit("peak_kb=", 1)[1])
+    assert peak < PEAK_KB, f"{peak} KB"
 
 
 def test_feed_nested_100000_levels_deep_is_refused_without_building_it(old, tmp_path, titles):

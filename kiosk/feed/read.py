@@ -85,13 +85,20 @@ def _refused_past(what: str, limit: int, setting: str) -> FeedRefused:
                        f"was loaded. {KEPT}")
 
 
+def _events(stream, limits: Limits):
+    """The parser's events (with prefixes) of a guarded stream. The guard sits on the
+    events without prefixes: ijson makes a chunk's events at once, and the prefixes of
+    100,000 nested levels would take gigabytes before the guard saw the first."""
+    return ijson.parse(_guarded(ijson.basic_parse(stream, use_float=True), limits))
+
+
 def _guarded(events, limits: Limits):
     """The parser's events, refusing the feed as soon as it nests deeper than allowed or
     one item of a top-level list (a course, a provider) holds more values than allowed,
     before anything that large is built."""
     depth, deepest, most, count = 0, limits.max_depth, limits.max_item_values, 0
     for item in events:
-        event = item[1]
+        event = item[0]
         if event in _START:
             depth += 1
             if depth > deepest:
@@ -130,7 +137,7 @@ def read_courses(path: Path, limit: int, on_read=None, limits: Limits = LIMITS) 
     """The feed's courses one by one, as they are read (not checked)."""
     try:
         with open_feed(path, limit, on_read) as stream:
-            events = _guarded(ijson.parse(stream, use_float=True), limits)
+            events = _events(stream, limits)
             for count, course in enumerate(ijson.items(events, "courses.item"), 1):
                 if count > limits.max_courses:
                     raise _refused_past("more courses than", limits.max_courses, "max_courses")
@@ -146,7 +153,7 @@ def _scan_head(stream, limits: Limits, keep) -> tuple[dict, list | None, bool]:
     providers: list | None = None
     saw_courses = False
     builder, depth = None, 0
-    events = _guarded(ijson.parse(stream, use_float=True), limits)
+    events = _events(stream, limits)
     prefix, event, value = next(events)
     if event != "start_map":
         raise FeedRefused("This is not a catalog feed (the file is not a JSON object). " + KEPT)
