@@ -5,6 +5,7 @@ from kivy.app import App
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 
 from kiosk import feed, handoff, stats
+from kiosk.printable import one_line
 from screens.text import tr
 from screens.widgets import KioskScreen
 
@@ -47,6 +48,10 @@ class StaffScreen(KioskScreen):
         if s.get("stale"):
             lines.append(tr("Let op: de catalogus is {days} dagen oud. Ververs hem.", app.lang,
                             days=int(s.get("age_days") or 0)))
+        if s.get("last_ok") is False:          # also a refresh whose process died
+            lines.append(tr("Laatste verversing mislukt ({when}): {message}", app.lang,
+                            when=s.get("last_attempt_at") or "-",
+                            message=one_line(s.get("last_message"), 300)))
         self.status_text = "\n".join(lines)
         problem = handoff.secret_problem(app.cfg)
         self.secret_warning = tr(problem, app.lang) if problem else ""

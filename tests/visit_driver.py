@@ -235,7 +235,11 @@ class Driver:
         if app.manager.current == "staff":
             screen = app.manager.get_screen("staff")
             self.record["staff"] = {"status": screen.status_text, "report": screen.report,
-                                    "progress": screen.progress}
+                                    "progress": screen.progress,
+                                    "confirm_shrink": screen.confirm_shrink}
+            reports = self.record.setdefault("staff_reports", [])
+            if not reports or reports[-1] != screen.report:
+                reports.append(screen.report)
         if app.manager.current == "pin":
             screen = app.manager.get_screen("pin")
             self.record["pin"] = {"message": screen.message, "locked": screen.locked}
