@@ -378,7 +378,8 @@ def test_staff_confirm_a_shrinking_catalog_and_see_a_failed_refresh(run_visit, r
     assert "Loaded 5 courses" in record["staff"]["report"]
     assert not record["staff"]["confirm_shrink"]
     assert "5 opleidingen" in record["staff"]["status"]
-    small.write_text('{"format": "leerwinkel-catalog", "version": 1, "providers": [], "courses": [' + "[" * 5000)
+    small.write_text('{"format": "leerwinkel-catalog", "version": 1, "providers": [], '
+                     '"courses": [' + "[" * 5000)
     record = run_visit(steps[:5], "--kiosk-mode", config=config, out="failed")
     assert "Laatste verversing mislukt" in record["staff"]["status"]
     assert "catalog.max_depth" in record["staff"]["status"]
