@@ -87,8 +87,13 @@ def _reading_progress(progress: Progress | None, size: int) -> Callable[[int], N
     if not progress:
         return None
 
+    shown = [-1]
+
     def on_read(count: int) -> None:
-        progress(0.1 + 0.75 * min(1.0, count / size), N_("Opleidingen lezen"))
+        share = min(100, count * 100 // size)
+        if share != shown[0]:                  # at most a hundred reports
+            shown[0] = share
+            progress(0.1 + 0.75 * share / 100, N_("Opleidingen lezen"))
     return on_read
 
 

@@ -20,6 +20,7 @@ from .limits import LIMITS, Limits
 from .report import KEPT, FeedRefused, too_large
 
 CHUNK = 64 * 1024
+PARSE_CHUNK = 1024               # bytes the parser turns into events at once (see _events)
 BOM = b"\xef\xbb\xbf"
 HEADER_KEYS = ("format", "version", "generated_at", "publisher")
 _START = ("start_map", "start_array")
@@ -86,10 +87,10 @@ def _refused_past(what: str, limit: int, setting: str) -> FeedRefused:
 
 
 def _events(stream, limits: Limits):
-    """The parser's events (with prefixes) of a guarded stream. The guard sits on the
-    events without prefixes: ijson makes a chunk's events at once, and the prefixes of
-    100,000 nested levels would take gigabytes before the guard saw the first."""
-    return ijson.parse(_guarded(ijson.basic_parse(stream, use_float=True), limits))
+    """The parser's events, guarded. ijson makes all events of one read at once, each
+    with its prefix: for 100,000 nested levels in a 64 KB read that took gigabytes before
+    the guard saw the first, so it reads small pieces (a few MB at worst)."""
+    return _guarded(ijson.parse(stream, buf_size=PARSE_CHUNK, use_float=True), limits)
 
 
 def _guarded(events, limits: Limits):
@@ -98,7 +99,7 @@ def _guarded(events, limits: Limits):
     before anything that large is built."""
     depth, deepest, most, count = 0, limits.max_depth, limits.max_item_values, 0
     for item in events:
-        event = item[0]
+        event = item[1]
         if event in _START:
             depth += 1
             if depth > deepest:
