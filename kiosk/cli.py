@@ -33,6 +33,8 @@ def build_parser() -> argparse.ArgumentParser:
     csub = catalog.add_subparsers(dest="catalog_command", required=True)
     refresh = csub.add_parser("refresh", parents=[common], help="fetch, validate and swap in a feed")
     refresh.add_argument("--source", help="feed URL or file; default: the config's catalog.source")
+    refresh.add_argument("--allow-shrink", action="store_true", help="load it even when the "
+                         "catalog shrinks by more than catalog.max_shrink")
     status = csub.add_parser("status", parents=[common], help="what catalog is loaded")
     status.add_argument("--json", action="store_true")
     csub.add_parser("rollback", parents=[common], help="go back to the previous catalog")
@@ -115,7 +117,8 @@ def cmd_run(cfg, args) -> int:
 
 def cmd_refresh(cfg, args) -> int:
     from . import feed, metrics
-    report = feed.refresh(cfg, source=getattr(args, "source", None))
+    report = feed.refresh(cfg, source=getattr(args, "source", None),
+                          allow_shrink=getattr(args, "allow_shrink", False))
     metrics.write_quietly(cfg)
     return _report(report)
 

@@ -14,6 +14,21 @@ from . import opening_hours
 
 
 LOCK_AFTER_S = (10, 900)         # sane bounds for staff.lock_after_s
+CATALOG_BOUNDS = {               # sane bounds for the [catalog] limits (docs/feed.md)
+    "max_bytes": (1_000_000, 2_000_000_000),
+    "max_depth": (8, 64),
+    "max_providers": (1, 100_000),
+    "max_courses": (1, 2_000_000),
+    "max_item_values": (100, 1_000_000),
+    "max_id_chars": (20, 500),
+    "max_title_chars": (40, 1_000),
+    "max_summary_chars": (200, 10_000),
+    "max_text_chars": (40, 1_000),
+    "max_url_chars": (200, 8_000),
+    "max_memory_mb": (256, 16_384),
+    "max_shrink": (0.0, 1.0),
+    "download_deadline_s": (10, 3_600),
+}
 
 
 class ConfigError(Exception):
@@ -57,6 +72,18 @@ class Catalog:
     read_timeout_s: float = 30.0
     retries: int = 3
     refresh_at: str = ""             # "HH:MM" for a daily background refresh; empty = off
+    download_deadline_s: int = 300   # a whole download may take at most this long
+    max_shrink: float = 0.5          # a refresh losing more than this share of courses asks
+    max_memory_mb: int = 1024        # address space of a refresh started by the kiosk
+    max_depth: int = 32              # limits while reading a feed: see docs/feed.md
+    max_providers: int = 10_000
+    max_courses: int = 500_000
+    max_item_values: int = 10_000
+    max_id_chars: int = 100
+    max_title_chars: int = 300
+    max_summary_chars: int = 2_000
+    max_text_chars: int = 300
+    max_url_chars: int = 2_000
 
 
 @dataclass
@@ -127,5 +154,21 @@ def load(explicit: str | os.PathLike | None = None) -> Config:
     if not LOCK_AFTER_S[0] <= cfg.staff.lock_after_s <= LOCK_AFTER_S[1]:
         raise ConfigError(f"Setting 'staff.lock_after_s' must be from {LOCK_AFTER_S[0]} to "
                           f"{LOCK_AFTER_S[1]} seconds: the staff screen must lock soon.")
+    _check_bounds(cfg.catalog)
     cfg.path = path
     return cfg
+
+
+def from_table(table: dict) -> Config:
+    """A config from its settings as a plain table (as read from TOML or JSON)."""
+    cfg = Config()
+    _fill(cfg, table, "")
+    _check_bounds(cfg.catalog)
+    return cfg
+
+
+def _check_bounds(catalog: Catalog) -> None:
+    for key, (low, high) in CATALOG_BOUNDS.items():
+        if not low <= getattr(catalog, key) <= high:
+            raise ConfigError(f"Setting 'catalog.{key}' must be from {low:,} to {high:,}."
+                              .replace(",", " "))

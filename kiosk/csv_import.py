@@ -16,6 +16,9 @@ from pathlib import Path
 
 from . import feed
 from .files import write_atomically
+from .printable import quoted
+
+MAX_BYTES = 50_000_000           # a spreadsheet of courses is far smaller
 
 REQUIRED = ("id", "provider_id", "provider_name", "title_nl", "goals", "format", "times",
             "postcode")
@@ -40,6 +43,9 @@ class CsvError(Exception):
 def read_rows(path: Path) -> tuple[list[str], list[tuple[int, dict]]]:
     """The normalised column names and the non-empty rows with their line numbers."""
     try:
+        if Path(path).stat().st_size > MAX_BYTES:
+            raise CsvError(f"The file is larger than {MAX_BYTES // 1_000_000} MB; a course "
+                           "list is far smaller. Check that this is the right file.")
         raw = Path(path).read_bytes()
     except FileNotFoundError:
         raise CsvError(f"The file {path} does not exist.") from None
@@ -74,6 +80,9 @@ def read_rows(path: Path) -> tuple[list[str], list[tuple[int, dict]]]:
             if len(cells) > len(header) and any(c.strip() for c in cells[len(header):]):
                 row["__extra__"] = "yes"
             rows.append((reader.line_num, row))
+            if len(rows) > feed.LIMITS.max_courses:
+                raise CsvError(f"The CSV has more than {feed.LIMITS.max_courses} course rows "
+                               "(limit catalog.max_courses).")
     except csv.Error as exc:
         raise CsvError(f"The CSV cannot be read near line {reader.line_num}: {exc}.") from None
     return header, rows
@@ -91,10 +100,10 @@ def _number(value: str, name: str, whole: bool = False):
     try:
         number = float(text)
     except ValueError:
-        raise feed.Rejected(f"{name} {value!r} is not a number") from None
+        raise feed.Rejected(f"{name} {quoted(value)} is not a number") from None
     if whole:
         if number != int(number):
-            raise feed.Rejected(f"{name} {value!r} is not a whole number")
+            raise feed.Rejected(f"{name} {quoted(value)} is not a whole number")
         return int(number)
     return number
 
@@ -107,7 +116,7 @@ def _flag(value: str, name: str) -> bool | None:
         return True
     if low in _FALSE:
         return False
-    raise feed.Rejected(f"{name} {value!r} must be ja or nee")
+    raise feed.Rejected(f"{name} {quoted(value)} must be ja or nee")
 
 
 def _date(value: str) -> str:
@@ -119,7 +128,7 @@ def _date(value: str) -> str:
             raise ValueError
         dt.date.fromisoformat(value)
     except ValueError:
-        raise feed.Rejected(f"start date {value!r} is not a date like 2027-02-01") from None
+        raise feed.Rejected(f"start date {quoted(value)} is not a date like 2027-02-01") from None
     return value
 
 

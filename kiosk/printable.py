@@ -37,6 +37,26 @@ def escape(text: str, keep_newlines: bool = False) -> str:
     return (_UNSAFE_TEXT if keep_newlines else _UNSAFE_LINE).sub(_escape_one, str(text))
 
 
+def is_clean(text: str) -> bool:
+    """True when text has no control, invisible or direction-changing character (nor a
+    tab or newline): such text can be used as an identifier."""
+    return not _UNSAFE_LINE.search(text)
+
+
+def quoted(value, limit: int = 60) -> str:
+    """A short, safe rendering of any value for a message: a text quoted, escaped and cut;
+    a number as written when short; anything else by its kind only (never its repr, which
+    for a deeply nested value fails and for a huge one is huge)."""
+    if isinstance(value, str):
+        return "'" + one_line(value, limit) + "'"
+    if isinstance(value, bool) or value is None:
+        return {True: "true", False: "false", None: "null"}[value]
+    if isinstance(value, (int, float)):
+        text = repr(value) if not isinstance(value, int) or value.bit_length() < 64 else ""
+        return text if text and len(text) <= limit else "a very long number"
+    return {dict: "an object", list: "a list"}.get(type(value), "a value")
+
+
 def cut(text: str, limit: int = LINE_LIMIT) -> str:
     """text of at most limit characters, ending in an ellipsis when it was longer."""
     return text if len(text) <= limit else text[:max(limit - 1, 0)] + ELLIPSIS

@@ -154,7 +154,7 @@ class KioskApp(App):
         """(Re)open the cached catalog when a new one was swapped in; called between visits.
         A new file that cannot be used leaves the open one in service."""
         try:
-            path = feed.ensure_catalog(self.cfg, self.cache_dir)
+            path = feed.ensure_catalog(self.cfg, self.cache_dir, run=feed.refresh_in_child)
             stat = path.stat()
             stamp = (stat.st_ino, stat.st_mtime_ns)
             if stamp != self._catalog_stamp:
@@ -362,8 +362,9 @@ class KioskApp(App):
         if feed.due_for_refresh(self.cfg, now or datetime.now(), last):
             self.refresh_catalog(source=None, on_progress=None, on_done=None)
 
-    def refresh_catalog(self, source, on_progress, on_done) -> None:
-        """Refresh in a background thread; callbacks run on the UI thread."""
+    def refresh_catalog(self, source, on_progress, on_done, allow_shrink=False) -> None:
+        """Refresh in a child process with a memory cap, watched from a background thread;
+        callbacks run on the UI thread, also when the child dies."""
         if self.refreshing:
             return
         self.refreshing = True
@@ -372,18 +373,22 @@ class KioskApp(App):
             if on_progress:
                 Clock.schedule_once(lambda dt: on_progress(fraction, message), 0)
 
+        def done(report):
+            self.refreshing = False
+            if not self.in_visit():
+                self.open_catalog()
+                if self.manager.current == "unavailable":
+                    self.go_home()
+            if on_done:
+                on_done(report)
+
         def work():
-            report = feed.refresh(self.cfg, source=source, cache_dir=self.cache_dir,
-                                  progress=progress)
-            metrics.write_quietly(self.cfg, self.cache_dir)
-            def done(dt):
-                self.refreshing = False
-                if not self.in_visit():
-                    self.open_catalog()
-                    if self.manager.current == "unavailable":
-                        self.go_home()
-                if on_done:
-                    on_done(report)
-            Clock.schedule_once(done, 0)
+            report = feed.Report(message="The refresh could not be started.")
+            try:
+                report = feed.refresh_in_child(self.cfg, source=source, cache_dir=self.cache_dir,
+                                               progress=progress, allow_shrink=allow_shrink)
+                metrics.write_quietly(self.cfg, self.cache_dir)
+            finally:
+                Clock.schedule_once(lambda dt: done(report), 0)
 
         threading.Thread(target=work, daemon=True).start()

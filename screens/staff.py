@@ -5,8 +5,12 @@ from kivy.app import App
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 
 from kiosk import feed, handoff, stats
+from kiosk.printable import one_line
 from screens.text import tr
 from screens.widgets import KioskScreen
+
+
+REPORT_LINES = 50               # rejected courses listed on screen; the CLI lists them all
 
 
 class StaffScreen(KioskScreen):
@@ -16,6 +20,7 @@ class StaffScreen(KioskScreen):
     busy = BooleanProperty(False)
     source = StringProperty("")
     secret_warning = StringProperty("")     # the booking secret is missing or too short
+    confirm_shrink = BooleanProperty(False)  # the last refresh waits for staff to confirm
 
     def on_activate(self):
         app = App.get_running_app()
@@ -46,17 +51,22 @@ class StaffScreen(KioskScreen):
         if s.get("stale"):
             lines.append(tr("Let op: de catalogus is {days} dagen oud. Ververs hem.", app.lang,
                             days=int(s.get("age_days") or 0)))
+        if s.get("last_ok") is False:          # also a refresh whose process died
+            lines.append(tr("Laatste verversing mislukt ({when}): {message}", app.lang,
+                            when=s.get("last_attempt_at") or "-",
+                            message=one_line(s.get("last_message"), 300)))
         self.status_text = "\n".join(lines)
         problem = handoff.secret_problem(app.cfg)
         self.secret_warning = tr(problem, app.lang) if problem else ""
 
-    def refresh(self):
+    def refresh(self, allow_shrink=False):
         app = App.get_running_app()
         self.busy = True
+        self.confirm_shrink = False
         self.progress = 0
         self.report = tr("Bezig met verversen…", app.lang)
         app.refresh_catalog(source=self.source or None, on_progress=self._on_progress,
-                            on_done=self._on_done)
+                            on_done=self._on_done, allow_shrink=allow_shrink)
 
     def _on_progress(self, fraction, message):
         self.progress = fraction * 100
@@ -65,14 +75,15 @@ class StaffScreen(KioskScreen):
     def _on_done(self, report):
         self.busy = False
         self.progress = 100
-        self.report = report.text()
+        self.confirm_shrink = report.needs_confirm
+        self.report = report.text(max_rejected=REPORT_LINES)
         self.show_status()
 
     def rollback(self):
         app = App.get_running_app()
         report = feed.rollback(app.cache_dir)
         app.open_catalog()
-        self.report = report.text()
+        self.report = report.text(max_rejected=REPORT_LINES)
         self.show_status()
 
     def go_back(self):

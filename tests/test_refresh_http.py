@@ -94,7 +94,10 @@ class RawServer:
                 return
             with conn:
                 conn.recv(65536)
-                conn.sendall(self.answer)
+                self.send(conn)
+
+    def send(self, conn):
+        conn.sendall(self.answer)
 
     def close(self):
         self.sock.close()

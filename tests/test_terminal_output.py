@@ -12,7 +12,8 @@ from conftest import write_site
 CLEAR = "\x1b[2J\x1b[H"
 FAKE_LINE = "\nLoaded 999 courses from 99 providers.\n"
 EVIL_ID = f"bad-{CLEAR}\r{FAKE_LINE}"
-EVIL_TITLE = f"Lassen{CLEAR}\u202eTITEL\x9b31m\u200b\x07 " + "lang " * 200
+EVIL_TITLE = f"Lassen{CLEAR}\u202eTITEL\x9b31m\u200b\x07 " + "lang " * 54   # under the
+# feed's title limit (catalog.max_title_chars, 300), longer than a printed line
 EVIL_NAME = "CVO\x1b]0;pwned\x07 \u2066Gent\u2069\x7f"
 TODAY = "2026-09-01"
 
@@ -79,7 +80,7 @@ def test_match_shows_titles_and_provider_names_escaped_and_cut(site, capsys):
     assert raw_controls(out) == []
     line = next(line for line in out.splitlines() if "Lassen" in line)
     assert "Lassen\\x1b[2J\\x1b[H\\u202eTITEL\\x9b31m\\u200b\\x07" in line
-    assert "…" in line and len(line) < 250               # a 1,000-character title is cut
+    assert "…" in line and len(line) < 250               # a 300-character title is cut
     assert "CVO\\x1b]0;pwned\\x07 \\u2066Gent\\u2069\\x7f" in out
     code, out, _ = kiosk(site, capsys, "match", "--answers", str(answers), "--today", TODAY,
                          "--json")

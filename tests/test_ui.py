@@ -288,3 +288,50 @@ def test_wrong_pins_lock_the_pin_entry_also_after_a_restart(run_visit, cache, tm
     assert "staff" not in second["screens"] and second["pin"]["locked"]
     left = int(re.search(r"\d+", second["pin"]["message"]).group())
     assert 0 < left < shown and second["pin"]["message"] == locked_message("ar", left)
+
+
+def test_a_maximal_feed_text_with_markup_builds_results_and_detail_quickly(run_visit, run_cli,
+                                                                          tmp_path):
+    from kiosk.feed import LIMITS
+    head = "[b]Vet[/b] [size=999]Groot[/size] \u202eomgekeerd\u202c e\u0301\u0301\u0301 "
+    title = (head + "Spaans " * 60)[:LIMITS.max_title_chars]
+    summary = (head + "[color=ff0000]rood[/color] " * 200)[:LIMITS.max_summary_chars]
+    feed = json.loads((ROOT / "assets" / "sample-catalog.json").read_text(encoding="utf-8"))
+    course = next(c for c in feed["courses"] if "talen" in c["goals"] and c.get("flexible_start"))
+    course["title"], course["summary"] = {"nl": title}, {"nl": summary}
+    feed_file = tmp_path / "feed.json"
+    feed_file.write_text(json.dumps(feed, ensure_ascii=False), encoding="utf-8")
+    load_catalog(run_cli, feed_file)
+    steps = [["start"], *visit_steps({"goal": "talen"}), ["shot", "results"]]
+    record = run_visit(steps)
+    at = record["result_titles"].index(title)              # shown literally, whole
+    assert record["markup_labels"] == []
+    record = run_visit([*steps, ["open", at], ["shot", "detail"]], out="detail")
+    assert any(title in text for text in record["detail_texts"])
+    assert any("[color=ff0000]rood[/color]" in text for text in record["detail_texts"])
+    assert record["detail_markup_labels"] == []
+    assert max(record["step_seconds"]) < 5.0, record["step_seconds"]
+
+
+def test_staff_confirm_a_shrinking_catalog_and_see_a_failed_refresh(run_visit, run_cli, tmp_path):
+    load_catalog(run_cli, ROOT / "assets" / "sample-catalog.json")      # 73 courses
+    feed = json.loads((ROOT / "assets" / "sample-catalog.json").read_text(encoding="utf-8"))
+    feed["courses"] = feed["courses"][:5]
+    small = tmp_path / "small.json"
+    small.write_text(json.dumps(feed, ensure_ascii=False), encoding="utf-8")
+    config = write_config(tmp_path, f'[catalog]\nsource = "{small}"\n'
+                                    f'[staff]\npin_hash = "{staff.hash_pin("4321")}"\n')
+    steps = [["staff"], ["pin", "4321"], ["tap", "Catalogus verversen"], ["settle"],
+             ["wait", 0.3], ["tap", "Toch laden: de catalogus wordt kleiner"], ["settle"],
+             ["wait", 0.3]]
+    record = run_visit(steps, "--kiosk-mode", config=config)
+    shrink = next(r for r in record["staff_reports"] if "catalog.max_shrink" in r)
+    assert "The new feed has 5 courses where the catalog has 73" in shrink
+    assert "Loaded 5 courses" in record["staff"]["report"]
+    assert not record["staff"]["confirm_shrink"]
+    assert "5 opleidingen" in record["staff"]["status"]
+    small.write_text('{"format": "leerwinkel-catalog", "version": 1, "providers": [], '
+                     '"courses": [' + "[" * 5000)
+    record = run_visit(steps[:5], "--kiosk-mode", config=config, out="failed")
+    assert "Laatste verversing mislukt" in record["staff"]["status"]
+    assert "catalog.max_depth" in record["staff"]["status"]

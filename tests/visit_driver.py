@@ -205,6 +205,9 @@ class Driver:
 
     def next_step(self, dt):
         app = self.app
+        started = getattr(self, "step_started", None)
+        if started is not None:            # the step, its frames and the wait after it
+            self.record.setdefault("step_seconds", []).append(time.monotonic() - started)
         self.record["screens"].append(app.manager.current)
         if app.manager.current == "question":
             from screens.widgets import BigButton
@@ -224,10 +227,19 @@ class Driver:
             from kivy.uix.label import Label
             self.record["markup_labels"] = [w.text for w in _walk(app.manager)
                                             if isinstance(w, Label) and w.markup]
+        if app.manager.current == "detail":
+            from kivy.uix.label import Label
+            labels = [w for w in _walk(app.manager.current_screen) if isinstance(w, Label)]
+            self.record["detail_texts"] = [w.text for w in labels]
+            self.record["detail_markup_labels"] = [w.text for w in labels if w.markup]
         if app.manager.current == "staff":
             screen = app.manager.get_screen("staff")
             self.record["staff"] = {"status": screen.status_text, "report": screen.report,
-                                    "progress": screen.progress}
+                                    "progress": screen.progress,
+                                    "confirm_shrink": screen.confirm_shrink}
+            reports = self.record.setdefault("staff_reports", [])
+            if not reports or reports[-1] != screen.report:
+                reports.append(screen.report)
         if app.manager.current == "pin":
             screen = app.manager.get_screen("pin")
             self.record["pin"] = {"message": screen.message, "locked": screen.locked}
@@ -238,6 +250,7 @@ class Driver:
             self.finish()
             return
         step = self.steps.pop(0)
+        self.step_started = time.monotonic()
         try:
             waits_for_flip = self.run_step(step)
         except Exception:

@@ -18,6 +18,8 @@ Data flows one way through the modules of this package:
     read.py    that file as a stream: header and providers, then the courses
     check.py   the rules: the header, one provider, one course, the share of rejects
     build.py   the new catalog file, from the checked rows
+    limits.py  the limits a feed is read within (depth, counts, text lengths)
+    child.py   refresh_in_child(): a refresh in a child process with a memory cap
     store.py   the cache folder: lock, swap in, rollback, state file, leftovers
     status.py  what is loaded, how old it is, when the daily refresh is due
     pipeline.py  refresh() and ensure_catalog(), which run the steps in that order
@@ -26,6 +28,8 @@ Data flows one way through the modules of this package:
 from .build import BATCH, build_catalog
 from .check import (FORMAT, MAX_REJECTED_SHARE, VERSION, check_course, check_header,
                     check_provider, refused_share_message, too_many_rejected)
+from .child import refresh_in_child
+from .limits import LIMITS, Limits, limits_of
 from .pipeline import ensure_catalog, refresh
 from .report import KEPT, FeedRefused, Progress, Rejected, Report
 from .status import due_for_refresh, last_attempt, status
@@ -35,6 +39,7 @@ __all__ = [
     "BATCH", "FORMAT", "KEPT", "LOCK_FILE", "MAX_REJECTED_SHARE", "STATE_FILE", "TMP_PREFIX",
     "VERSION", "FeedRefused", "Progress", "Rejected", "Report", "build_catalog",
     "check_course", "check_header", "check_provider", "due_for_refresh", "ensure_catalog",
-    "last_attempt", "refresh", "refused_share_message", "rollback", "status",
+    "last_attempt", "refresh", "refresh_in_child", "refused_share_message", "LIMITS",
+    "Limits", "limits_of", "rollback", "status",
     "status_counts", "too_many_rejected",
 ]

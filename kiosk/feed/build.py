@@ -14,8 +14,10 @@ import sqlite_utils
 from .. import catalog as catalog_mod
 from ..files import fsync
 from ..i18n import N_
+from ..printable import one_line, quoted
 from .check import (FORMAT, VERSION, check_course, check_header, check_provider,
                     refused_share_message, too_many_rejected)
+from .limits import LIMITS, Limits
 from .read import read_courses, read_head
 from .report import KEPT, FeedRefused, Progress, Rejected, RefusedWithReport, Report
 
@@ -23,14 +25,15 @@ BATCH = 2000                     # rows per insert
 
 
 def build_catalog(feed_path: Path, out: Path, meta: dict, limit: int,
-                  progress: Progress | None = None) -> Report:
+                  progress: Progress | None = None, limits: Limits = LIMITS) -> Report:
     """Check the feed file and write a complete catalog file at `out`.
     Raises FeedRefused when the whole feed is refused; `out` is then left unfinished."""
     size = max(1, os.path.getsize(feed_path))
-    header, raw_providers, saw_courses = read_head(feed_path, limit)
-    check_header(header, raw_providers, saw_courses)
+    header, read_providers, saw_courses = read_head(feed_path, limit, limits,
+                                                    lambda item: _check_one(item, limits))
+    check_header(header, read_providers, saw_courses)
     report = Report()
-    providers = _checked_providers(raw_providers, report.notes)
+    providers = _checked_providers(read_providers, report.notes)
     conn = sqlite3.connect(out)
     try:
         conn.execute("pragma journal_mode=off")
@@ -40,13 +43,13 @@ def build_catalog(feed_path: Path, out: Path, meta: dict, limit: int,
         conn.executemany("insert into providers values (?, ?, ?, ?, ?)",
                          [tuple(p[c] for c in catalog_mod.PROVIDER_COLUMNS)
                           for p in providers.values()])
-        courses = read_courses(feed_path, limit, _reading_progress(progress, size))
-        total = _insert_courses(conn, courses, providers, report.rejected)
+        courses = read_courses(feed_path, limit, _reading_progress(progress, size), limits)
+        total = _insert_courses(conn, courses, providers, report.rejected, limits)
         _refuse_when_too_bad(total, report)
         if progress:
             progress(0.88, N_("Zoekindex maken"))
         catalog_mod.create_indexes(db)
-        _insert_meta(conn, header, report.rejected, meta)
+        _insert_meta(conn, header, report.rejected, meta, limits)
         conn.commit()
     finally:
         conn.close()
@@ -55,15 +58,23 @@ def build_catalog(feed_path: Path, out: Path, meta: dict, limit: int,
     return report
 
 
-def _checked_providers(raw_providers: list, notes: list[str]) -> dict[str, dict]:
+def _check_one(item, limits: Limits) -> dict | str:
+    """A provider's row, or the note that it is skipped (checked as it is read, so only
+    the row is kept)."""
+    try:
+        return check_provider(item, limits)
+    except Rejected as exc:
+        pid = item.get("id") if isinstance(item, dict) else None
+        label = one_line(pid, 100) if isinstance(pid, str) and pid else "(no id)"
+        return f"provider {label} skipped: {exc}"
+
+
+def _checked_providers(read_providers: list, notes: list[str]) -> dict[str, dict]:
     """The providers rows by id; a bad or repeated provider is skipped with a note."""
     providers: dict[str, dict] = {}
-    for item in raw_providers:
-        try:
-            row = check_provider(item)
-        except Rejected as exc:
-            pid = item.get("id") if isinstance(item, dict) else None
-            notes.append(f"provider {pid or '(no id)'} skipped: {exc}")
+    for row in read_providers:
+        if isinstance(row, str):
+            notes.append(row)
             continue
         if row["id"] in providers:
             notes.append(f"provider {row['id']} appears twice; the first one is used")
@@ -76,12 +87,17 @@ def _reading_progress(progress: Progress | None, size: int) -> Callable[[int], N
     if not progress:
         return None
 
+    shown = [-1]
+
     def on_read(count: int) -> None:
-        progress(0.1 + 0.75 * min(1.0, count / size), N_("Opleidingen lezen"))
+        share = min(100, count * 100 // size)
+        if share != shown[0]:                  # at most a hundred reports
+            shown[0] = share
+            progress(0.1 + 0.75 * share / 100, N_("Opleidingen lezen"))
     return on_read
 
 
-def _insert_courses(conn, courses, providers: dict, rejected: list) -> int:
+def _insert_courses(conn, courses, providers: dict, rejected: list, limits: Limits) -> int:
     """Check and insert every course; the rejected ones go to `rejected` with their
     reason. Returns how many courses the feed has."""
     columns = list(catalog_mod.COURSE_COLUMNS)
@@ -94,7 +110,7 @@ def _insert_courses(conn, courses, providers: dict, rejected: list) -> int:
     for item in courses:
         total += 1
         try:
-            row = _course_row(item, providers, seen)
+            row = _course_row(item, providers, seen, limits)
         except Rejected as exc:
             rejected.append((_course_label(item, total), str(exc)))
             continue
@@ -110,11 +126,11 @@ def _insert_courses(conn, courses, providers: dict, rejected: list) -> int:
     return total
 
 
-def _course_row(item, providers: dict, seen: set[str]) -> dict:
+def _course_row(item, providers: dict, seen: set[str], limits: Limits) -> dict:
     """check_course, plus the rules that need the rest of the feed."""
-    row = check_course(item)
+    row = check_course(item, limits)
     if row["provider"] not in providers:
-        raise Rejected(f"provider {row['provider']!r} is not in the "
+        raise Rejected(f"provider {quoted(row['provider'])} is not in the "
                        "feed's providers (or was skipped)")
     if row["id"] in seen:
         raise Rejected("the same id appears more than once; the first one is used")
@@ -125,8 +141,8 @@ def _course_label(item, position: int) -> str:
     """How the report names a rejected course: its id, else its place in the feed."""
     cid = item.get("id") if isinstance(item, dict) else None
     if not isinstance(cid, str) or not cid.strip():
-        cid = f"(course {position}, no id)"
-    return cid
+        return f"(course {position}, no id)"
+    return one_line(cid, 100)
 
 
 def _placer() -> Callable[[dict], None]:
@@ -160,10 +176,10 @@ def _refuse_when_too_bad(total: int, report: Report) -> None:
         raise RefusedWithReport(report)
 
 
-def _insert_meta(conn, header: dict, rejected: list, meta: dict) -> None:
+def _insert_meta(conn, header: dict, rejected: list, meta: dict, limits: Limits) -> None:
     def text(key: str) -> str:
         value = header.get(key)
-        return value if isinstance(value, str) else ""
+        return value[:limits.max_text_chars] if isinstance(value, str) else ""
     info = {"format": FORMAT, "version": str(VERSION),
             "publisher": text("publisher"), "generated_at": text("generated_at"),
             "rejected": str(len(rejected)),

@@ -10,8 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import unicodedata
 
 from .. import vocab
+from ..printable import is_clean, quoted
+from .limits import LIMITS, Limits
 from .report import KEPT, FeedRefused, Rejected
 
 FORMAT = "leerwinkel-catalog"
@@ -28,11 +31,11 @@ def check_header(header: dict, providers, saw_courses: bool) -> None:
     """Refuse a document that is not a version-1 catalog feed with both lists."""
     fmt = header.get("format")
     if fmt != FORMAT:
-        what = f"format {fmt!r}" if isinstance(fmt, str) else "no format field"
+        what = f"format {quoted(fmt)}" if isinstance(fmt, str) else "no format field"
         raise FeedRefused(f"This is not a Leerwinkel catalog feed ({what}). {KEPT}")
     version = header.get("version")
     if version != VERSION or isinstance(version, bool):
-        raise FeedRefused(f"This feed is version {version!r}; this kiosk reads version "
+        raise FeedRefused(f"This feed is version {quoted(version)}; this kiosk reads version "
                           f"{VERSION}. {KEPT}")
     if providers is None:
         raise FeedRefused("The feed has no list of providers. " + KEPT)
@@ -55,21 +58,38 @@ def _is_num(value) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def _name(value, missing: str) -> str:
-    """A required, non-blank text such as an id."""
+def _too_long(name: str, limit: int, setting: str) -> Rejected:
+    return Rejected(f"{name} is longer than {limit} characters (limit catalog.{setting})")
+
+
+def _name(value, missing: str, limit: int, setting: str, what: str) -> str:
+    """A required, non-blank text such as a name, of at most limit characters."""
     if not isinstance(value, str) or not value.strip():
         raise Rejected(missing)
+    if len(value) > limit:
+        raise _too_long(what, limit, setting)
     return value
 
 
-def _texts(value, name: str, need_nl: bool) -> dict:
+def _id(value, missing: str, limits: Limits, what: str = "id") -> str:
+    """A required id in Unicode NFC, without invisible or control characters, so two ids
+    that look the same are the same."""
+    value = _name(value, missing, limits.max_id_chars, "max_id_chars", what)
+    if not is_clean(value):
+        raise Rejected(f"{what} {quoted(value)} has an invisible or control character")
+    return unicodedata.normalize("NFC", value)
+
+
+def _texts(value, name: str, need_nl: bool, limit: int, setting: str) -> dict:
     if value is None and not need_nl:
         return {}
     if not isinstance(value, dict):
         raise Rejected(f'{name} must be texts per language, like {{"nl": "..."}}')
-    for v in value.values():
+    for lang, v in value.items():
         if not isinstance(v, str):
             raise Rejected(f'{name} must be texts per language, like {{"nl": "..."}}')
+        if len(v) > limit:
+            raise _too_long(f"{name}.{quoted(lang, 10)[1:-1]}", limit, setting)
     if need_nl and not value.get("nl", "").strip():
         raise Rejected(f"the Dutch {name} ({name}.nl) is missing")
     return value
@@ -82,7 +102,8 @@ def _choices(value, allowed: tuple, name: str) -> list:
         raise Rejected(f"{name} must be a list")
     for item in value:
         if not isinstance(item, str) or item not in allowed:
-            raise Rejected(f"{name} has unknown value {item!r} (allowed: {', '.join(allowed)})")
+            raise Rejected(f"{name} has unknown value {quoted(item)} "
+                           f"(allowed: {', '.join(allowed)})")
     return value
 
 
@@ -92,7 +113,7 @@ def _one_of(value, allowed: tuple, name: str, required: bool = False):
     if value not in allowed:
         if value is None:
             raise Rejected(f"{name} is missing")
-        raise Rejected(f"{name} {value!r} is unknown (allowed: {', '.join(allowed)})")
+        raise Rejected(f"{name} {quoted(value)} is unknown (allowed: {', '.join(allowed)})")
     return value
 
 
@@ -112,11 +133,15 @@ def _number(value, name: str, whole: bool = False):
     return int(value) if whole else float(value)
 
 
-def _text(value, name: str) -> str | None:
+def _text(value, name: str, limits: Limits = LIMITS, url: bool = False) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str):
         raise Rejected(f"{name} must be text")
+    limit, setting = ((limits.max_url_chars, "max_url_chars") if url
+                      else (limits.max_text_chars, "max_text_chars"))
+    if len(value) > limit:
+        raise _too_long(name, limit, setting)
     return value
 
 
@@ -171,7 +196,7 @@ def _start(course: dict) -> tuple[list, int | None]:
                 raise ValueError
             dt.date.fromisoformat(day)
         except ValueError:
-            raise Rejected(f"start date {day!r} is not a date like 2027-02-01") from None
+            raise Rejected(f"start date {quoted(day)} is not a date like 2027-02-01") from None
     if not dates and not flexible:
         raise Rejected("no start_dates and no flexible_start: true")
     return dates, flexible
@@ -193,8 +218,8 @@ def _place(location: dict) -> tuple[str, float | None, float | None]:
     return postcode.strip(), lat, lon
 
 
-def _url(value) -> str | None:
-    url = _text(value, "url")
+def _url(value, limits: Limits) -> str | None:
+    url = _text(value, "url", limits, url=True)
     if url and not url.startswith(("https://", "http://")):
         raise Rejected("url must start with https:// or http://")
     return url
@@ -237,12 +262,12 @@ def _cost_columns(cost: dict) -> dict:
     }
 
 
-def _location_columns(location: dict, postcode: str, lat, lon) -> dict:
+def _location_columns(location: dict, postcode: str, lat, lon, limits: Limits) -> dict:
     return {
-        "location_name": _text(location.get("name"), "location.name"),
-        "street": _text(location.get("street"), "location.street"),
+        "location_name": _text(location.get("name"), "location.name", limits),
+        "street": _text(location.get("street"), "location.street", limits),
         "postcode": postcode,
-        "city": _text(location.get("city"), "location.city"),
+        "city": _text(location.get("city"), "location.city", limits),
         "lat": float(lat) if lat is not None else None,
         "lon": float(lon) if lon is not None else None,
         "coords_from_postcode": 0,
@@ -256,16 +281,18 @@ def _access_columns(access: dict) -> dict:
 
 # ---------------------------------------------------------------- one course, one provider
 
-def check_course(course) -> dict:
+def check_course(course, limits: Limits = LIMITS) -> dict:
     """The catalog row of one feed course; raises Rejected with the reason when it
     breaks the rules of docs/feed.md. The provider's existence and coordinates from the
     postcode are not checked here (the caller knows the providers)."""
     if not isinstance(course, dict):
         raise Rejected("a course must be an object")
-    cid = _name(course.get("id"), "the course has no id")
-    provider = _name(course.get("provider"), "provider is missing")
-    title = _texts(course.get("title"), "title", need_nl=True)
-    summary = _texts(course.get("summary"), "summary", need_nl=False)
+    cid = _id(course.get("id"), "the course has no id", limits)
+    provider = _id(course.get("provider"), "provider is missing", limits, "provider")
+    title = _texts(course.get("title"), "title", True, limits.max_title_chars,
+                   "max_title_chars")
+    summary = _texts(course.get("summary"), "summary", False, limits.max_summary_chars,
+                     "max_summary_chars")
     goals = _goals(course.get("goals"))
     outcome = _one_of(course.get("outcome"), vocab.OUTCOMES, "outcome")
     req_dutch, req_diploma, min_age = _requires(course.get("requires"))
@@ -275,7 +302,7 @@ def check_course(course) -> dict:
     location = _dict(course.get("location"), "location")
     postcode, lat, lon = _place(location)
     access = _dict(course.get("accessibility"), "accessibility")
-    url = _url(course.get("url"))
+    url = _url(course.get("url"), limits)
     return {
         "id": cid, "provider": provider,
         "title": _texts_json(title), "title_nl": title["nl"],
@@ -283,7 +310,7 @@ def check_course(course) -> dict:
         "goals": _words(goals), "goals_mask": sum(_GOAL_BITS[g] for g in set(goals)),
         "outcome": outcome, "req_dutch": req_dutch, "req_diploma": req_diploma,
         "min_age": min_age,
-        "language": _text(course.get("language"), "language"),
+        "language": _text(course.get("language"), "language", limits),
         "format": fmt,
         "times": _words(times), "times_mask": sum(_TIME_BITS[t] for t in set(times)),
         "hours_per_week": _number(course.get("hours_per_week"), "hours_per_week"),
@@ -291,20 +318,21 @@ def check_course(course) -> dict:
         "start_dates": _words(sorted(dates)), "last_start": max(dates) if dates else None,
         "flexible_start": flexible or 0,
         **_cost_columns(cost),
-        **_location_columns(location, postcode, lat, lon),
+        **_location_columns(location, postcode, lat, lon, limits),
         **_access_columns(access),
         "url": url,
     }
 
 
-def check_provider(provider) -> dict:
+def check_provider(provider, limits: Limits = LIMITS) -> dict:
     """The providers row of one feed provider; raises Rejected with the reason."""
     if not isinstance(provider, dict):
         raise Rejected("a provider must be an object")
-    pid = _name(provider.get("id"), "the provider has no id")
-    name = _name(provider.get("name"), "the provider has no name")
+    pid = _id(provider.get("id"), "the provider has no id", limits)
+    name = _name(provider.get("name"), "the provider has no name", limits.max_title_chars,
+                 "max_title_chars", "name")
     ptype = provider.get("type") or "andere"
     _one_of(ptype, vocab.PROVIDER_TYPES, "type", required=True)
     return {"id": pid, "name": name, "type": ptype,
-            "website": _text(provider.get("website"), "website"),
-            "phone": _text(provider.get("phone"), "phone")}
+            "website": _text(provider.get("website"), "website", limits, url=True),
+            "phone": _text(provider.get("phone"), "phone", limits)}

@@ -7,11 +7,13 @@ lets the server say the feed has not changed; the size limit is checked while re
 from __future__ import annotations
 
 import hashlib
+import time
 from pathlib import Path
 
 import requests
 from requests.adapters import HTTPAdapter
-from urllib3.exceptions import MaxRetryError, ProtocolError, ReadTimeoutError
+from urllib3.exceptions import (DecodeError, MaxRetryError, ProtocolError, ReadTimeoutError,
+                               SSLError)
 from urllib3.util import Retry
 
 from ..i18n import N_
@@ -62,17 +64,18 @@ def download(url: str, settings, dest: Path, previous: dict,
              progress: Progress | None) -> dict | None:
     """Fetch url into dest (`settings`: the site config's [catalog] table). Returns the
     response's validators, or None when the server says the feed has not changed
-    (HTTP 304). Raises FeedRefused."""
+    (HTTP 304 to a conditional request). Raises FeedRefused."""
     headers = {"Accept": "application/json", "Accept-Encoding": "gzip"}
     if previous.get("etag"):
         headers["If-None-Match"] = previous["etag"]
     if previous.get("last_modified"):
         headers["If-Modified-Since"] = previous["last_modified"]
     retry = retry_policy(settings.retries)
+    deadline = time.monotonic() + settings.download_deadline_s
     while True:
         with _session(retry) as session:
             try:
-                return _get(session, url, headers, settings, dest, progress)
+                return _get(session, url, headers, settings, dest, (progress, deadline))
             except _CutOff as cut:
                 retry = _after_cut_off(cut.retries, url)
 
@@ -104,43 +107,61 @@ def _after_cut_off(retry: Retry, url: str) -> Retry:
     return retry
 
 
-def _get(session, url: str, headers: dict, settings, dest: Path, progress) -> dict | None:
+def _get(session, url: str, headers: dict, settings, dest: Path, watch) -> dict | None:
     try:
         resp = session.get(url, headers=headers, stream=True,
                            timeout=(settings.connect_timeout_s, settings.read_timeout_s))
     except requests.exceptions.RequestException as exc:
         raise FeedRefused(_network_message(exc, url)) from None
     with resp:
+        if resp.status_code == 304 and "If-None-Match" not in headers \
+                and "If-Modified-Since" not in headers:
+            raise FeedRefused("The feed server said 'not modified' (HTTP 304) although this "
+                              f"kiosk has no copy of this address yet. {KEPT}")
         if resp.status_code == 304:
             return None
         if resp.status_code != 200:
             raise FeedRefused(_http_message(resp.status_code, url))
-        _save(resp, dest, settings.max_bytes, progress)
+        _save(resp, dest, settings, watch)
         return {"etag": resp.headers.get("ETag"),
                 "last_modified": resp.headers.get("Last-Modified")}
 
 
-def _save(resp, dest: Path, max_bytes: int, progress) -> None:
+def _chunks(resp, deadline: float, deadline_s: int):
+    """The body in pieces as they arrive (read1: a slow server cannot hold one read for
+    long), cut off at the overall deadline."""
+    while True:
+        if time.monotonic() > deadline:
+            raise FeedRefused(f"The download took longer than {deadline_s} seconds "
+                              f"(limit catalog.download_deadline_s). {KEPT}")
+        try:
+            chunk = resp.raw.read1(CHUNK, decode_content=True)
+        except DecodeError:
+            raise FeedRefused(f"The feed download is damaged (broken gzip). {KEPT}") from None
+        except (ProtocolError, ReadTimeoutError, SSLError, OSError):
+            raise _CutOff(resp.raw.retries) from None
+        if not chunk:
+            return
+        yield chunk
+
+
+def _save(resp, dest: Path, settings, watch) -> None:
     """Write the body to dest, refusing it as soon as it grows past max_bytes."""
+    progress, deadline = watch
+    max_bytes = settings.max_bytes
     length = resp.headers.get("Content-Length", "")
     if length.isdigit() and int(length) > max_bytes:
         raise too_large(max_bytes)
     expected = int(length) if length.isdigit() else 0
     count = 0
-    try:
-        with open(dest, "wb") as out:
-            for chunk in resp.iter_content(CHUNK):
-                count += len(chunk)
-                if count > max_bytes:
-                    raise too_large(max_bytes)
-                out.write(chunk)
-                if progress and expected:
-                    progress(0.1 * min(1.0, count / expected), N_("Downloaden"))
-    except requests.exceptions.ContentDecodingError:
-        raise FeedRefused(f"The feed download is damaged (broken gzip). {KEPT}") from None
-    except (requests.exceptions.ChunkedEncodingError,
-            requests.exceptions.ConnectionError):
-        raise _CutOff(resp.raw.retries) from None
+    with open(dest, "wb") as out:
+        for chunk in _chunks(resp, deadline, settings.download_deadline_s):
+            count += len(chunk)
+            if count > max_bytes:
+                raise too_large(max_bytes)
+            out.write(chunk)
+            if progress and expected:
+                progress(0.1 * min(1.0, count / expected), N_("Downloaden"))
 
 
 def _network_message(exc: requests.exceptions.RequestException, url: str) -> str:

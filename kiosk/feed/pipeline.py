@@ -10,13 +10,15 @@ from .. import paths
 from ..i18n import N_
 from . import fetch, store
 from .build import build_catalog
+from .limits import limits_of
 from .report import KEPT, FeedRefused, Progress, RefusedWithReport, Report
 
 
 def refresh(cfg, source: str | None = None, cache_dir: Path | None = None,
-            progress: Progress | None = None) -> Report:
+            progress: Progress | None = None, allow_shrink: bool = False) -> Report:
     """Fetch, check and swap in a catalog. Never raises for a bad feed or network:
-    the report says what happened, and on failure the current catalog stays."""
+    the report says what happened, and on failure the current catalog stays. A catalog
+    that shrinks by more than catalog.max_shrink is only swapped in with allow_shrink."""
     source = source or cfg.catalog.source or str(paths.SAMPLE_CATALOG)
     if not fetch.is_url(source):
         source = str(fetch.local_path(source).absolute())
@@ -28,7 +30,7 @@ def refresh(cfg, source: str | None = None, cache_dir: Path | None = None,
         with store.lock(cache):
             store.clean_leftovers(cache)
             try:
-                report = _refresh_locked(cfg, source, cache, progress)
+                report = _refresh_locked(cfg, source, cache, progress, allow_shrink)
             finally:
                 store.clean_leftovers(cache)
     except RefusedWithReport as exc:
@@ -47,7 +49,8 @@ def refresh(cfg, source: str | None = None, cache_dir: Path | None = None,
     return report
 
 
-def _refresh_locked(cfg, source: str, cache: Path, progress: Progress | None) -> Report:
+def _refresh_locked(cfg, source: str, cache: Path, progress: Progress | None,
+                    allow_shrink: bool) -> Report:
     meta_now = store.read_meta(cache / catalog_mod.CURRENT)
     same_source = meta_now.get("source") == source
     previous = {k: meta_now.get(k) for k in ("etag", "last_modified")} if same_source else {}
@@ -67,7 +70,10 @@ def _refresh_locked(cfg, source: str, cache: Path, progress: Progress | None) ->
     out = store.temporary(cache, "sqlite")
     meta = {"source": source, "refreshed_at": store.now(), "sha256": digest,
             "etag": validators.get("etag"), "last_modified": validators.get("last_modified")}
-    report = build_catalog(feed_path, out, meta, cfg.catalog.max_bytes, progress)
+    report = build_catalog(feed_path, out, meta, cfg.catalog.max_bytes, progress,
+                           limits_of(cfg.catalog))
+    if not allow_shrink:
+        _refuse_shrinking(report, cache / catalog_mod.CURRENT, cfg.catalog.max_shrink)
     if progress:
         progress(0.97, N_("Nieuwe catalogus in gebruik nemen"))
     store.swap_in(out, cache)
@@ -82,6 +88,21 @@ def _refresh_locked(cfg, source: str, cache: Path, progress: Progress | None) ->
     return report
 
 
+def _refuse_shrinking(report: Report, current: Path, max_shrink: float) -> None:
+    """Refuse a new catalog with far fewer courses than the current one, until staff
+    confirm (a feed of 1 course must not silently replace 73)."""
+    if not current.exists():
+        return
+    before = store.status_counts(current)["courses"]
+    if before and report.loaded < before * (1 - max_shrink):
+        report.needs_confirm = True
+        report.message = (f"The new feed has {report.loaded} courses where the catalog has "
+                          f"{before}: it shrinks by more than {max_shrink:.0%} (limit "
+                          "catalog.max_shrink). If that is right, confirm with "
+                          f"--allow-shrink or the staff screen's button. {KEPT}")
+        raise RefusedWithReport(report)
+
+
 def _unchanged(cache: Path) -> Report:
     store.write_state(cache, checked_at=store.now())
     return Report(ok=True, unchanged=True,
@@ -89,17 +110,19 @@ def _unchanged(cache: Path) -> Report:
                           "the current catalog stays.")
 
 
-def ensure_catalog(cfg, cache_dir: Path | None = None) -> Path:
+def ensure_catalog(cfg, cache_dir: Path | None = None, run=None) -> Path:
     """The current catalog's path. On first start (no catalog yet) it loads the configured
-    source, or the bundled sample when there is none or it cannot be loaded now.
+    source, or the bundled sample when there is none or it cannot be loaded now, with
+    `run` (refresh, or the kiosk's refresh_in_child).
     Raises RuntimeError (with a plain message) when even the sample fails."""
+    run = run or refresh
     cache = store.cache_folder(cache_dir)
     current = cache / catalog_mod.CURRENT
     for source in (cfg.catalog.source, str(paths.SAMPLE_CATALOG)):
         if current.exists():
             return current
         if source:
-            report = refresh(cfg, source=source, cache_dir=cache)
+            report = run(cfg, source=source, cache_dir=cache)
     if not current.exists():
         raise RuntimeError(report.message)
     return current

@@ -16,9 +16,11 @@ import ijson
 from ijson.common import ObjectBuilder
 
 from .check import FORMAT
+from .limits import LIMITS, Limits
 from .report import KEPT, FeedRefused, too_large
 
 CHUNK = 64 * 1024
+PARSE_CHUNK = 1024               # bytes the parser turns into events at once (see _events)
 BOM = b"\xef\xbb\xbf"
 HEADER_KEYS = ("format", "version", "generated_at", "publisher")
 _START = ("start_map", "start_array")
@@ -79,9 +81,47 @@ def _json_error(exc: Exception) -> FeedRefused:
     return FeedRefused("The feed is damaged: it is not valid JSON. " + KEPT)
 
 
-def read_head(path: Path, limit: int) -> tuple[dict, list | None, bool]:
+def _refused_past(what: str, limit: int, setting: str) -> FeedRefused:
+    return FeedRefused(f"The feed has {what} {limit} (limit catalog.{setting}), so nothing "
+                       f"was loaded. {KEPT}")
+
+
+def _events(stream, limits: Limits):
+    """The parser's events, guarded. ijson makes all events of one read at once, each
+    with its prefix: for 100,000 nested levels in a 64 KB read that took gigabytes before
+    the guard saw the first, so it reads small pieces (a few MB at worst)."""
+    return _guarded(ijson.parse(stream, buf_size=PARSE_CHUNK, use_float=True), limits)
+
+
+def _guarded(events, limits: Limits):
+    """The parser's events, refusing the feed as soon as it nests deeper than allowed or
+    one item of a top-level list (a course, a provider) holds more values than allowed,
+    before anything that large is built."""
+    depth, deepest, most, count = 0, limits.max_depth, limits.max_item_values, 0
+    for item in events:
+        event = item[1]
+        if event in _START:
+            depth += 1
+            if depth > deepest:
+                raise _refused_past("values nested deeper than", deepest, "max_depth")
+        elif event in _END:
+            depth -= 1
+        if depth > 2:                  # inside one item of a top-level list
+            count += 1
+            if count > most:
+                raise _refused_past("a course or provider with more values than", most,
+                                    "max_item_values")
+        else:
+            count = 0
+        yield item
+
+
+def read_head(path: Path, limit: int, limits: Limits = LIMITS,
+              keep=lambda provider: provider) -> tuple[dict, list | None, bool]:
     """The document's top-level fields, its providers (None when there is no list) and
-    whether a course list was seen. Raises FeedRefused for what is not a JSON object."""
+    whether a course list was seen. Raises FeedRefused for what is not a JSON object.
+    Each provider is passed through `keep` as soon as it is read (so a checked row, not
+    the whole object, can be kept)."""
     first = _first_char(path)
     if first == "":
         raise FeedRefused("The feed is empty. " + KEPT)
@@ -89,28 +129,32 @@ def read_head(path: Path, limit: int) -> tuple[dict, list | None, bool]:
         raise FeedRefused("The address gave a web page, not a catalog feed. " + KEPT)
     try:
         with open_feed(path, limit) as stream:
-            return _scan_head(stream)
+            return _scan_head(stream, limits, keep)
     except ijson.JSONError as exc:
         raise _json_error(exc) from None
 
 
-def read_courses(path: Path, limit: int, on_read=None) -> Iterator:
+def read_courses(path: Path, limit: int, on_read=None, limits: Limits = LIMITS) -> Iterator:
     """The feed's courses one by one, as they are read (not checked)."""
     try:
         with open_feed(path, limit, on_read) as stream:
-            yield from ijson.items(stream, "courses.item", use_float=True)
+            events = _events(stream, limits)
+            for count, course in enumerate(ijson.items(events, "courses.item"), 1):
+                if count > limits.max_courses:
+                    raise _refused_past("more courses than", limits.max_courses, "max_courses")
+                yield course
     except ijson.JSONError as exc:
         raise _json_error(exc) from None
 
 
-def _scan_head(stream) -> tuple[dict, list | None, bool]:
+def _scan_head(stream, limits: Limits, keep) -> tuple[dict, list | None, bool]:
     """Top-level fields and the providers list; stops at the course list when all
     that is needed came before it."""
     header: dict = {}
     providers: list | None = None
     saw_courses = False
     builder, depth = None, 0
-    events = ijson.parse(stream, use_float=True)
+    events = _events(stream, limits)
     prefix, event, value = next(events)
     if event != "start_map":
         raise FeedRefused("This is not a catalog feed (the file is not a JSON object). " + KEPT)
@@ -122,15 +166,17 @@ def _scan_head(stream) -> tuple[dict, list | None, bool]:
             elif event in _END:
                 depth -= 1
                 if depth == 0:
-                    providers.append(builder.value)
+                    providers.append(keep(builder.value))
                     builder = None
             continue
+        if prefix == "providers.item" and len(providers) >= limits.max_providers:
+            raise _refused_past("more providers than", limits.max_providers, "max_providers")
         if prefix == "providers.item":
             if event in _START:
                 builder, depth = ObjectBuilder(), 1
                 builder.event(event, value)
             else:
-                providers.append(value)
+                providers.append(keep(value))
         elif prefix == "providers":
             if event == "start_array":
                 providers = []

@@ -28,8 +28,11 @@ class Report:
     providers: int = 0
     source: str = ""
     notes: list[str] = field(default_factory=list)                   # e.g. skipped providers
+    needs_confirm: bool = False      # refused for shrinking; staff may confirm and retry
 
-    def text(self) -> str:
+    def text(self, max_rejected: int | None = None) -> str:
+        """The report for staff; with max_rejected, only that many rejected courses are
+        listed (a screen must stay quick with thousands)."""
         lines = [self.message]
         if self.source:
             lines.append(f"Source: {self.source}")
@@ -37,7 +40,11 @@ class Report:
             lines.append(f"Note: {note}")
         if self.rejected:
             lines.append(f"Rejected courses ({len(self.rejected)}):")
-            lines += [f"  - {cid}: {reason}" for cid, reason in self.rejected]
+            shown = self.rejected[:max_rejected] if max_rejected is not None else self.rejected
+            lines += [f"  - {cid}: {reason}" for cid, reason in shown]
+            if len(shown) < len(self.rejected):
+                lines.append(f"  … and {len(self.rejected) - len(shown)} more "
+                             "(kiosk catalog refresh lists them all)")
         return "\n".join(lines)
 
 

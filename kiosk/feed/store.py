@@ -53,7 +53,15 @@ def lock(cache: Path):
 
 
 def clean_leftovers(cache: Path) -> None:
-    """Remove files of a refresh that was killed (we hold the lock)."""
+    """Remove files of a refresh that was killed (we hold the lock). A swap killed after
+    the new file came in but before the old one became the previous one is finished."""
+    current = cache / catalog_mod.CURRENT
+    for path in cache.glob(TMP_PREFIX + "*.keep"):
+        try:
+            if current.exists() and not os.path.samefile(path, current) and read_meta(path):
+                os.replace(path, cache / catalog_mod.PREVIOUS)
+        except OSError:
+            pass
     for path in cache.glob(TMP_PREFIX + "*"):
         path.unlink(missing_ok=True)
 
@@ -66,15 +74,23 @@ def _link_or_copy(src: Path, dst: Path) -> None:
         shutil.copy2(src, dst)
 
 
-def swap_in(new: Path, cache: Path) -> None:
+def swap_in(new: Path, cache: Path, on_step=None) -> None:
     """Make `new` the current catalog; the current one becomes the previous one.
-    catalog.sqlite exists at every step."""
+    catalog.sqlite exists at every step, and wherever a kill lands the previous file is
+    a catalog other than the current one: the old current is linked aside, the new file
+    replaces it, and only then the link becomes the previous one. `on_step(n)` is called
+    between the steps (tests kill the process there)."""
+    step = on_step or (lambda n: None)
     current, previous = cache / catalog_mod.CURRENT, cache / catalog_mod.PREVIOUS
-    if current.exists():
-        keep = temporary(cache, "keep")
+    keep = temporary(cache, "keep") if current.exists() else None
+    if keep:
         _link_or_copy(current, keep)
-        os.replace(keep, previous)
+    step(1)
     os.replace(new, current)
+    step(2)
+    if keep:
+        os.replace(keep, previous)
+    step(3)
     fsync(cache)
 
 
@@ -83,6 +99,7 @@ def rollback(cache_dir: Path | None = None) -> Report:
     try:
         cache = cache_folder(cache_dir)
         with lock(cache):
+            clean_leftovers(cache)
             current, previous = cache / catalog_mod.CURRENT, cache / catalog_mod.PREVIOUS
             if not previous.exists():
                 return Report(message="There is no previous catalog to go back to.")
