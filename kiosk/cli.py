@@ -24,11 +24,16 @@ def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--config", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", required=True)
-
     run = sub.add_parser("run", parents=[common], help="start the kiosk UI")
     run.add_argument("--kiosk", action="store_true", help="fullscreen; leaving needs the staff PIN")
     run.add_argument("--size", help="window size WIDTHxHEIGHT, e.g. 1080x1920")
+    _add_catalog_commands(sub, common)
+    _add_visit_commands(sub, common)
+    _add_site_commands(sub, common)
+    return parser
 
+
+def _add_catalog_commands(sub, common) -> None:
     catalog = sub.add_parser("catalog", parents=[common], help="the cached course catalog")
     csub = catalog.add_subparsers(dest="catalog_command", required=True)
     refresh = csub.add_parser("refresh", parents=[common], help="fetch, validate and swap in a feed")
@@ -43,38 +48,38 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--out", required=True, help="feed file to write (JSON)")
     imp.add_argument("--publisher", default=None)
 
+
+def _add_visit_commands(sub, common) -> None:
+    """What a visit produces: the results, the booking link, what a counsellor reads."""
     match = sub.add_parser("match", parents=[common], help="the results the kiosk would show")
     match.add_argument("--answers", required=True, help="answers JSON file ('-' = stdin)")
     match.add_argument("--today", help="YYYY-MM-DD instead of today's date")
     match.add_argument("--json", action="store_true")
-
     booking = sub.add_parser("booking-url", parents=[common], help="the text the booking QR encodes")
     booking.add_argument("--answers", required=True, help="answers JSON file ('-' = stdin)")
     booking.add_argument("--course", action="append", default=[], metavar="ID")
-
     secret = sub.add_parser("booking", parents=[common], help="booking set-up")
     bsub = secret.add_subparsers(dest="booking_command", required=True)
     bsub.add_parser("new-secret", parents=[common], help="a new random booking secret")
-
     handoff = sub.add_parser("handoff", parents=[common], help="for counsellors")
     hsub = handoff.add_subparsers(dest="handoff_command", required=True)
     show = hsub.add_parser("show", parents=[common], help="what a booking link carries")
     show.add_argument("link", metavar="URL_OR_TOKEN")
 
+
+def _add_site_commands(sub, common) -> None:
+    """For staff and a site's IT person: figures, the device's health, the PIN."""
     stats = sub.add_parser("stats", parents=[common], help="anonymous usage figures")
     stats.add_argument("--days", type=int, default=30, help="the last N days (default 30)")
     stats.add_argument("--json", action="store_true")
     stats.add_argument("--csv", metavar="FILE", help="also write the figures per week as CSV")
     stats.add_argument("--chart", metavar="FILE.png", help="also draw them as a PNG chart")
-
     doctor = sub.add_parser("doctor", parents=[common], help="check this device, say what to fix")
     doctor.add_argument("--json", action="store_true")
-
     staff = sub.add_parser("staff", parents=[common], help="staff access")
     ssub = staff.add_subparsers(dest="staff_command", required=True)
     pin = ssub.add_parser("set-pin", parents=[common], help="set the staff PIN (stored hashed)")
     pin.add_argument("--pin", help="the new PIN (digits); asked for when left out")
-    return parser
 
 
 def say(text: str, err: bool = False) -> None:
