@@ -4,8 +4,10 @@
 # scripted visits run on.
 import json
 import os
+import socket
 import subprocess
 import sys
+import threading
 from datetime import date, datetime
 from pathlib import Path
 from typing import NamedTuple
@@ -236,3 +238,32 @@ def run_visit(kiosk_env, tmp_path, visit_day):
             assert "Traceback" not in proc.stderr, proc.stderr[-4000:]
         return record
     return run
+
+
+# ---------------------------------------------------------------- a raw HTTP peer
+class RawServer:
+    """A one-shot TCP server that answers with exactly the bytes given."""
+
+    def __init__(self, answer: bytes):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(4)
+        self.answer = answer
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}/feed.json"
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self):
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            with conn:
+                conn.recv(65536)
+                self.send(conn)
+
+    def send(self, conn):
+        conn.sendall(self.answer)
+
+    def close(self):
+        self.sock.close()

@@ -155,6 +155,13 @@ def test_providers_after_courses(cfg, cache, tmp_path):
     assert report.ok and report.loaded == 5
 
 
+def test_a_refresh_repairs_a_corrupt_catalog_file(cfg, cache, tmp_path, titles):
+    (cache / catalog.CURRENT).write_bytes(b"\x00garbage, not SQLite\xff" * 400)
+    report = load(cfg, cache, tmp_path, make_feed(5))
+    assert report.ok and report.loaded == 5, report.message
+    assert titles(cache) == {f"Cursus {i}" for i in range(5)}
+
+
 def test_bad_provider_is_skipped_and_its_courses_rejected(cfg, cache, tmp_path):
     doc = make_feed(10)
     doc["providers"].append({"id": "weird", "name": "Weird", "type": "bank"})

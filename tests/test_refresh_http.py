@@ -14,6 +14,7 @@ import pytest
 from werkzeug.wrappers import Response
 
 from kiosk import config, feed, paths
+from conftest import RawServer
 from kiosk.feed import fetch
 
 
@@ -73,34 +74,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-class RawServer:
-    """A one-shot TCP server that answers with exactly the bytes given."""
-
-    def __init__(self, answer: bytes):
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(4)
-        self.answer = answer
-        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}/feed.json"
-        threading.Thread(target=self._serve, daemon=True).start()
-
-    def _serve(self):
-        while True:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return
-            with conn:
-                conn.recv(65536)
-                self.send(conn)
-
-    def send(self, conn):
-        conn.sendall(self.answer)
-
-    def close(self):
-        self.sock.close()
 
 
 def test_connection_refused(refused):

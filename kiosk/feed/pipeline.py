@@ -90,10 +90,14 @@ def _refresh_locked(cfg, source: str, cache: Path, progress: Progress | None,
 
 def _refuse_shrinking(report: Report, current: Path, max_shrink: float) -> None:
     """Refuse a new catalog with far fewer courses than the current one, until staff
-    confirm (a feed of 1 course must not silently replace 73)."""
+    confirm (a feed of 1 course must not silently replace 73). A current catalog that
+    cannot be read counts as none: the refresh is what repairs it."""
     if not current.exists():
         return
-    before = store.status_counts(current)["courses"]
+    try:
+        before = store.status_counts(current)["courses"]
+    except sqlite3.Error:
+        return
     if before and report.loaded < before * (1 - max_shrink):
         report.needs_confirm = True
         report.message = (f"The new feed has {report.loaded} courses where the catalog has "
