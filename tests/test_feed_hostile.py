@@ -291,6 +291,7 @@ def test_a_refresh_in_a_child_loads_and_passes_progress_back(cache, cfg, titles)
 KILL_AT_STEP = """
 import os, sys
 from pathlib import Path
+from kiosk.feed import store
 store.swap_in(Path(sys.argv[1]), Path(sys.argv[2]),
               on_step=lambda n: os.kill(os.getpid(), 9) if n == int(sys.argv[3]) else None)
 """
