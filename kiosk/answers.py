@@ -23,10 +23,11 @@ from .printable import one_line
 ALL_GOALS = vocab.GOALS + (vocab.GOAL_UNSURE,)
 ALL_DIPLOMAS = vocab.DIPLOMAS + (vocab.FOREIGN_DIPLOMA,)
 # answer key -> its vocabulary (one value each), in the order of the format
-SINGLE = {"goal": ALL_GOALS, "dutch_level": vocab.DUTCH_LEVELS,
-          "diploma": ALL_DIPLOMAS, "status": vocab.STATUSES}
-# answer key -> its vocabulary (a list of values)
-MULTI = {"times": vocab.TIMES, "formats": vocab.FORMATS}
+SINGLE = {"goal": ALL_GOALS, "dutch_level": vocab.DUTCH_LEVELS, "diploma": ALL_DIPLOMAS}
+# answer key -> its vocabulary (a list of values; `status` may also be one word, as before)
+MULTI = {"times": vocab.TIMES, "formats": vocab.FORMATS, "status": vocab.STATUSES,
+         "needs": vocab.NEEDS}
+ONE_WORD_TOO = ("status",)  # keys that were one word: a single word is a list of one
 POSTCODE = re.compile(r"[0-9]{4}", re.ASCII)
 LANGUAGE = re.compile(r"[a-z]{2,3}", re.ASCII)
 LINK_MAX_KM = 0xFFFE        # a link holds whole kilometres in two bytes (0xFFFF: no limit)
@@ -155,8 +156,10 @@ def _one_of(answers: dict, key: str, values: tuple) -> str | None:
 
 def _some_of(answers: dict, key: str, values: tuple) -> tuple[str, ...]:
     value = answers.get(key)
-    if value is None:
+    if value is None or (value == "" and key in ONE_WORD_TOO):
         return ()
+    if isinstance(value, str) and key in ONE_WORD_TOO:
+        value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) and v in values
                                               for v in value):
         raise AnswersError(f"Answer '{key}' must be a list of: {', '.join(values)}.")
@@ -235,10 +238,12 @@ def answers_for_link(answers, languages: set[str] | None = None) -> dict:
             out[key] = value
     for key, values in MULTI.items():
         chosen = answers.get(key)
+        if isinstance(chosen, str) and key in ONE_WORD_TOO:
+            chosen = [chosen]
         if isinstance(chosen, (list, tuple)):
             kept = [v for v in values if v in {c for c in chosen if isinstance(c, str)}]
-            if kept:
-                out[key] = kept
+            if kept:        # one status stays one word, as links always carried it
+                out[key] = kept[0] if key in ONE_WORD_TOO and len(kept) == 1 else kept
     postcode = answers.get("postcode")
     if isinstance(postcode, str) and POSTCODE.fullmatch(postcode):
         out["postcode"] = postcode

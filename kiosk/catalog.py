@@ -35,6 +35,8 @@ COURSE_COLUMNS = {
     "location_name": str, "street": str, "postcode": str, "city": str,
     "lat": float, "lon": float, "coords_from_postcode": int,
     "wheelchair": int, "childcare": int, "url": str,
+    "kind": str,                                  # NULL = a course; else a route kind
+    "dutch_from": int, "dutch_to": int,           # Dutch courses: levels (ranks) from, to
 }
 PROVIDER_COLUMNS = {"id": str, "name": str, "type": str, "website": str, "phone": str}
 JSON_COLUMNS = ("title", "summary", "goals", "times", "start_dates", "free_for", "reduced_for")
@@ -54,7 +56,7 @@ def create_indexes(db: sqlite_utils.Database) -> None:
     db["courses"].create_index(["lat", "lon"])
     # matching reads rowids from these without touching the table (kiosk/matching.py)
     filtered = ["format", "goals_mask", "times_mask", "req_dutch", "req_diploma",
-                "flexible_start", "last_start"]
+                "flexible_start", "last_start", "kind", "dutch_to"]
     scored = ["outcome", "cost_eur", "free_for", "reduced_for", "opleidingscheques",
               "start_dates", "postcode", "provider", "title_nl", "id"]   # title, id: tie-break
     # near a place, with everything the score needs (the orientation's nearest courses)

@@ -215,10 +215,11 @@ def cmd_match(cfg, args) -> int:
     try:
         outcome = matching.match(cat, answers, today=today)
         lang = answers.get("language")
-        items = [{"id": r.course["id"], "provider": r.course["provider"],
+        items = [{"id": r.course["id"], "kind": r.kind, "provider": r.course["provider"],
                   "title": matching.course_title(r.course, lang),
                   "distance_km": None if r.distance_km is None else round(r.distance_km, 1),
-                  "reasons": r.reasons, "cost": r.cost, "provider_name": r.provider.get("name")}
+                  "reasons": r.reasons, "cost": r.cost, "price": r.price,
+                  "provider_name": r.provider.get("name")}
                  for r in outcome.results]
     finally:
         cat.close()
@@ -242,7 +243,8 @@ def match_text(outcome, items: list[dict]) -> str:
         lines.append("No courses fit. A counsellor can help.")
     for n, item in enumerate(items, 1):
         where = "" if item["distance_km"] is None else f" ({item['distance_km']} km)"
-        lines.append(f"{n}. {one_line(item['title'], 120)} - "
+        kind = "" if item["kind"] == "course" else f"[{item['kind']}] "
+        lines.append(f"{n}. {kind}{one_line(item['title'], 120)} - "
                      f"{one_line(item['provider_name'] or item['provider'], 80)}{where}")
         lines += [f"     {one_line(reason)}" for reason in item["reasons"]]
     return "\n".join(lines)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from . import clock, words
+from . import clock, vocab, words
 from .i18n import gettext_for
 
 UPCOMING_SHOWN = 3          # start dates listed on the detail screen
@@ -26,11 +26,57 @@ def day_text(day: date) -> str:
 
 
 def price_text(course: dict, lang: str | None) -> str:
-    """The course's price in whole euros; empty when the feed gives none."""
+    """The course's list price in whole euros; empty when the feed gives none."""
     if course.get("cost_eur") is None:
         return ""
     _ = gettext_for(lang)
     return _("Prijs: {eur} euro").format(eur=f"{course['cost_eur']:.0f}")
+
+
+def visitor_cost(course: dict, statuses) -> tuple[str, str | None]:
+    """What the course costs THIS visitor (docs/matching.md, "What you pay"): "free",
+    "reduced", "full" or "unknown", with the status that makes it free or reduced. Any
+    of the visitor's statuses counts; kiosk/ranking.py's cost_sql is the same rule in SQL."""
+    statuses = [s for s in vocab.STATUSES if s in (statuses or ())]
+    free = [s for s in statuses if s in (course.get("free_for") or ())]
+    reduced = [s for s in statuses if s in (course.get("reduced_for") or ())]
+    if course.get("cost_eur") == 0 or free:
+        return "free", (free[0] if free else None)
+    if reduced:
+        return "reduced", reduced[0]
+    return ("unknown" if course.get("cost_eur") is None else "full"), None
+
+
+def _euro(value: float) -> str:
+    return f"{value:.0f}"            # whole euros, as everywhere on the kiosk
+
+
+def visitor_price(course: dict, statuses, _) -> str:
+    """One line: what THIS visitor pays, and why, in the visitor's language (`_`)."""
+    cost, status = visitor_cost(course, statuses)
+    eur = course.get("cost_eur")
+    because = words.BECAUSE.get(status)
+    if cost == "free":
+        if status is None:
+            return _("Gratis")
+        return (_("Gratis voor jou: {why}").format(why=_(because)) if because
+                else _("Gratis voor jou"))
+    if cost == "reduced":
+        text = (_("Voor jou goedkoper dan {eur} euro: vraag hoeveel").format(eur=_euro(eur))
+                if eur is not None else _("Voor jou goedkoper: vraag hoeveel"))
+    elif cost == "unknown":
+        return _("Vraag de prijs na")
+    elif statuses:
+        text = _("Jij betaalt {eur} euro").format(eur=_euro(eur))
+    else:
+        text = _("Prijs: {eur} euro").format(eur=_euro(eur))
+        if course.get("free_for"):
+            text += "; " + ", ".join(_(words.FREE_FOR[s]) for s in vocab.STATUSES
+                                     if s in course["free_for"])
+    if "werkend" in (statuses or ()) and course.get("opleidingscheques") and eur:
+        text += ". " + _("Met opleidingscheques betaal je de helft: {eur} euro").format(
+            eur=_euro(eur / 2))
+    return text
 
 
 def _when_and_how(course: dict, _) -> str:
@@ -54,9 +100,10 @@ def _place(course: dict) -> str:
 
 
 def practical_facts(course: dict, provider: dict, distance_km: float | None,
-                    lang: str | None, today: date | None = None) -> list[str]:
+                    lang: str | None, today: date | None = None,
+                    statuses=None) -> list[str]:
     """The lines of the detail screen's 'practical' part, in order; missing facts are
-    left out."""
+    left out. statuses: the visitor's (answers `status`), for the price they pay."""
     _ = gettext_for(lang)
     today = today or clock.today()
     place = _place(course)
@@ -69,7 +116,8 @@ def practical_facts(course: dict, provider: dict, distance_km: float | None,
         _start(course, today, _),
         _("Waar: {place}").format(place=place) if place else "",
         _("Afstand: {km} km").format(km=f"{distance_km:.0f}") if distance_km is not None else "",
-        price_text(course, lang),
+        visitor_price(course, statuses, _)
+        if visitor_cost(course, statuses)[0] != "unknown" else "",
         _("Toegankelijk met een rolstoel") if course.get("wheelchair") else "",
         _("Er is kinderopvang") if course.get("childcare") else "",
         _("Telefoon: {phone}").format(phone=provider["phone"]) if provider.get("phone") else "",

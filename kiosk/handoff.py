@@ -163,7 +163,9 @@ def describe(handoff: Handoff, lang: str = "nl", titles: dict | None = None) -> 
     level = a.get("dutch_level")
     row(_("Nederlands"), _(words.DUTCH_LEVELS.get(level, level)) if level else unknown)
     row(_("Diploma"), _(words.DIPLOMAS[a["diploma"]]) if "diploma" in a else unknown)
-    row(_("Situatie"), _(words.STATUSES[a["status"]]) if "status" in a else unknown)
+    statuses = [a["status"]] if isinstance(a.get("status"), str) else a.get("status") or []
+    row(_("Situatie"), ", ".join(_(words.STATUSES[s]) for s in statuses) if statuses
+        else unknown)
     row(_("Wanneer"), ", ".join(_(words.TIMES[t]) for t in a["times"]) if "times" in a
         else _("maakt niet uit"))
     row(_("Hoe"), ", ".join(_(words.FORMATS[f]) for f in a["formats"]) if "formats" in a
@@ -172,6 +174,8 @@ def describe(handoff: Handoff, lang: str = "nl", titles: dict | None = None) -> 
     if "max_distance_km" in a:
         where += " " + _("(tot {km} km)").format(km=a["max_distance_km"])
     row(_("Postcode"), where)
+    row(_("Nodig"), ", ".join(_(words.NEEDS[n]) for n in a["needs"]) if a.get("needs")
+        else _("niets gezegd"))
     code = a.get("language")
     row(_("Taal van de bezoeker"),
         f"{_(words.LANGUAGES[code])} ({code})" if code in words.LANGUAGES else (code or unknown))

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
-from . import clock, i18n, places, ranking, reasons, vocab
+from . import clock, course_facts, i18n, places, ranking, reasons, routes, vocab
 from .answers import AnswersError, check_answers  # noqa: F401  (kiosk.matching.* before)
 from .ranking import COST, DISTANCE, FACTOR_SCORES, FACTORS, GOALS_MASK, NEXT_START, ROWID, SCORE
 from .ranking import FIRST_PAGE, WEIGHTS  # noqa: F401  (named kiosk.matching.* before)
@@ -49,6 +49,7 @@ class _Filter:
     today: str
     origin: tuple[float, float] | None
     limit_km: float | None        # None = no distance limit
+    needs: tuple[str, ...] = ()   # the visitor's needs (vocab.NEEDS) that still hold
 
 
 STARTS_RULE = "(flexible_start = 1 or last_start >= :today)"
@@ -58,6 +59,16 @@ DIPLOMA_RULE = "(req_diploma is null or req_diploma <= :diploma)"
 BOX_RULE = "lat between :lat0 and :lat1 and lon between :lon0 and :lon1"
 UNPLACED_RULE = "lat is null"
 DISTANCE_RULE = "format = 'afstand' or distance_km <= :limit"
+COURSES_RULE = "kind is null"
+ROUTES_RULE = "kind is not null"
+DUTCH_TO_RULE = "(dutch_to is null or dutch_to > :dutch)"
+# a need -> the rule a course must obey (docs/matching.md); routes are never hidden by one
+NEED_RULES = {
+    "kinderopvang": "(format = 'afstand' or childcare is not 0)",
+    "rolstoel": "(format = 'afstand' or wheelchair is not 0)",
+    "andere-taal": "(goals_mask & :dutch_goal or lower(coalesce(language, 'nl')) <> 'nl')",
+}
+RELAXED_NEED = "andere-taal"              # the one need relaxed (last) when nothing fits
 
 
 def _goal_rule(goal_bit: int, lead: bool = True) -> str:
@@ -75,12 +86,22 @@ def _format_rule(names, lead: bool = True) -> str:
 
 def _rules(f: _Filter, p: dict, lead_goal: bool = True) -> list[str]:
     """The hard rules every part of the question shares; adds their parameters to p."""
-    rules = [STARTS_RULE]
+    rules = _shared_rules(f, p, lead_goal) + [COURSES_RULE]
     if f.times_mask is not None:
         rules.append(TIMES_RULE)
         p["not_times"] = ranking.ALL_TIMES & ~f.times_mask
+    p["dutch_goal"] = 1 << vocab.GOALS.index("nederlands")
+    rules += [NEED_RULES[need] for need in f.needs if need in NEED_RULES]
+    if "gratis" in f.needs:
+        rules.append(f"(cost_eur = 0 or {ranking.for_status('free_for', p)})")
+    return rules
+
+
+def _shared_rules(f: _Filter, p: dict, lead_goal: bool = True) -> list[str]:
+    """The rules courses and routes share: start, prerequisites, Dutch levels, goal."""
+    rules = [STARTS_RULE]
     if f.dutch is not None:
-        rules.append(DUTCH_RULE)
+        rules += [DUTCH_RULE, DUTCH_TO_RULE]
         p["dutch"] = f.dutch
     if f.diploma is not None:
         rules.append(DIPLOMA_RULE)
@@ -127,7 +148,7 @@ def _placed_distance(lat0, lon0, postcode):
     return None if point is None else places.distance_km(lat0, lon0, *point)
 
 
-def _light_sql(parts: list[list[str]], origin_known: bool, limited: bool,
+def _light_sql(parts: list[list[str]], p: dict, origin_known: bool, limited: bool,
                order_limit: int | None, factors: bool = False, tiebreak: bool = False) -> str:
     """Each part from its index (idx_courses_match_rank holds every column named, so most
     courses are ranked without reading the table); then the score, the weighted sum of
@@ -137,8 +158,9 @@ def _light_sql(parts: list[list[str]], origin_known: bool, limited: bool,
     carried = "".join(f", {c} as t_{c}" for c in ranking.TIEBREAK_COLUMNS) if tiebreak else ""
     light = " union all ".join(
         "select rowid, provider, goals_mask, format, times_mask, flexible_start, outcome,"
-        f" cost_eur, opleidingscheques, {distance} as distance_km, {ranking.COST_SQL} as cost,"
-        f" {ranking.NEXT_START_SQL} as next_start{carried} from courses"
+        f" cost_eur, opleidingscheques, kind, {distance} as distance_km,"
+        f" {ranking.cost_sql(p)} as cost, {ranking.NEXT_START_SQL} as next_start{carried}"
+        " from courses"
         f" where {' and '.join(part)}" for part in parts)
     scores = ranking.factors("distance_km", "cost", "next_start", origin_known)
     columns = "".join(f", {scores[name]} as f_{name}" for name in FACTORS) if factors else ""
@@ -146,7 +168,7 @@ def _light_sql(parts: list[list[str]], origin_known: bool, limited: bool,
     where = f" where {DISTANCE_RULE}" if limited else ""
     order = f" order by score desc limit {int(order_limit)}" if order_limit else ""
     return (f"with light as materialized ({light}) select rowid, provider, distance_km, cost,"
-            f" next_start, {ranking.total(scores)} as score, goals_mask{columns}{carried}"
+            f" next_start, {ranking.total(scores)} as score, goals_mask, kind{columns}{carried}"
             f" from light{where}{order}")
 
 
@@ -156,7 +178,7 @@ def _factor_scores(db, f: _Filter, a: dict, rowids: list[int]) -> dict[int, tupl
     p = ranking.params(a, f.today, f.origin)
     p["rowids"] = json.dumps(rowids)
     _register_distance(db, f)
-    sql = _light_sql([["rowid in (select value from json_each(:rowids))"]],
+    sql = _light_sql([["rowid in (select value from json_each(:rowids))"]], p,
                      f.origin is not None, False, None, factors=True)
     return {row[ROWID]: row[FACTOR_SCORES] for row in db.conn.execute(sql, p)}
 
@@ -195,7 +217,7 @@ def _query(db, f: _Filter, a: dict, order_limit: int | None = None,
     if not parts:
         return []
     _register_distance(db, f)
-    sql = _light_sql([part for part, _online in parts], f.origin is not None,
+    sql = _light_sql([part for part, _online in parts], p, f.origin is not None,
                      limit_km is not None, order_limit, factors=floor is not None,
                      tiebreak=floor is not None)
     return db.conn.execute(sql, p).fetchall()
@@ -281,7 +303,23 @@ def _stages(asked: _Filter) -> list[tuple[_Filter, list[str]]]:
         relaxed = relaxed + ["formats"]
         f = replace(f, formats=())
         stages.append((f, list(relaxed)))
+    if RELAXED_NEED in asked.needs:
+        relaxed = relaxed + ["needs"]
+        f = replace(f, needs=tuple(n for n in f.needs if n != RELAXED_NEED))
+        stages.append((f, list(relaxed)))
     return stages
+
+
+def _route_rows(db, f: _Filter, a: dict, salt: str) -> list[tuple]:
+    """The routes that obey the rules routes share with courses (goal, start,
+    prerequisites, Dutch levels), best first, with their factor scores and postcode.
+    Times, formats, distance and needs never hide a route (docs/matching.md)."""
+    p = ranking.params(a, f.today, f.origin)
+    rules = _shared_rules(f, p) + [ROUTES_RULE]
+    _register_distance(db, f)
+    sql = _light_sql([rules], p, f.origin is not None, False, None, factors=True,
+                     tiebreak=True)
+    return ranking.sort_rows(db, db.conn.execute(sql, p).fetchall(), salt)
 
 
 def match(catalog, answers: dict, today: date | None = None,
@@ -299,14 +337,18 @@ def match(catalog, answers: dict, today: date | None = None,
         formats=a["formats"], dutch=vocab.rank(vocab.DUTCH_LEVELS, a["dutch_level"]),
         diploma=vocab.rank(vocab.DIPLOMAS, a["diploma"]),    # foreign -> None: never excludes
         today=today.isoformat(), origin=origin,
-        limit_km=a["max_distance_km"] if origin else None)
+        limit_km=a["max_distance_km"] if origin else None, needs=a["needs"])
     salt = today.isoformat()
     for f, relaxed in _stages(asked):
         rows = (_orientation(catalog.db, f, a, salt) if orientation
                 else _query(catalog.db, f, a))
         if rows:
             break
-    rows = ranking.Ranked(catalog.db, rows, salt, ordered=orientation)
+    lead, others = routes.split(_route_rows(catalog.db, asked, a, salt), a)
+    if orientation:
+        rows = routes.into_orientation(rows, others)
+    rows = ranking.Ranked(catalog.db, rows + ([] if orientation else others), salt,
+                          ordered=orientation, lead=lead)
 
     def make(light, course, provider):
         """light: the ranked row; course: the decoded course."""
@@ -315,8 +357,10 @@ def match(catalog, answers: dict, today: date | None = None,
         facts = {"distance_km": light[DISTANCE], "cost": light[COST],
                  "next_start": light[NEXT_START], "factors": dict(zip(FACTORS, scores))}
         return Result(course=course, provider=provider, distance_km=light[DISTANCE],
-                      reasons=reasons.reasons(course, facts, a, asked, orientation, _),
-                      cost=light[COST], score=round(light[SCORE], 9))
+                      reasons=reasons.reasons(course, facts, a, asked, orientation, _,
+                                              after_intake=bool(lead)),
+                      cost=light[COST], score=round(light[SCORE], 9),
+                      price=course_facts.visitor_price(course, a["status"], _))
 
     factor_scores: dict[int, tuple] = {}
 

@@ -29,10 +29,11 @@ FIRST_PAGE = 5                            # results on the first screen
 MAX_SAME_PROVIDER = 2                     # per provider on the first screen, when others fit
 
 # a light row: what ordering and the first-screen variety need, the distance, cost and
-# next start the reasons name, and each factor's score (FACTOR_SCORES, in FACTORS order);
-# SCORE is as computed, rounded to 9 decimals when compared
-ROWID, PROVIDER, DISTANCE, COST, NEXT_START, SCORE, GOALS_MASK = range(7)
-FACTOR_SCORES = slice(7, 7 + len(WEIGHTS))
+# next start the reasons name, the record's kind (None: a course; else a route), and each
+# factor's score (FACTOR_SCORES, in FACTORS order); SCORE is as computed, rounded to 9
+# decimals when compared
+ROWID, PROVIDER, DISTANCE, COST, NEXT_START, SCORE, GOALS_MASK, KIND = range(8)
+FACTOR_SCORES = slice(8, 8 + len(WEIGHTS))
 
 # outcomes that are exactly what a goal is after; otherwise the general value of an outcome
 GOAL_OUTCOMES = {"diploma-secundair": ("diploma-secundair",),
@@ -66,8 +67,9 @@ def params(a: dict, today: str, origin: tuple[float, float] | None) -> dict:
     out = {f"times{m}": times_fit(chosen, m) for m in range(ALL_TIMES + 1)}
     out.update({f"outcome{i}": outcome_fit(a["goal"], o) for i, o in enumerate(vocab.OUTCOMES)})
     out.update({f"w_{k}": w for k, w in WEIGHTS.items()})
-    status = a["status"]
-    out.update(today=today, status=json.dumps(status) if status else None, worker=1 if a["status"] == "werkend" else 0,
+    statuses = a["status"] or ()
+    out.update({f"status{i}": json.dumps(status) for i, status in enumerate(statuses)})
+    out.update(today=today, statuses=len(statuses), worker=int("werkend" in statuses),
                free=PRICE_FREE, reduced=PRICE_REDUCED, jd_today=julian_day(today),
                start_half=START_HALF_DAYS, half_km=DISTANCE_HALF_KM,
                online=DISTANCE_SCORE_ONLINE, unasked=DISTANCE_SCORE_UNASKED)
@@ -95,10 +97,21 @@ NEXT_START_SQL = ("case when flexible_start = 1 then null "
                          f" then substr(start_dates, {3 + 14 * k}, 10)" for k in range(3))
               + " else (select min(value) from json_each(start_dates)"
                 " where value >= :today) end")
-# what the course costs THIS visitor: free, reduced, full or unknown
-COST_SQL = ("case when cost_eur = 0 or instr(free_for, :status) then 'free'"
-        " when instr(reduced_for, :status) then 'reduced'"
-        " when cost_eur is null then 'unknown' else 'full' end")
+
+
+def for_status(column: str, p: dict) -> str:
+    """SQL: one of the visitor's statuses (params :status0...) is in a JSON list column."""
+    if not p["statuses"]:
+        return "0"
+    return "(" + " or ".join(f"instr({column}, :status{i})" for i in range(p["statuses"])) + ")"
+
+
+def cost_sql(p: dict) -> str:
+    """What the course costs THIS visitor (any of their statuses counts): free, reduced,
+    full or unknown."""
+    return (f"case when cost_eur = 0 or {for_status('free_for', p)} then 'free'"
+            f" when {for_status('reduced_for', p)} then 'reduced'"
+            " when cost_eur is null then 'unknown' else 'full' end")
 
 
 # ---------------------------------------------------------------- the factors, 0..1
@@ -182,11 +195,11 @@ def _price_rules(p: dict, slack: float) -> list[str]:
     visitor (without a status: only what costs nothing, from the index)."""
     if WEIGHTS["cost"] * (PRICE_FREE - PRICE_FULL_MOST) <= slack:
         return []
-    if p["status"] is None:
+    if not p["statuses"]:
         return ["cost_eur = 0"]
     reduced = WEIGHTS["cost"] * (PRICE_FREE - PRICE_REDUCED) <= slack
-    return ["(cost_eur = 0 or instr(free_for, :status)"
-            + (" or instr(reduced_for, :status))" if reduced else ")")]
+    return [f"(cost_eur = 0 or {for_status('free_for', p)}"
+            + (f" or {for_status('reduced_for', p)})" if reduced else ")")]
 
 
 def _start_rules(p: dict, slack: float) -> list[str]:
@@ -220,8 +233,8 @@ def floor_rules(p: dict, floor: float, origin_known: bool, online: bool = False)
             else ":unasked")
     cheap = f":w_distance * ({near}) + :w_times * ({TIMES_SCORE}) + :w_outcome * ({OUTCOME_SCORE})"
     rules.append(f"{cheap} >= :floor - :w_cost * {most['cost']} - :w_start * {most['start']}")
-    rules.append(f"{cheap} + :w_cost * ({cost_score(COST_SQL)}) >= :floor - :w_start * {most['start']}")
-    exact = factors(DISTANCE_KM_SQL, COST_SQL, NEXT_START_SQL, origin_known)
+    rules.append(f"{cheap} + :w_cost * ({cost_score(cost_sql(p))}) >= :floor - :w_start * {most['start']}")
+    exact = factors(DISTANCE_KM_SQL, cost_sql(p), NEXT_START_SQL, origin_known)
     rules.append(f"{total(exact)} >= :floor")
     return rules
 
@@ -281,7 +294,10 @@ class Ranked(Sequence):
     first screen holds at most MAX_SAME_PROVIDER courses of one provider while others
     fit (docs/matching.md), from the sixth result on the pure ranking order holds."""
 
-    def __init__(self, db, rows: list[tuple], salt: str, ordered: bool = False):
+    def __init__(self, db, rows: list[tuple], salt: str, ordered: bool = False,
+                 lead: Sequence[tuple] = ()):
+        """lead: rows that come before all others, in their order (an intake)."""
+        self._lead = list(lead)
         if not ordered:
             rows.sort(key=lambda r: r[SCORE], reverse=True)
         self._db, self._rows, self._salt = db, rows, salt
@@ -324,9 +340,12 @@ class Ranked(Sequence):
         self._done = k
 
     def __len__(self):
-        return len(self._rows)
+        return len(self._lead) + len(self._rows)
 
     def __getitem__(self, n: int) -> tuple:
+        if n < len(self._lead):
+            return self._lead[n]
+        n -= len(self._lead)
         if n < len(self._first):
             return self._first[n]
         n -= len(self._first)

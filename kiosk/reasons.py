@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from . import vocab, words
+from .course_facts import visitor_price
 from .ranking import DISTANCE_HALF_KM, WEIGHTS
 
 # the order of factors that added the same to the score
@@ -59,21 +60,11 @@ def _times_texts(course: dict, _) -> list[str]:
     return [_("wanneer het jou past")] if course["format"] == "afstand" else []
 
 
-def _cost_texts(course: dict, cost: str, status, _) -> list[str]:
-    if cost == "free":
-        text = _("gratis") if course["cost_eur"] == 0 else _(words.FREE_FOR[status])
-    elif cost == "reduced":
-        text = _(words.REDUCED_FOR[status])
-    elif cost == "full":
-        text = _("prijs: {eur} euro").format(eur=f"{course['cost_eur']:g}")
-        if not status and course["free_for"]:
-            text += "; " + _("misschien gratis voor jou: vraag het na")
-    else:
-        text = _("vraag de prijs na")
-    out = [text]
-    if status == "werkend" and course["opleidingscheques"] and cost != "free":
-        out.append(_("je kunt betalen met opleidingscheques"))
-    if status == "werkend" and course["opleidingsverlof"]:
+def _cost_texts(course: dict, statuses, _) -> list[str]:
+    """What this visitor pays (course_facts.visitor_price), then opleidingsverlof."""
+    price = visitor_price(course, statuses, _)
+    out = [price[:1].lower() + price[1:]]
+    if "werkend" in statuses and course["opleidingsverlof"]:
         out.append(_("je kunt opleidingsverlof krijgen"))
     return out
 
@@ -100,14 +91,50 @@ def _checks(course: dict, a: dict, _) -> list[str]:
     return out
 
 
-def reasons(course: dict, light: dict, a: dict, asked, orientation: bool, _) -> list[str]:
+def _needs_texts(course: dict, a: dict, _) -> list[str]:
+    """A need the course does not say it meets (one it says it fails hides a course; a
+    route is never hidden: it says it too)."""
+    out = []
+    online = course["format"] == "afstand" and not course.get("kind")
+    for need, column in (("kinderopvang", "childcare"), ("rolstoel", "wheelchair")):
+        if need in a["needs"] and not online and not course.get(column):
+            out.append(_(words.NEED_CHECKS[need]))
+    if ("andere-taal" in a["needs"] and (course.get("language") or "nl").lower() == "nl"
+            and "nederlands" not in (course["goals"] or [])):
+        out.append(_(words.NEED_CHECKS["andere-taal"]))
+    return out
+
+
+def _access_texts(course: dict, _) -> list[str]:
+    out = [_("toegankelijk met een rolstoel")] if course.get("wheelchair") else []
+    return out + ([_("met kinderopvang")] if course.get("childcare") else [])
+
+
+def route_reasons(course: dict, light: dict, a: dict, asked, _) -> list[str]:
+    """The reasons of a route: what it is, for whom (an intake: its region), where, what
+    it costs, then what to check."""
+    out = [_(words.KIND_REASONS[course["kind"]])]
+    where = vocab.region(course.get("postcode"))
+    if course["kind"] == vocab.INTAKE and where in words.REGIONS:
+        out.append(_("voor wie woont in {region}").format(region=_(words.REGIONS[where])))
+    if course["format"] != "afstand":
+        out += _distance_texts(course, light["distance_km"], asked, _)
+    out += _cost_texts(course, a["status"], _)
+    return out + _needs_texts(course, a, _) + _access_texts(course, _)
+
+
+def reasons(course: dict, light: dict, a: dict, asked, orientation: bool, _,
+            after_intake: bool = False) -> list[str]:
     """course: the decoded course; light: its distance_km, cost, next_start and its
     factor scores (`factors`, name -> 0..1) for this visitor; a: the checked answers;
-    asked: the visitor's own filter (limit_km, times_mask, formats) before relaxing."""
+    asked: the visitor's own filter (limit_km, times_mask, formats) before relaxing;
+    after_intake: an intake leads the results (a Dutch course then says it places you)."""
+    if course.get("kind"):
+        return route_reasons(course, light, a, asked, _)
     texts = {
         "distance": _distance_texts(course, light["distance_km"], asked, _),
         "times": _times_texts(course, _),
-        "cost": _cost_texts(course, light["cost"], a["status"], _),
+        "cost": _cost_texts(course, a["status"], _),
         "start": _start_texts(course, light["next_start"], _),
         "outcome": ([_(words.OUTCOMES[course["outcome"]])]
                     if course["outcome"] in words.OUTCOMES else []),
@@ -116,10 +143,8 @@ def reasons(course: dict, light: dict, a: dict, asked, orientation: bool, _) -> 
     ordered = sorted((name for name in _EQUALS_ORDER if texts[name]),
                      key=lambda name: -WEIGHTS[name] * factors[name])
     out = _not_as_asked(course, light["distance_km"], asked, orientation, _)
+    if after_intake and course.get("dutch_to") is not None:
+        out.append(_("je start na de intake: die kiest de juiste groep voor jou"))
     out += [text for name in ordered for text in texts[name]]
-    out += _checks(course, a, _)
-    if course.get("wheelchair"):
-        out.append(_("toegankelijk met een rolstoel"))
-    if course.get("childcare"):
-        out.append(_("met kinderopvang"))
-    return out
+    out += _checks(course, a, _) + _needs_texts(course, a, _)
+    return out + _access_texts(course, _)

@@ -154,10 +154,32 @@ def _pack_id(cid: str) -> bytes:
     return bytes(out)
 
 
+SEVERAL = 0x80              # a status byte with this bit: a mask of several statuses
+
+
+def _status_byte(statuses) -> int:
+    """0 none, 1..6 one status (as links always had), else SEVERAL | their mask."""
+    if isinstance(statuses, str):
+        statuses = [statuses]
+    statuses = [s for s in vocab.STATUSES if s in (statuses or ())]
+    if len(statuses) <= 1:
+        return vocab.STATUSES.index(statuses[0]) + 1 if statuses else 0
+    return SEVERAL | vocab.mask(vocab.STATUSES, statuses)
+
+
+def _statuses(byte: int) -> list[str]:
+    if byte & SEVERAL:
+        return [v for i, v in enumerate(vocab.STATUSES) if byte >> i & 1]
+    if byte > len(vocab.STATUSES):
+        raise _Malformed
+    return [vocab.STATUSES[byte - 1]] if byte else []
+
+
 def _pack(answers: dict, course_ids: list[str], kiosk_id: str, day: date) -> bytes:
     out = bytearray(struct.pack(">H", (day - EPOCH).days))
     for key, values in SINGLE.items():
         out.append(values.index(answers[key]) + 1 if key in answers else 0)
+    out.append(_status_byte(answers.get("status")))
     out.append(vocab.mask(vocab.TIMES, answers.get("times"))
                | vocab.mask(vocab.FORMATS, answers.get("formats")) << 3)
     postcode = answers.get("postcode")
@@ -168,6 +190,9 @@ def _pack(answers: dict, course_ids: list[str], kiosk_id: str, day: date) -> byt
     out.append(len(course_ids))
     for cid in course_ids:
         out += _pack_id(cid)
+    needs = vocab.mask(vocab.NEEDS, answers.get("needs"))
+    if needs:                   # a last byte only when needs were chosen (older links: none)
+        out.append(needs)
     return bytes(out)
 
 
@@ -231,6 +256,9 @@ def _unpack(body: bytes) -> tuple[dict, list[str], str, date, int]:
             raise _Malformed
         if i:
             answers[key] = values[i - 1]
+    statuses = _statuses(r.byte())
+    if statuses:            # one status as one word, as links always carried it
+        answers["status"] = statuses[0] if len(statuses) == 1 else statuses
     masks = r.byte()
     if masks >> 6:
         raise _Malformed
@@ -255,6 +283,11 @@ def _unpack(body: bytes) -> tuple[dict, list[str], str, date, int]:
     courses = [r.course_id() for _ in range(count)]
     if not all(valid_course_id(c) for c in courses):
         raise _Malformed
+    if r.pos < len(body):
+        byte = r.byte()
+        needs = [v for i, v in enumerate(vocab.NEEDS) if byte >> i & 1]
+        if needs:
+            answers["needs"] = needs
     return answers, courses, kiosk_id, made_on, r.pos
 
 

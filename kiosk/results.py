@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from . import catalog as catalog_mod
+from . import vocab
 from .ranking import FIRST_PAGE, PROVIDER, ROWID
 
 
@@ -17,6 +18,12 @@ class Result:
     reasons: list[str]      # plain-language reasons in the visitor's language, most telling first
     cost: str               # "free" | "reduced" | "full" | "unknown" for THIS visitor
     score: float = 0.0      # the ranking score (docs/matching.md)
+    price: str = ""         # what THIS visitor pays, in their language (one line)
+
+    @property
+    def kind(self) -> str:
+        """"course", or the kind of a route (kiosk/vocab.py ROUTE_KINDS)."""
+        return self.course.get("kind") or vocab.COURSE
 
 
 class Results(Sequence):

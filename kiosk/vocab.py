@@ -25,3 +25,30 @@ def rank(values: tuple, value) -> int | None:
 def mask(values: tuple, chosen) -> int:
     """Bit mask of the chosen values (bit i = values[i])."""
     return sum(1 << i for i, v in enumerate(values) if v in (chosen or ()))
+
+
+# ---------------------------------------------------------------- routes and needs
+
+COURSE = "course"                  # the kind of a catalog record that is a course
+# the kinds of a record that is a route, not a course (docs/vocabulary.md)
+ROUTE_KINDS = ("intake", "exam", "recognition-diploma", "recognition-experience")
+KINDS = (COURSE,) + ROUTE_KINDS
+INTAKE = "intake"
+# what a visitor may need to be able to go (answers key `needs`)
+NEEDS = ("kinderopvang", "rolstoel", "andere-taal", "gratis")
+
+# regions by postcode (Belgian postcodes run by province): the intake of the visitor's
+# region is the one whose own place lies in the same region
+REGIONS = (("brussel", 1000, 1299), ("waals-brabant", 1300, 1499),
+           ("vlaams-brabant", 1500, 1999), ("antwerpen", 2000, 2999),
+           ("vlaams-brabant", 3000, 3499), ("limburg", 3500, 3999),
+           ("wallonie", 4000, 7999), ("west-vlaanderen", 8000, 8999),
+           ("oost-vlaanderen", 9000, 9999))
+
+
+def region(postcode) -> str | None:
+    """The region (province, or Brussels) of a Belgian postcode; None when unknown."""
+    if not isinstance(postcode, str) or not postcode.isdigit() or len(postcode) != 4:
+        return None
+    number = int(postcode)
+    return next((name for name, low, high in REGIONS if low <= number <= high), None)

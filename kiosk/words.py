@@ -45,20 +45,55 @@ DIPLOMAS = {"geen": N_("geen diploma"), "basisonderwijs": N_("basisonderwijs"),
             "secundair": N_("diploma secundair onderwijs"), "hoger": N_("hoger onderwijs"),
             "buitenlands": N_("buitenlands diploma, nog niet erkend (NARIC-Vlaanderen)")}
 DUTCH_LEVELS = {"geen": N_("nog geen Nederlands"), "moedertaal": N_("moedertaal")}  # else A1…C1
-# status: (for the counsellor, a course free for them, a course cheaper for them)
+# status: (for the counsellor, a course free for them, a course cheaper for them, why
+# this visitor pays less)
 _STATUSES = {
     "werkzoekend": (N_("werkzoekend"), N_("gratis voor werkzoekenden"),
-                    N_("goedkoper voor werkzoekenden")),
-    "werkend": (N_("werkt"), N_("gratis voor werkenden"), N_("goedkoper voor werkenden")),
-    "leefloon": (N_("leefloon"), N_("gratis met een leefloon"), N_("goedkoper met een leefloon")),
+                    N_("goedkoper voor werkzoekenden"), N_("je zoekt werk")),
+    "werkend": (N_("werkt"), N_("gratis voor werkenden"), N_("goedkoper voor werkenden"),
+                N_("je werkt")),
+    "leefloon": (N_("leefloon"), N_("gratis met een leefloon"), N_("goedkoper met een leefloon"),
+                 N_("je krijgt een leefloon")),
     "inburgeraar": (N_("inburgeraar"), N_("gratis voor inburgeraars"),
-                    N_("goedkoper voor inburgeraars")),
-    "student": (N_("student"), N_("gratis voor studenten"), N_("goedkoper voor studenten")),
-    "andere": (N_("andere"), N_("gratis voor jou"), N_("goedkoper voor jou")),
+                    N_("goedkoper voor inburgeraars"), N_("je volgt inburgering")),
+    "student": (N_("student"), N_("gratis voor studenten"), N_("goedkoper voor studenten"),
+                N_("je gaat naar school")),
+    "andere": (N_("andere"), N_("gratis voor jou"), N_("goedkoper voor jou"), None),
 }
 STATUSES = {status: texts[0] for status, texts in _STATUSES.items()}
 FREE_FOR = {status: texts[1] for status, texts in _STATUSES.items()}
 REDUCED_FOR = {status: texts[2] for status, texts in _STATUSES.items()}
+BECAUSE = {status: texts[3] for status, texts in _STATUSES.items()}
+# route kind: (what it is, short, for a result's reasons; what it is, for the counsellor)
+_KINDS = {
+    "intake": (N_("eerst hier: een gesprek en een korte test; zij kiezen met jou de juiste "
+                  "cursus Nederlands"), N_("intake Nederlands")),
+    "exam": (N_("een andere weg: je leert zelf, in je eigen tempo, en doet examens bij de "
+                "Examencommissie"), N_("examens bij de Examencommissie")),
+    "recognition-diploma": (N_("laat je diploma uit het buitenland erkennen: dan weet je "
+                               "welk diploma het hier is"), N_("erkenning van een buitenlands "
+                                                              "diploma (NARIC)")),
+    "recognition-experience": (N_("heb je al ervaring in een beroep? Laat die erkennen met "
+                                  "een ervaringsbewijs (EVC)"), N_("erkenning van ervaring "
+                                                                   "(EVC)")),
+}
+KIND_REASONS = {kind: texts[0] for kind, texts in _KINDS.items()}
+KIND_LONG = {kind: texts[1] for kind, texts in _KINDS.items()}
+# needs: (for a visitor's reasons when a course does not say, for the counsellor)
+_NEEDS = {
+    "kinderopvang": (N_("vraag na of er kinderopvang is"), N_("kinderopvang")),
+    "rolstoel": (N_("vraag na of het toegankelijk is met een rolstoel"),
+                 N_("toegang met een rolstoel")),
+    "andere-taal": (N_("let op: de les is in het Nederlands"),
+                    N_("een opleiding in een andere taal dan Nederlands")),
+    "gratis": (None, N_("alleen gratis opleidingen")),
+}
+NEED_CHECKS = {need: texts[0] for need, texts in _NEEDS.items() if texts[0]}
+NEEDS = {need: texts[1] for need, texts in _NEEDS.items()}
+REGIONS = {"brussel": N_("Brussel"), "waals-brabant": N_("Waals-Brabant"),
+           "vlaams-brabant": N_("Vlaams-Brabant"), "antwerpen": N_("de provincie Antwerpen"),
+           "limburg": N_("Limburg"), "wallonie": N_("Wallonië"),
+           "west-vlaanderen": N_("West-Vlaanderen"), "oost-vlaanderen": N_("Oost-Vlaanderen")}
 # a visitor's language, named in Dutch for the counsellor
 LANGUAGES = {"nl": N_("Nederlands"), "en": N_("Engels"), "fr": N_("Frans"),
              "ar": N_("Arabisch"), "uk": N_("Oekraïens"), "tr": N_("Turks")}

@@ -12,8 +12,8 @@ from kiosk.handoff import booking_url, read_handoff
 def test_normal_form_has_every_key_with_any_as_none_or_empty():
     a = check_answers({"goal": "", "times": ["weekend", "dag"], "formats": [],
                        "postcode": 9000, "max_distance_km": 20, "other": "ignored"})
-    assert a == {"goal": None, "dutch_level": None, "diploma": None, "status": None,
-                 "times": ("dag", "weekend"), "formats": (), "postcode": "9000",
+    assert a == {"goal": None, "dutch_level": None, "diploma": None, "status": (),
+                 "times": ("dag", "weekend"), "formats": (), "needs": (), "postcode": "9000",
                  "max_distance_km": 20.0, "language": None}
 
 

@@ -184,9 +184,9 @@ json_values = st.recursive(
                                                                  max_size=3),
     max_leaves=8)
 contract_keys = st.sampled_from(["goal", "dutch_level", "diploma", "status", "times", "formats",
-                                 "postcode", "max_distance_km", "language"])
-vocab_words = st.sampled_from(ALL_GOALS + vocab.DUTCH_LEVELS + ALL_DIPLOMAS
-                              + vocab.STATUSES + vocab.TIMES + vocab.FORMATS + ("nl", "ar"))
+                                 "needs", "postcode", "max_distance_km", "language"])
+vocab_words = st.sampled_from(ALL_GOALS + vocab.DUTCH_LEVELS + ALL_DIPLOMAS + vocab.STATUSES
+                              + vocab.TIMES + vocab.FORMATS + vocab.NEEDS + ("nl", "ar"))
 answer_dicts = st.dictionaries(
     contract_keys | st.text(max_size=12),
     json_values | vocab_words | st.lists(vocab_words | st.text(max_size=10), max_size=4),
@@ -196,8 +196,10 @@ answer_dicts = st.dictionaries(
 def _allowed(key, value):
     if key in SINGLE:
         return value in SINGLE[key]
+    if key == "status" and isinstance(value, str):      # one status travels as one word
+        return value in MULTI[key]
     if key in MULTI:
-        return bool(value) and set(value) <= set(MULTI[key])
+        return len(value) > (1 if key == "status" else 0) and set(value) <= set(MULTI[key])
     if key == "postcode":
         return len(value) == 4 and value.isascii() and value.isdigit()
     if key == "max_distance_km":

@@ -163,12 +163,21 @@ def test_cost_for_this_visitor(open_cat):
         return {r.course["id"]: r for r in out.results}
 
     assert get("werkzoekend")["c"].cost == "free"
-    assert "gratis voor werkzoekenden" in get("werkzoekend")["c"].reasons
+    assert "gratis voor jou: je zoekt werk" in get("werkzoekend")["c"].reasons
     assert get("inburgeraar")["c"].cost == "reduced"
+    assert "voor jou goedkoper dan 180 euro: vraag hoeveel" in get("inburgeraar")["c"].reasons
     worker = get("werkend")["c"]
     assert worker.cost == "full"
-    assert "je kunt betalen met opleidingscheques" in worker.reasons
+    assert ("jij betaalt 180 euro. Met opleidingscheques betaal je de helft: 90 euro"
+            in worker.reasons)
+    assert worker.price == "Jij betaalt 180 euro. Met opleidingscheques betaal je de helft: 90 euro"
     assert "je kunt opleidingsverlof krijgen" in worker.reasons
+    # several situations: the one that makes it free counts, and no list price beside it
+    both = get(["werkend", "werkzoekend"])["c"]
+    assert both.cost == "free" and both.price == "Gratis voor jou: je zoekt werk"
+    assert not any("180" in r for r in both.reasons)
+    unsaid = get(None)["c"]
+    assert unsaid.price == "Prijs: 180 euro; gratis voor werkzoekenden"
     assert not any("opleidings" in r for r in get("student")["c"].reasons)
     assert get("student")["zero"].cost == "free" and "gratis" in get("student")["zero"].reasons
     assert get("student")["unknown"].cost == "unknown"

@@ -14,6 +14,7 @@ import unicodedata
 
 from .. import vocab
 from ..printable import is_clean, quoted
+from .check_routes import route_columns
 from .limits import LIMITS, Limits
 from .report import KEPT, FeedRefused, Rejected
 
@@ -321,6 +322,7 @@ def check_course(course, limits: Limits = LIMITS) -> dict:
         **_location_columns(location, postcode, lat, lon, limits),
         **_access_columns(access),
         "url": url,
+        **route_columns(course),
     }
 
 
