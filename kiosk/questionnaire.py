@@ -13,7 +13,7 @@ from pathlib import Path
 
 from . import paths
 
-MAX_QUESTIONS = 8
+MAX_QUESTIONS = 9
 
 
 @dataclass(frozen=True)

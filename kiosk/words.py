@@ -64,21 +64,17 @@ STATUSES = {status: texts[0] for status, texts in _STATUSES.items()}
 FREE_FOR = {status: texts[1] for status, texts in _STATUSES.items()}
 REDUCED_FOR = {status: texts[2] for status, texts in _STATUSES.items()}
 BECAUSE = {status: texts[3] for status, texts in _STATUSES.items()}
-# route kind: (what it is, short, for a result's reasons; what it is, for the counsellor)
-_KINDS = {
-    "intake": (N_("eerst hier: een gesprek en een korte test; zij kiezen met jou de juiste "
-                  "cursus Nederlands"), N_("intake Nederlands")),
-    "exam": (N_("een andere weg: je leert zelf, in je eigen tempo, en doet examens bij de "
-                "Examencommissie"), N_("examens bij de Examencommissie")),
-    "recognition-diploma": (N_("laat je diploma uit het buitenland erkennen: dan weet je "
-                               "welk diploma het hier is"), N_("erkenning van een buitenlands "
-                                                              "diploma (NARIC)")),
-    "recognition-experience": (N_("heb je al ervaring in een beroep? Laat die erkennen met "
-                                  "een ervaringsbewijs (EVC)"), N_("erkenning van ervaring "
-                                                                   "(EVC)")),
+# route kind -> what it is, for a result's reasons
+KIND_REASONS = {
+    "intake": N_("eerst hier: een gesprek en een korte test; zij kiezen met jou de juiste "
+                 "cursus Nederlands"),
+    "exam": N_("een andere weg: je leert zelf, in je eigen tempo, en doet examens bij de "
+               "Examencommissie"),
+    "recognition-diploma": N_("laat je diploma uit het buitenland erkennen: dan weet je "
+                              "welk diploma het hier is"),
+    "recognition-experience": N_("heb je al ervaring in een beroep? Laat die erkennen met "
+                                 "een ervaringsbewijs (EVC)"),
 }
-KIND_REASONS = {kind: texts[0] for kind, texts in _KINDS.items()}
-KIND_LONG = {kind: texts[1] for kind, texts in _KINDS.items()}
 # needs: (for a visitor's reasons when a course does not say, for the counsellor)
 _NEEDS = {
     "kinderopvang": (N_("vraag na of er kinderopvang is"), N_("kinderopvang")),

@@ -1,7 +1,7 @@
 """Draw the kiosk's icons into assets/icons/ (256x256 PNG, transparent background).
 
 Pictures come from the Noto Color Emoji font (Debian package fonts-noto-color-emoji);
-level bars, distances, the weekend, the empty star and the QR sign are drawn. Run again after changing ICONS:
+level bars, distances, the weekend, the empty star, the free coin and the QR sign are drawn. Run again after changing ICONS:
 
     python scripts/make_icons.py [--font PATH]
 """
@@ -48,6 +48,10 @@ ICONS = {
     "status-newcomer.png": ("🧳", None),
     "status-student.png": ("📚", None),
     "status-other.png": ("🙂", None),
+    # needs
+    "need-childcare.png": ("👶", None),
+    "need-wheelchair.png": ("♿", None),
+    "need-language.png": ("💬", "🌍"),
     # times and formats
     "time-day.png": ("☀", None),
     "time-evening.png": ("🌙", None),
@@ -158,6 +162,15 @@ def distance_icon(font, km: str) -> Image.Image:
     return img
 
 
+def free_icon() -> Image.Image:
+    """Costs nothing: "0 €" on a coin."""
+    img = Image.new("RGBA", (SIZE, SIZE), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(img)
+    draw.ellipse((12, 12, 243, 243), fill=(246, 196, 60, 255), outline=(196, 140, 20, 255), width=10)
+    draw.text((SIZE // 2, SIZE // 2 + 4), "0 €", font=text_font(92), fill=BLUE, anchor="mm")
+    return img
+
+
 def qr_icon() -> Image.Image:
     qr = qrcode.QRCode(border=1, box_size=1, error_correction=qrcode.constants.ERROR_CORRECT_M)
     qr.add_data("Leerwinkel")
@@ -194,7 +207,8 @@ def main(argv: list[str] | None = None) -> int:
     save(qr_icon(), "qr.png")
     save(weekend_icon(), "time-weekend.png")
     save(star_outline_icon(), "star-outline.png")
-    print(f"{len(ICONS) + len(LEVELS) + len(DISTANCES) + 3} icons in {OUT}")
+    save(free_icon(), "need-free.png")
+    print(f"{len(ICONS) + len(LEVELS) + len(DISTANCES) + 4} icons in {OUT}")
     return 0
 
 

@@ -16,8 +16,8 @@ from PIL import Image
 from kiosk import paths, vocab
 
 TODAY = "2026-11-28"
-ANSWER_KEYS = ["goal", "dutch_level", "diploma", "status", "times", "formats", "postcode",
-               "max_distance_km"]
+ANSWER_KEYS = ["goal", "dutch_level", "diploma", "status", "needs", "times", "formats",
+               "postcode", "max_distance_km"]
 LANGUAGES = ["en", "fr", "ar", "uk"]
 SCRIPTS = paths.ROOT / "scripts"
 
@@ -70,8 +70,13 @@ def check_course(course, provider_ids):
     if not course["times"]:
         assert course["format"] == "afstand"
     assert re.fullmatch(r"[1-9]\d{3}", course["location"]["postcode"])
-    assert course["start_dates"] or course.get("flexible_start") is True
-    for day in course["start_dates"]:
+    assert course.get("start_dates") or course.get("flexible_start") is True
+    assert course.get("kind", "course") in vocab.KINDS
+    if "dutch_levels" in course:
+        levels = course["dutch_levels"]
+        assert vocab.rank(vocab.DUTCH_LEVELS, levels["from"]) \
+            < vocab.rank(vocab.DUTCH_LEVELS, levels["to"])
+    for day in course.get("start_dates", []):
         dt.date.fromisoformat(day)
     assert course.get("outcome", "geen") in vocab.OUTCOMES
     req = course.get("requires", {})
@@ -129,7 +134,7 @@ def test_catalog_start_dates_around_today(feed):
     past_only = [c for c in courses if not c["flexible_start"]
                  and max(c["start_dates"]) < TODAY]
     upcoming = [c for c in courses
-                if any("2026-12-01" <= d <= "2027-09-30" for d in c["start_dates"])]
+                if any("2026-12-01" <= d <= "2027-09-30" for d in c.get("start_dates", []))]
     flexible = [c for c in courses if c["flexible_start"]]
     assert len(past_only) >= 3
     assert len(upcoming) >= 40
@@ -142,7 +147,8 @@ ALLOWED = {
     "goal": set(vocab.GOALS) | {vocab.GOAL_UNSURE},
     "dutch_level": set(vocab.DUTCH_LEVELS) | {None},
     "diploma": set(vocab.DIPLOMAS) | {vocab.FOREIGN_DIPLOMA, None},
-    "status": set(vocab.STATUSES) | {None},
+    "status": set(vocab.STATUSES),
+    "needs": set(vocab.NEEDS),
     "times": set(vocab.TIMES),
     "formats": set(vocab.FORMATS),
     "postcode": set(),
@@ -164,6 +170,8 @@ def test_options_use_the_vocabulary(questions):
         assert set(q["skip_for_goals"]) <= set(vocab.GOALS)
     by_id = {q["id"]: q for q in questions}
     assert by_id["times"]["kind"] == by_id["formats"]["kind"] == "multi"
+    assert by_id["status"]["kind"] == by_id["needs"]["kind"] == "multi"
+    assert by_id["status"]["none_label"] and by_id["needs"]["none_label"]
     assert by_id["times"]["none_label"] == "Maakt niet uit"
     assert by_id["postcode"]["kind"] == "postcode" and by_id["postcode"]["skip_label"]
     assert by_id["max_distance_km"]["requires"] == "postcode"
@@ -172,7 +180,7 @@ def test_options_use_the_vocabulary(questions):
 
 def test_questions_are_short_and_few(questions):
     for goal in list(vocab.GOALS) + [vocab.GOAL_UNSURE]:
-        assert len([q for q in questions if goal not in q["skip_for_goals"]]) <= 8
+        assert len([q for q in questions if goal not in q["skip_for_goals"]]) <= 9
     for q in questions:
         assert q["title"].endswith("?") and q["hint"]
         for option in q["options"]:

@@ -5,8 +5,8 @@ from kiosk.session import IdlePolicy, Visit
 
 def test_questions_follow_the_contract_order_and_skip_what_does_not_matter():
     all_ids = [q.id for q in questionnaire.load()]
-    assert all_ids == ["goal", "dutch_level", "diploma", "status", "times", "formats",
-                       "postcode", "max_distance_km"]
+    assert all_ids == ["goal", "dutch_level", "diploma", "status", "needs", "times",
+                       "formats", "postcode", "max_distance_km"]
     for goal in ("nederlands", "digitaal", "beroep", "weet-niet"):
         asked = [q.id for q in questionnaire.applicable({"goal": goal, "postcode": "9000"})]
         assert len(asked) <= questionnaire.MAX_QUESTIONS
