@@ -17,7 +17,8 @@ from datetime import date
 
 from . import clock, course_facts, i18n, places, ranking, reasons, routes, vocab
 from .answers import AnswersError, check_answers  # noqa: F401  (kiosk.matching.* before)
-from .ranking import COST, DISTANCE, FACTOR_SCORES, FACTORS, GOALS_MASK, NEXT_START, ROWID, SCORE
+from .ranking import (COST, DISTANCE, FACTOR_SCORES, FACTORS, GOALS_MASK, KIND, NEXT_START,
+                      ROWID, SCORE)
 from .ranking import FIRST_PAGE, WEIGHTS  # noqa: F401  (named kiosk.matching.* before)
 from .results import Result, Results  # noqa: F401  (Result: named kiosk.matching.Result)
 
@@ -345,6 +346,7 @@ def match(catalog, answers: dict, today: date | None = None,
         if rows:
             break
     lead, others = routes.split(_route_rows(catalog.db, asked, a, salt), a)
+    intake_first = any(row[KIND] == vocab.INTAKE for row in lead)
     if orientation:
         rows = routes.into_orientation(rows, others)
     rows = ranking.Ranked(catalog.db, rows + ([] if orientation else others), salt,
@@ -358,7 +360,7 @@ def match(catalog, answers: dict, today: date | None = None,
                  "next_start": light[NEXT_START], "factors": dict(zip(FACTORS, scores))}
         return Result(course=course, provider=provider, distance_km=light[DISTANCE],
                       reasons=reasons.reasons(course, facts, a, asked, orientation, _,
-                                              after_intake=bool(lead)),
+                                              after_intake=intake_first),
                       cost=light[COST], score=round(light[SCORE], 9),
                       price=course_facts.visitor_price(course, a["status"], _))
 

@@ -20,6 +20,15 @@ class Result:
     score: float = 0.0      # the ranking score (docs/matching.md)
     price: str = ""         # what THIS visitor pays, in their language (one line)
 
+    def first_reasons(self, count: int) -> list[str]:
+        """The first count reasons, the last of them what this visitor pays when the
+        price is not among them already (a result in a list always says its price)."""
+        price = self.price[:1].lower() + self.price[1:]
+        shown = self.reasons[:count]
+        if price and price not in shown:
+            shown = shown[:count - 1] + [price]
+        return shown
+
     @property
     def kind(self) -> str:
         """"course", or the kind of a route (kiosk/vocab.py ROUTE_KINDS)."""

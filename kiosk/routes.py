@@ -35,14 +35,16 @@ def of_region(intakes: list[tuple], postcode: str | None) -> list[tuple]:
 
 def split(rows: list[tuple], a: dict) -> tuple[list[tuple], list[tuple]]:
     """The routes that apply as (those that lead the results, those ranked among the
-    courses): for a visitor learning Dutch, the intake of their region leads; other
-    regions' intakes are left out."""
+    courses). Leading: for a visitor learning Dutch, the intake of their region (other
+    regions' intakes are left out); then, for a visitor with a foreign diploma, its
+    recognition."""
     rows = [row for row in rows if applies(row[KIND], a)]
-    if not intake_leads(a):
-        return [], rows
-    intakes = [row for row in rows if row[KIND] == vocab.INTAKE]
-    others = [row for row in rows if row[KIND] != vocab.INTAKE]
-    return of_region(intakes, a["postcode"]), others
+    lead = []
+    if intake_leads(a):
+        lead = of_region([row for row in rows if row[KIND] == vocab.INTAKE], a["postcode"])
+        rows = [row for row in rows if row[KIND] != vocab.INTAKE]
+    lead += [row for row in rows if row[KIND] == "recognition-diploma"]
+    return lead, [row for row in rows if row[KIND] != "recognition-diploma"]
 
 
 def into_orientation(rows: list[tuple], routes: list[tuple]) -> list[tuple]:

@@ -27,7 +27,8 @@ class DetailScreen(KioskScreen):
         self.title, self.provider = result_heading(result, lang)
         self.summary = pick(course.get("summary"), lang)
         self.facts = shape("\n".join(course_facts.practical_facts(
-            course, result.provider, result.distance_km, lang)))
+            course, result.provider, result.distance_km, lang,
+            statuses=app.visit.answers.get("status"))))
         self.reasons = shape("\n".join("• " + r for r in result.reasons))
         self.marked = course["id"] in app.visit.marked
 

@@ -15,6 +15,7 @@ RELAXED_MESSAGES = {
     "max_distance_km": i18n.N_("We vonden niets zo dichtbij. We zochten verder weg."),
     "times": i18n.N_("We vonden niets op de momenten die je koos. Dit zijn andere momenten."),
     "formats": i18n.N_("We vonden niets in de vorm die je koos. Dit zijn andere vormen."),
+    "needs": i18n.N_("We vonden niets in een andere taal. Dit zijn lessen in het Nederlands."),
 }
 
 
@@ -69,7 +70,7 @@ class ResultsScreen(KioskScreen):
             rows.append({
                 "title": title,
                 "provider": provider,
-                "reasons": shape("\n".join("• " + r for r in result.reasons[:4])),
+                "reasons": shape("\n".join("• " + r for r in result.first_reasons(4))),
                 "marked": result.course["id"] in app.visit.marked,
             })
         self.ids.list.data = rows

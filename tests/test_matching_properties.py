@@ -1,6 +1,7 @@
-"""Generated catalogs and answers: every shown course obeys every hard rule, no obeying
-course is left out (for an orientation: every goal that has obeying courses is shown),
-and neither feed order nor provider names change the outcome."""
+"""Generated catalogs (courses and routes) and answers: every shown course obeys every
+hard rule, no obeying course is left out (for an orientation: every goal that has obeying
+courses is shown), every route that applies is shown, and neither feed order nor provider
+names change the outcome."""
 import json
 import tempfile
 from datetime import date, timedelta
@@ -31,7 +32,20 @@ def courses(draw, n_providers):
     if draw(st.booleans()):
         location["lat"] = draw(st.floats(50.7, 51.4))
         location["lon"] = draw(st.floats(3.2, 4.5))
+    extra = {}
+    kind = draw(st.sampled_from((None,) * 6 + vocab.ROUTE_KINDS))
+    if kind:
+        extra["kind"] = kind
+    low, high = sorted(draw(st.lists(st.sampled_from(vocab.DUTCH_LEVELS), min_size=2,
+                                     max_size=2, unique=True)), key=vocab.DUTCH_LEVELS.index)
+    if draw(st.booleans()):
+        extra["dutch_levels"] = {"from": low, "to": high}
+    extra["accessibility"] = {"childcare": draw(st.one_of(st.none(), st.booleans())),
+                              "wheelchair": draw(st.one_of(st.none(), st.booleans()))}
+    if draw(st.booleans()):
+        extra["language"] = draw(st.sampled_from(["nl", "en", "fr"]))
     return {
+        **extra,
         "provider": f"p{draw(st.integers(0, n_providers - 1))}",
         "goals": draw(st.lists(st.sampled_from(vocab.GOALS), unique=True, min_size=1,
                                max_size=2)),
@@ -62,7 +76,9 @@ answers_strategy = st.fixed_dictionaries({}, optional={
     "goal": maybe(vocab.GOALS + (vocab.GOAL_UNSURE,)),
     "dutch_level": maybe(vocab.DUTCH_LEVELS),
     "diploma": maybe(vocab.DIPLOMAS + (vocab.FOREIGN_DIPLOMA,)),
-    "status": maybe(vocab.STATUSES),
+    "status": st.one_of(maybe(vocab.STATUSES),
+                        st.lists(st.sampled_from(vocab.STATUSES), unique=True, max_size=3)),
+    "needs": st.lists(st.sampled_from(vocab.NEEDS), unique=True, max_size=4),
     "times": st.lists(st.sampled_from(vocab.TIMES), unique=True, max_size=3),
     "formats": st.lists(st.sampled_from(vocab.FORMATS), unique=True, max_size=3),
     "postcode": maybe(POSTCODES),
@@ -70,8 +86,29 @@ answers_strategy = st.fixed_dictionaries({}, optional={
 })
 
 
-def obeys(course, answers, limit_km, times, formats) -> bool:
-    """The hard rules of docs/matching.md section 1, written out independently of the code."""
+def statuses(answers) -> list:
+    status = answers.get("status")
+    return [status] if isinstance(status, str) else list(status or [])
+
+
+def meets_needs(course, answers, needs) -> bool:
+    """The needs of docs/matching.md section 1 (courses only)."""
+    access = course["accessibility"]
+    online = course["format"] == "afstand"
+    if "kinderopvang" in needs and not online and access["childcare"] is False:
+        return False
+    if "rolstoel" in needs and not online and access["wheelchair"] is False:
+        return False
+    if ("andere-taal" in needs and "nederlands" not in course["goals"]
+            and course.get("language", "nl") == "nl"):
+        return False
+    cost = course["cost"]
+    return "gratis" not in needs or cost["eur"] == 0 or bool(
+        set(cost["free_for"]) & set(statuses(answers)))
+
+
+def obeys_shared(course, answers) -> bool:
+    """The rules courses and routes share: goal, prerequisites, Dutch levels, start."""
     goal = answers.get("goal")
     if goal not in (None, "weet-niet") and goal not in course["goals"]:
         return False
@@ -82,6 +119,36 @@ def obeys(course, answers, limit_km, times, formats) -> bool:
         return False
     if answers.get("diploma") in vocab.DIPLOMAS and req["diploma"] and (
             vocab.DIPLOMAS.index(req["diploma"]) > vocab.DIPLOMAS.index(answers["diploma"])):
+        return False
+    if answers.get("dutch_level") and "dutch_levels" in course and (
+            vocab.DUTCH_LEVELS.index(answers["dutch_level"])
+            >= vocab.DUTCH_LEVELS.index(course["dutch_levels"]["to"])):
+        return False
+    return course["flexible_start"] or any(d >= TODAY.isoformat() for d in course["start_dates"])
+
+
+def route_applies(route, answers, routes) -> bool:
+    """A route is shown when it obeys the shared rules and applies to the answers: a
+    diploma's recognition for a foreign diploma; a visitor learning Dutch gets only the
+    intakes of their region (all when the region has none or is unknown)."""
+    if not obeys_shared(route, answers):
+        return False
+    if route["kind"] == "recognition-diploma":
+        return answers.get("diploma") == "buitenlands"
+    if route["kind"] == "intake" and answers.get("goal") == "nederlands":
+        region = vocab.region(answers.get("postcode"))
+        own = [r for r in routes if r["kind"] == "intake" and obeys_shared(r, answers)
+               and vocab.region(r["location"]["postcode"]) == region]
+        return not (region and own) or vocab.region(route["location"]["postcode"]) == region
+    return True
+
+
+def obeys(course, answers, limit_km, times, formats, needs=None) -> bool:
+    """The hard rules of docs/matching.md section 1, written out independently of the code."""
+    if course.get("kind"):
+        return False
+    needs = answers.get("needs", []) if needs is None else needs
+    if not obeys_shared(course, answers) or not meets_needs(course, answers, needs):
         return False
     if times and not set(course["times"]) <= set(times):
         return False
@@ -94,7 +161,7 @@ def obeys(course, answers, limit_km, times, formats) -> bool:
                  else places.postcode_coordinates(loc["postcode"]))
         if point is None or places.distance_km(*origin, *point) > limit_km:
             return False
-    return course["flexible_start"] or any(d >= TODAY.isoformat() for d in course["start_dates"])
+    return True
 
 
 def run(n_providers, items, answers, rename=None):
@@ -113,7 +180,7 @@ def run(n_providers, items, answers, rename=None):
         try:
             outcome = matching.match(cat, answers, TODAY)
             shown = [(r.course["id"], r.course["provider"], tuple(r.reasons), r.cost,
-                      r.distance_km) for r in outcome.results]
+                      r.distance_km, r.kind) for r in outcome.results]
             scores = [r.score for r in outcome.results]
         finally:
             cat.close()
@@ -121,10 +188,15 @@ def run(n_providers, items, answers, rename=None):
     return outcome, shown
 
 
-def check_shown(items, answers, outcome, shown_ids, limit_km, times, formats):
-    """All obeying courses, or for an orientation: only obeying ones, every goal that
-    has obeying courses, at most matching.ORIENTATION_PER_GOAL for each goal."""
-    obeying = [c for c in items if obeys(c, answers, limit_km, times, formats)]
+def check_shown(items, answers, outcome, shown_ids, limit_km, times, formats, needs=None):
+    """Every route that applies; all obeying courses, or for an orientation: only obeying
+    ones, every goal that has obeying courses, at most matching.ORIENTATION_PER_GOAL for
+    each goal."""
+    routes = [c for c in items if c.get("kind")]
+    applying = {r["id"] for r in routes if route_applies(r, answers, routes)}
+    assert applying <= set(shown_ids)
+    shown_ids = [cid for cid in shown_ids if cid not in applying]
+    obeying = [c for c in items if obeys(c, answers, limit_km, times, formats, needs)]
     if not outcome.orientation:
         assert set(shown_ids) == {c["id"] for c in obeying}
         return
@@ -153,11 +225,13 @@ def test_shown_courses_are_exactly_those_that_obey_the_rules(cat, answers):
                     answers.get("times"), answers.get("formats"))
         return
     assert not asked        # relaxing happens only when nothing fits
-    assert outcome.relaxed == [n for n in ("max_distance_km", "times", "formats")
+    assert outcome.relaxed == [n for n in ("max_distance_km", "times", "formats", "needs")
                                if n in outcome.relaxed]
     times = None if "times" in outcome.relaxed else answers.get("times")
     formats = None if "formats" in outcome.relaxed else answers.get("formats")
-    check_shown(items, answers, outcome, shown_ids, outcome.searched_km, times, formats)
+    needs = [n for n in answers.get("needs", [])
+             if "needs" not in outcome.relaxed or n != "andere-taal"]
+    check_shown(items, answers, outcome, shown_ids, outcome.searched_km, times, formats, needs)
     if outcome.searched_km is not None:
         assert outcome.searched_km <= max(50, answers.get("max_distance_km") or 0)
 
@@ -190,6 +264,8 @@ def test_renaming_providers_does_not_change_the_outcome(cat, answers, new_names)
 def test_first_screen_shows_more_than_one_provider_when_three_qualify(cat, answers):
     n_providers, items = cat
     _, shown = run(n_providers, items, answers)
+    while shown and shown[0][5] in ("intake", "recognition-diploma"):   # routes that lead
+        shown = shown[1:]
     providers = [s[1] for s in shown]
     if len(set(providers)) >= 3:
         first = providers[:5]

@@ -99,7 +99,7 @@ class Driver:
             if screen.question.kind == "multi" and value is None:
                 self.tap_text(screen.question.none_label)
             elif screen.question.kind == "multi":
-                for v in value:
+                for v in [value] if isinstance(value, str) else value:
                     self.tap_value(v)
                 self.tap_text("Verder")
             elif screen.question.kind == "postcode" and value is None:
