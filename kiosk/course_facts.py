@@ -80,6 +80,8 @@ def visitor_price(course: dict, statuses, _) -> str:
 
 
 def _when_and_how(course: dict, _) -> str:
+    if course.get("kind") and course.get("format") == "afstand":
+        return ""                  # a route you reach online or by phone: no lessons
     when = [_(words.TIMES[t]) for t in course.get("times") or [] if t in words.TIMES]
     how = [_(words.FORMATS[course["format"]])] if course.get("format") in words.FORMATS else []
     return _("Wanneer en hoe: {what}").format(what=", ".join(when + how)) if when or how else ""
