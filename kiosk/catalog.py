@@ -77,6 +77,8 @@ def create_indexes(db: sqlite_utils.Database) -> None:
                                 "free_for", "reduced_for", "opleidingscheques", "start_dates",
                                 "postcode", "provider", "title_nl", "id"],
                                index_name="idx_courses_match_best")
+    # the few routes that are not courses (kiosk/matching.py _route_rows), without a scan
+    db.execute("create index idx_courses_routes on courses(kind) where kind is not null")
     db["courses"].enable_fts(["title_nl", "summary_nl"], create_triggers=False)
 
 
