@@ -36,14 +36,16 @@ def price_text(course: dict, lang: str | None) -> str:
 def visitor_cost(course: dict, statuses) -> tuple[str, str | None]:
     """What the course costs THIS visitor (docs/matching.md, "What you pay"): "free",
     "reduced", "full" or "unknown", with the status that makes it free or reduced. Any
-    of the visitor's statuses counts; kiosk/ranking.py's cost_sql is the same rule in SQL."""
-    statuses = [s for s in vocab.STATUSES if s in (statuses or ())]
-    free = [s for s in statuses if s in (course.get("free_for") or ())]
-    reduced = [s for s in statuses if s in (course.get("reduced_for") or ())]
+    of the visitor's statuses counts (the first, in the order given: matching gives them
+    in vocabulary order); kiosk/ranking.py's cost_sql is the same rule in SQL."""
+    statuses = statuses or ()
+    free_for, reduced_for = course.get("free_for") or (), course.get("reduced_for") or ()
+    free = next((s for s in statuses if s in free_for), None)
     if course.get("cost_eur") == 0 or free:
-        return "free", (free[0] if free else None)
+        return "free", free
+    reduced = next((s for s in statuses if s in reduced_for), None)
     if reduced:
-        return "reduced", reduced[0]
+        return "reduced", reduced
     return ("unknown" if course.get("cost_eur") is None else "full"), None
 
 
@@ -107,6 +109,7 @@ def practical_facts(course: dict, provider: dict, distance_km: float | None,
     """The lines of the detail screen's 'practical' part, in order; missing facts are
     left out. statuses: the visitor's (answers `status`), for the price they pay."""
     _ = gettext_for(lang)
+    statuses = [s for s in vocab.STATUSES if s in (statuses or ())]
     today = today or clock.today()
     place = _place(course)
     lines = [

@@ -316,7 +316,7 @@ def _route_rows(db, f: _Filter, a: dict, salt: str) -> list[tuple]:
     prerequisites, Dutch levels), best first, with their factor scores and postcode.
     Times, formats, distance and needs never hide a route (docs/matching.md)."""
     p = ranking.params(a, f.today, f.origin)
-    rules = _shared_rules(f, p) + [ROUTES_RULE]
+    rules = _shared_rules(f, p, lead_goal=False) + [ROUTES_RULE]   # the routes' own index
     _register_distance(db, f)
     sql = _light_sql([rules], p, f.origin is not None, False, None, factors=True,
                      tiebreak=True)
@@ -358,11 +358,11 @@ def match(catalog, answers: dict, today: date | None = None,
                   else factor_scores[light[ROWID]])
         facts = {"distance_km": light[DISTANCE], "cost": light[COST],
                  "next_start": light[NEXT_START], "factors": dict(zip(FACTORS, scores))}
+        price = course_facts.visitor_price(course, a["status"], _)
         return Result(course=course, provider=provider, distance_km=light[DISTANCE],
                       reasons=reasons.reasons(course, facts, a, asked, orientation, _,
-                                              after_intake=intake_first),
-                      cost=light[COST], score=round(light[SCORE], 9),
-                      price=course_facts.visitor_price(course, a["status"], _))
+                                              after_intake=intake_first, price=price),
+                      cost=light[COST], score=round(light[SCORE], 9), price=price)
 
     factor_scores: dict[int, tuple] = {}
 

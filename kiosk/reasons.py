@@ -60,9 +60,10 @@ def _times_texts(course: dict, _) -> list[str]:
     return [_("wanneer het jou past")] if course["format"] == "afstand" else []
 
 
-def _cost_texts(course: dict, statuses, _) -> list[str]:
-    """What this visitor pays (course_facts.visitor_price), then opleidingsverlof."""
-    price = visitor_price(course, statuses, _)
+def _cost_texts(course: dict, statuses, _, price: str | None = None) -> list[str]:
+    """What this visitor pays (course_facts.visitor_price, or the price it gave already),
+    then opleidingsverlof."""
+    price = price or visitor_price(course, statuses, _)
     out = [price[:1].lower() + price[1:]]
     if "werkend" in statuses and course["opleidingsverlof"]:
         out.append(_("je kunt opleidingsverlof krijgen"))
@@ -110,7 +111,7 @@ def _access_texts(course: dict, _) -> list[str]:
     return out + ([_("met kinderopvang")] if course.get("childcare") else [])
 
 
-def route_reasons(course: dict, light: dict, a: dict, asked, _) -> list[str]:
+def route_reasons(course: dict, light: dict, a: dict, asked, _, price=None) -> list[str]:
     """The reasons of a route: what it is, for whom (an intake: its region), where, what
     it costs, then what to check."""
     out = [_(words.KIND_REASONS[course["kind"]])]
@@ -119,22 +120,23 @@ def route_reasons(course: dict, light: dict, a: dict, asked, _) -> list[str]:
         out.append(_("voor wie woont in {region}").format(region=_(words.REGIONS[where])))
     if course["format"] != "afstand":
         out += _distance_texts(course, light["distance_km"], asked, _)
-    out += _cost_texts(course, a["status"], _)
+    out += _cost_texts(course, a["status"], _, price)
     return out + _needs_texts(course, a, _) + _access_texts(course, _)
 
 
 def reasons(course: dict, light: dict, a: dict, asked, orientation: bool, _,
-            after_intake: bool = False) -> list[str]:
+            after_intake: bool = False, price: str | None = None) -> list[str]:
     """course: the decoded course; light: its distance_km, cost, next_start and its
     factor scores (`factors`, name -> 0..1) for this visitor; a: the checked answers;
     asked: the visitor's own filter (limit_km, times_mask, formats) before relaxing;
-    after_intake: an intake leads the results (a Dutch course then says it places you)."""
+    after_intake: an intake leads the results (a Dutch course then says it places you);
+    price: what this visitor pays, when the caller has it already."""
     if course.get("kind"):
-        return route_reasons(course, light, a, asked, _)
+        return route_reasons(course, light, a, asked, _, price)
     texts = {
         "distance": _distance_texts(course, light["distance_km"], asked, _),
         "times": _times_texts(course, _),
-        "cost": _cost_texts(course, a["status"], _),
+        "cost": _cost_texts(course, a["status"], _, price),
         "start": _start_texts(course, light["next_start"], _),
         "outcome": ([_(words.OUTCOMES[course["outcome"]])]
                     if course["outcome"] in words.OUTCOMES else []),

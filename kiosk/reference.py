@@ -159,12 +159,8 @@ SEVERAL = 0x80              # a status byte with this bit: a mask of several sta
 
 def _status_byte(statuses) -> int:
     """0 none, 1..6 one status (as links always had), else SEVERAL | their mask."""
-    if isinstance(statuses, str):
-        statuses = [statuses]
-    statuses = [s for s in vocab.STATUSES if s in (statuses or ())]
-    if len(statuses) <= 1:
-        return vocab.STATUSES.index(statuses[0]) + 1 if statuses else 0
-    return SEVERAL | vocab.mask(vocab.STATUSES, statuses)
+    mask = vocab.mask(vocab.STATUSES, [statuses] if isinstance(statuses, str) else statuses)
+    return mask.bit_length() if mask & (mask - 1) == 0 else SEVERAL | mask
 
 
 def _statuses(byte: int) -> list[str]:
