@@ -325,8 +325,10 @@ def _route_rows(db, f: _Filter, a: dict, salt: str) -> list[tuple]:
 
 def match(catalog, answers: dict, today: date | None = None,
           lang: str | None = None) -> Outcome:
-    """All courses that fit the answers, ranked; relaxes distance, then times, then
-    formats, one at a time, when nothing fits. AnswersError for invalid answers."""
+    """All courses that fit the answers, ranked, with the routes that apply (some leading,
+    kiosk/routes.py); relaxes distance, then times, then formats, then the need for
+    another language, one at a time, when no course fits. AnswersError for invalid
+    answers."""
     a = check_answers(answers)
     today = today or clock.today()
     _ = i18n.gettext_for(lang or a["language"])
