@@ -61,10 +61,11 @@ def test_a_distance_the_link_cannot_hold_is_dropped_not_changed(km, kept):
 
 
 def test_question_position_counts_questions_that_may_still_come():
-    assert questionnaire.position({}, "goal") == (1, 8)
-    assert questionnaire.position({"goal": "nederlands"}, "dutch_level") == (2, 7)
+    assert questionnaire.position({}, "goal") == (1, 9)
+    assert questionnaire.position({"goal": "nederlands"}, "dutch_level") == (2, 8)
+    assert questionnaire.position({"goal": "nederlands"}, "needs") == (4, 8)
     on_postcode = {"goal": "beroep", "dutch_level": None}
-    assert questionnaire.position(on_postcode, "postcode") == (7, 8)
-    assert questionnaire.position({**on_postcode, "postcode": "9000"}, "max_distance_km") == (8, 8)
+    assert questionnaire.position(on_postcode, "postcode") == (8, 9)
+    assert questionnaire.position({**on_postcode, "postcode": "9000"}, "max_distance_km") == (9, 9)
     assert questionnaire.position({"goal": "nederlands"}, "diploma") is None
     assert questionnaire.position({"goal": "beroep", "postcode": None}, "max_distance_km") is None
