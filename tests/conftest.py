@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 import pytest
 
-from kiosk import catalog, cli, clock, config, feed
+from kiosk import catalog, cli, clock, config, feed, questionnaire
 
 # The bundled sample catalog (assets/sample-catalog.json) has fixed start dates chosen
 # around this day; scripted visits on that catalog run on it, whatever the date.
@@ -211,6 +211,17 @@ def write_config(tmp_path, text="", preset="generic"):
                     f'[booking]\nsecret = "test-secret-for-ui"\npreset = "{preset}"\n'
                     f'{PRESETS[preset]}\n' + text, encoding="utf-8")
     return path
+
+
+def visit_steps(answers: dict) -> list:
+    """The taps that answer every question the visitor gets, in order."""
+    steps, given, current = [], {}, None
+    while (q := questionnaire.next_question(given, current)) is not None:
+        value = answers.get(q.id)
+        given[q.id] = value
+        steps.append(["answer", q.id, value])
+        current = q.id
+    return steps
 
 
 @pytest.fixture

@@ -17,24 +17,13 @@ from PIL import Image
 
 from kiosk import questionnaire, staff
 
-from conftest import ROOT, write_config
+from conftest import ROOT, visit_steps, write_config
 NL_VISIT = {"goal": "nederlands", "dutch_level": "A1", "status": "inburgeraar",
             "times": ["avond"], "formats": [], "postcode": "9000", "max_distance_km": 20}
 AR_VISIT = {"goal": "digitaal", "dutch_level": None, "status": "werkzoekend",
             "times": None, "formats": None, "postcode": "1080", "max_distance_km": 50}
 UK_VISIT = {"goal": "beroep", "dutch_level": "B1", "diploma": "buitenlands",
             "status": "werkzoekend", "times": ["dag"], "formats": None, "postcode": None}
-
-
-def visit_steps(answers: dict) -> list:
-    """The taps that answer every question the visitor gets, in order."""
-    steps, given, current = [], {}, None
-    while (q := questionnaire.next_question(given, current)) is not None:
-        value = answers.get(q.id)
-        given[q.id] = value
-        steps.append(["answer", q.id, value])
-        current = q.id
-    return steps
 
 
 def feed_with_title(tmp_path, title: str) -> Path:

@@ -5,20 +5,7 @@ from __future__ import annotations
 
 import json
 
-from kiosk import questionnaire
-
-from conftest import ROOT
-
-
-def visit_steps(answers: dict) -> list:
-    """The taps that answer every question the visitor gets, in order."""
-    steps, given, current = [], {}, None
-    while (q := questionnaire.next_question(given, current)) is not None:
-        value = answers.get(q.id)
-        given[q.id] = value
-        steps.append(["answer", q.id, value])
-        current = q.id
-    return steps
+from conftest import ROOT, visit_steps
 
 
 def sample_courses() -> dict:
