@@ -33,6 +33,10 @@ class QuestionScreen(KioskScreen):
         if self.manager.current == self.name:     # else entering the screen builds them
             self.build_options()
 
+    def on_kv_post(self, base_widget):
+        super().on_kv_post(base_widget)
+        self._keypad = self.ids.keypad_area.__self__      # kept while out of the layout
+
     def on_activate(self):
         if self.question is not None:
             self.build_options()
@@ -44,12 +48,17 @@ class QuestionScreen(KioskScreen):
         box = self.ids.options
         box.clear_widgets()
         question = self.question
+        lower = self.ids.lower
+        if question.kind == "postcode" and self._keypad.parent is None:
+            lower.add_widget(self._keypad, index=len(lower.children))
+        elif question.kind != "postcode" and self._keypad.parent is not None:
+            lower.remove_widget(self._keypad)
         if question.kind == "postcode":
             return
         self.fit_columns(len(question.options))
         for option in question.options:
             button = BigButton(text=tr(option.label, lang), icon=option.icon, value=option.value,
-                               selected=option.value in self.chosen)
+                               selected=option.value in self.chosen, height=self.row_height)
             button.bind(on_release=self.option_pressed)
             box.add_widget(button)
 

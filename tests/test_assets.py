@@ -181,7 +181,7 @@ def test_questions_are_short_and_few(questions):
 
 def test_every_icon_exists_and_is_transparent(questions):
     icons = {o["icon"] for q in questions for o in q["options"]}
-    icons |= {"back.png", "home.png", "speaker.png", "language.png", "qr.png", "phone.png",
+    icons |= {"back.png", "home.png", "speaker.png", "language.png", "appointment.png", "phone.png",
               "check.png", "star.png", "star-outline.png", "marked.png"}
     for name in sorted(icons):
         path = paths.ASSETS / "icons" / name

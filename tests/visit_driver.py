@@ -127,7 +127,7 @@ class Driver:
             from screens.widgets import BigButton
             screen = app.manager.current_screen
             self.tap_widget(next(w for w in _walk(screen)
-                                 if isinstance(w, BigButton) and w.icon == "qr.png"))
+                                 if isinstance(w, BigButton) and w.icon == "appointment.png"))
         elif kind == "more":
             self.tap_widget(app.manager.get_screen("results").ids.more)
         elif kind == "back":
