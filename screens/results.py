@@ -86,7 +86,7 @@ class ResultsScreen(KioskScreen):
             rows.append({
                 "title": title,
                 "provider": provider,
-                "reasons": shape("\n".join("• " + r for r in result.reasons[:4])),
+                "reasons": shape("\n".join("• " + r for r in result.reasons[:3])),
                 "marked": result.course["id"] in app.visit.marked,
             })
         self.ids.list.data = rows
