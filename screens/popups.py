@@ -46,6 +46,10 @@ class ReachPopup(ModalView):
     def on_dismiss(self):
         Window.unbind(size=self._place)
 
+    def dismiss(self, *args, **kwargs):
+        """Gone at once: a fade-out would leave a popup that still takes touches."""
+        super().dismiss(*args, **{**kwargs, "animation": False})
+
     def _place(self, *args):
         panel = self.ids.panel
         app = App.get_running_app()
