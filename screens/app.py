@@ -89,7 +89,6 @@ class KioskApp(App):
         self.idle = IdlePolicy(cfg.idle.timeout_s, cfg.idle.warning_s)
         self.reading_idle = IdlePolicy(cfg.idle.reading_timeout_s, cfg.idle.warning_s)
         self.mounting = reach.Mounting(cfg.screen.top_edge_m, cfg.screen.diagonal_in)
-        self._start_over_popup = None
         self.last_touch = time.monotonic()
         self.allow_close = not kiosk_mode
         self.staff_unlocked = False      # True only while the staff screen is open after the PIN
@@ -284,7 +283,8 @@ class KioskApp(App):
         """Start over: forget everything the visitor entered."""
         speech.stop()
         self._close_idle_popup()
-        self._close_start_over()
+        from screens.popups import close_all
+        close_all()                      # "start over?", the language picker
         self.visit = Visit()
         self.outcome = None
         self.course = None
@@ -331,19 +331,8 @@ class KioskApp(App):
 
     def ask_start_over(self) -> None:
         """'Start over' wipes the visit: ask first."""
-        if self._start_over_popup is None:
-            from screens.popups import StartOverQuestion
-            self._start_over_popup = StartOverQuestion()
-            self._start_over_popup.bind(on_dismiss=lambda *a: self._forget_start_over())
-            self._start_over_popup.open()
-
-    def _forget_start_over(self) -> None:
-        self._start_over_popup = None
-
-    def _close_start_over(self) -> None:
-        popup, self._start_over_popup = self._start_over_popup, None
-        if popup is not None:
-            popup.dismiss()
+        from screens.popups import StartOverQuestion
+        StartOverQuestion.ask()
 
     def more_time(self) -> None:
         self.last_touch = time.monotonic()

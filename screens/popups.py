@@ -101,3 +101,15 @@ class LanguagePopup(ReachPopup):
 
 class StartOverQuestion(ReachPopup):
     """'Start over?': the visit is wiped only when the visitor says yes."""
+
+    @classmethod
+    def ask(cls) -> None:
+        if not any(isinstance(view, cls) for view in Window.children):
+            cls().open()
+
+
+def close_all() -> None:
+    """Close every popup at once (the visit ends)."""
+    for view in list(Window.children):
+        if isinstance(view, ModalView):
+            view.dismiss()
