@@ -12,8 +12,8 @@ from PIL import Image
 from kiosk import config, i18n, reach
 from screens import theme
 
-PORTRAIT, LANDSCAPE = "1080x1920", "1920x1080"
-DIAGONAL_IN = {PORTRAIT: 32.0, LANDSCAPE: 24.0}    # the kiosk's portrait and landscape screens
+PORTRAIT, LANDSCAPE, SMALL = "1080x1920", "1920x1080", "1280x800"
+DIAGONAL_IN = {PORTRAIT: 32.0, LANDSCAPE: 24.0, SMALL: 24.0}   # portrait and landscape screens
 SCREENS = ["welcome", "goal", "dutch_level", "diploma", "status", "times", "formats",
            "postcode-empty", "postcode", "distance", "results", "detail", "booking",
            "idle-warning", "language", "start-over"]
@@ -80,12 +80,6 @@ def test_contrast_is_computed_as_wcag_says():
 
 # ---------------------------------------------------------------- the real screens
 
-@pytest.fixture(scope="module")
-def visits(tmp_path_factory):
-    """Layouts of every screen at both sizes (filled by the first test that needs a size)."""
-    return {}
-
-
 def site_without_phone(tmp_path):
     path = tmp_path / "site.toml"
     path.write_text('[site]\nname = "Leerwinkel Gent"\n[booking]\n'
@@ -93,7 +87,7 @@ def site_without_phone(tmp_path):
     return path
 
 
-@pytest.mark.parametrize("size", [PORTRAIT, LANDSCAPE])
+@pytest.mark.parametrize("size", [PORTRAIT, LANDSCAPE, SMALL])
 def test_every_control_of_every_screen_is_within_reach_big_and_clear(run_visit, tmp_path, size):
     record = run_visit(VISIT, size=size, config=site_without_phone(tmp_path))
     layouts = record["layouts"]
