@@ -156,3 +156,15 @@ def test_when_relaxing_finds_nothing_the_screen_offers_the_counsellor(run_visit)
     words = record["results_words"]
     assert record["results_total"] == 0 and words["notice"] == ""
     assert "begeleider" in words["summary"] and words["booking"] == "Praat met een begeleider"
+
+
+def test_results_give_more_time_and_say_one_chosen_course_in_the_singular(run_visit):
+    steps = [["start"], ["answer", "goal", "nederlands"], ["answer", "dutch_level", "A1"],
+             ["answer", "status", "inburgeraar"], ["answer", "times", ["avond"]],
+             ["answer", "formats", None], ["answer", "postcode", "9000"],
+             ["answer", "max_distance_km", 20], ["mark", 0], ["idle", 61], ["layout", "61 s"],
+             ["idle", 121], ["layout", "121 s"]]
+    record = run_visit(steps)
+    assert record["layouts"]["61 s"]["panel"] is None            # still reading
+    assert record["layouts"]["121 s"]["panel"] is not None       # idle.reading_timeout_s
+    assert record["results_words"]["booking"] == "Maak een afspraak over 1 gekozen opleiding"
