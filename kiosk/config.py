@@ -61,6 +61,7 @@ class Booking:
 class Idle:
     timeout_s: int = 60              # no touch for this long -> warning
     warning_s: int = 20              # warning unanswered this long -> back to welcome
+    reading_timeout_s: int = 120     # the same on the results, detail and booking screens
 
 
 @dataclass
@@ -99,6 +100,12 @@ class Health:
 
 
 @dataclass
+class Screen:
+    top_edge_m: float = 1.6          # height of a portrait screen's top edge above the floor
+    diagonal_in: float = 32.0        # its diagonal in inches (docs/accessibility.md)
+
+
+@dataclass
 class Config:
     site: Site = field(default_factory=Site)
     booking: Booking = field(default_factory=Booking)
@@ -106,6 +113,7 @@ class Config:
     catalog: Catalog = field(default_factory=Catalog)
     staff: Staff = field(default_factory=Staff)
     health: Health = field(default_factory=Health)
+    screen: Screen = field(default_factory=Screen)
     path: Path | None = None         # the file it came from, if any
 
 
@@ -155,6 +163,7 @@ def load(explicit: str | os.PathLike | None = None) -> Config:
         raise ConfigError(f"Setting 'staff.lock_after_s' must be from {LOCK_AFTER_S[0]} to "
                           f"{LOCK_AFTER_S[1]} seconds: the staff screen must lock soon.")
     _check_bounds(cfg.catalog)
+    _check_screen(cfg)
     cfg.path = path
     return cfg
 
@@ -164,6 +173,7 @@ def from_table(table: dict) -> Config:
     cfg = Config()
     _fill(cfg, table, "")
     _check_bounds(cfg.catalog)
+    _check_screen(cfg)
     return cfg
 
 
@@ -172,3 +182,13 @@ def _check_bounds(catalog: Catalog) -> None:
         if not low <= getattr(catalog, key) <= high:
             raise ConfigError(f"Setting 'catalog.{key}' must be from {low:,} to {high:,}."
                               .replace(",", " "))
+
+
+SCREEN_BOUNDS = {"top_edge_m": (0.5, 2.5), "diagonal_in": (10.0, 100.0)}
+
+
+def _check_screen(cfg: Config) -> None:
+    """The screen's mounting within sane bounds (a wall, a stand, a desk)."""
+    for key, (low, high) in SCREEN_BOUNDS.items():
+        if not low <= getattr(cfg.screen, key) <= high:
+            raise ConfigError(f"Setting 'screen.{key}' must be from {low} to {high}.")

@@ -226,6 +226,8 @@ def check_config(cfg) -> list[Finding]:
         (bool(cfg.catalog.refresh_at)
          and not re.fullmatch(r"([01]?\d|2[0-3]):[0-5]\d", cfg.catalog.refresh_at),
          f"catalog.refresh_at '{cfg.catalog.refresh_at}' is not HH:MM: no daily refresh.", fix),
+        (not (cfg.site.phone or cfg.site.address), "site.phone and site.address are empty: "
+         "a visitor without a smartphone is only told to ask at the counter.", fix),
         (not cfg.staff.pin_hash, "No staff PIN is set: staff cannot open the staff screen "
          "in kiosk mode.", f"Run: kiosk staff set-pin --config {cfg.path or 'FILE'}"),
     ]

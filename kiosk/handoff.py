@@ -127,13 +127,21 @@ def booking_url(cfg, answers: dict, course_ids: list[str], now: datetime | None 
               "service_id": cfg.booking.service_id}
     base = fill_template(cfg.booking.url_template, values)
     if preset == "calcom":
-        return _add_query(base, [("notes", f"{text} Ref: {reference}"),
+        base = _add_query(base, [("notes", f"{text} Ref: {reference}"),
                                  ("metadata[kiosk]", values["kiosk_id"])])
-    if preset == "easyappointments":
-        return _add_query(base, [("provider", cfg.booking.provider_id),
+    elif preset == "easyappointments":
+        base = _add_query(base, [("provider", cfg.booking.provider_id),
                                  ("service", cfg.booking.service_id),
                                  ("ref", reference)])
-    return base
+    return with_language(base, values["language"])
+
+
+def with_language(url: str, language: str) -> str:
+    """The link with `lang=<code>` (docs/booking.md), so a booking page that has the
+    visitor's language opens in it; a link that already names `lang` keeps its own."""
+    if not language or re.search(r"[?&]lang=", url):
+        return url
+    return _add_query(url, [("lang", language)])
 
 
 # ---------------------------------------------------------------- for the counsellor

@@ -77,10 +77,14 @@ def next_question(answers: dict, current: str | None) -> Question | None:
     return None
 
 
-def position(answers: dict, question_id: str) -> tuple[int, int] | None:
-    """(number, total) of a question among those this visitor gets or may still get;
-    None when it is not among them."""
-    ids = [q.id for q in load() if q.may_apply(answers)]
-    if question_id not in ids:
+def position(answers: dict, question_id: str) -> tuple[int, int | None] | None:
+    """(number, total) of a question this visitor gets; None when they do not get it.
+    The total counts every question the chosen goal brings (also one that a later
+    answer may still skip), so it never changes during a visit; before the goal is
+    known it is None: the first question shows no total rather than one that changes."""
+    question = next((q for q in load() if q.id == question_id), None)
+    if question is None or not question.may_apply(answers):
         return None
-    return ids.index(question_id) + 1, len(ids)
+    goal = answers.get("goal")
+    ids = [q.id for q in load() if goal not in q.skip_for_goals]
+    return ids.index(question_id) + 1, (len(ids) if "goal" in answers else None)

@@ -15,11 +15,11 @@ from kivy.clock import Clock
 from kivy.core.text import LabelBase
 from kivy.core.window import Window
 from kivy.lang import Builder
-from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
+from kivy.properties import BooleanProperty, ListProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 from kiosk import (availability, feed, i18n, matching, metrics, opening_hours, paths,
-                   questionnaire, speech, stats)
+                   questionnaire, reach, speech, stats)
 from kiosk.watchdog import Watchdog
 from kiosk.fonts import FONT_BOLD_CANDIDATES, FONT_CANDIDATES
 from kiosk.session import IdlePolicy, Visit
@@ -30,6 +30,7 @@ SCREENS = ("welcome", "question", "results", "detail", "booking", "pin", "staff"
            "unavailable", "closed")
 HOME_SCREENS = ("welcome", "unavailable", "closed")
 WITHOUT_VISITOR = (*HOME_SCREENS, "pin", "staff")
+READING_SCREENS = ("results", "detail", "booking")   # more time: reading, scanning
 
 
 def icon_path(name: str) -> str:
@@ -72,6 +73,8 @@ class KioskApp(App):
     outcome = ObjectProperty(None, allownone=True)
     course = ObjectProperty(None, allownone=True)   # the Result shown on the detail screen
     course_index = 0                                # its place in outcome.results
+    reach_band = ListProperty([0, 960])   # rows (from the bottom) where controls go
+    qr_band = ListProperty([0, 960])      # rows the booking QR code may cover
 
     def __init__(self, cfg, kiosk_mode: bool = False, cache_dir: Path | None = None, **kwargs):
         super().__init__(**kwargs)
@@ -84,6 +87,8 @@ class KioskApp(App):
         self.catalog_reason = ""
         self._home_change = None
         self.idle = IdlePolicy(cfg.idle.timeout_s, cfg.idle.warning_s)
+        self.reading_idle = IdlePolicy(cfg.idle.reading_timeout_s, cfg.idle.warning_s)
+        self.mounting = reach.Mounting(cfg.screen.top_edge_m, cfg.screen.diagonal_in)
         self.last_touch = time.monotonic()
         self.allow_close = not kiosk_mode
         self.staff_unlocked = False      # True only while the staff screen is open after the PIN
@@ -134,6 +139,8 @@ class KioskApp(App):
 
     def _on_size(self, window, size):
         self.portrait = size[1] >= size[0]
+        self.reach_band = list(reach.operable_band(self.mounting, tuple(size)))
+        self.qr_band = list(reach.qr_band(self.mounting, tuple(size)))
 
     def _on_request_close(self, *args, **kwargs):
         return not self.allow_close      # True = refuse: kiosk mode has no way out
@@ -276,6 +283,8 @@ class KioskApp(App):
         """Start over: forget everything the visitor entered."""
         speech.stop()
         self._close_idle_popup()
+        from screens.popups import close_all
+        close_all()                      # "start over?", the language picker
         self.visit = Visit()
         self.outcome = None
         self.course = None
@@ -310,7 +319,8 @@ class KioskApp(App):
             return
         if not self.in_visit():
             return
-        state = self.idle.state(time.monotonic() - self.last_touch)
+        policy = self.reading_idle if self.manager.current in READING_SCREENS else self.idle
+        state = policy.state(time.monotonic() - self.last_touch)
         if state == "warning" and self._idle_popup is None:
             from screens.popups import IdleWarning
             self._idle_popup = IdleWarning(seconds=int(self.idle.warning_s))
@@ -318,6 +328,11 @@ class KioskApp(App):
         elif state == "expired":
             self.count_once(("timeout", ""))
             self.go_home()
+
+    def ask_start_over(self) -> None:
+        """'Start over' wipes the visit: ask first."""
+        from screens.popups import StartOverQuestion
+        StartOverQuestion.ask()
 
     def more_time(self) -> None:
         self.last_touch = time.monotonic()

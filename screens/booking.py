@@ -5,11 +5,29 @@ from io import BytesIO
 
 from kivy.app import App
 from kivy.core.image import Image as CoreImage
-from kivy.properties import ObjectProperty, StringProperty
+from kivy.metrics import dp
+from kivy.properties import NumericProperty, ObjectProperty, StringProperty
 
 from kiosk import handoff, i18n
 from screens.text import pick, shape, tr
 from screens.widgets import KioskScreen
+
+
+AFTER_SCAN = (
+    i18n.N_("1. Je gsm opent de website van de Leerwinkel."),
+    i18n.N_("2. Je kiest een dag en een uur."),
+    i18n.N_("3. Een begeleider praat met jou over je keuze."),
+)
+
+
+def contact_lines(site, lang: str) -> list[str]:
+    """How a visitor without a smartphone reaches a person: the site's phone and address,
+    or (when the config has neither) the counter or the staff where the kiosk stands."""
+    if not (site.phone or site.address):
+        return [tr("Geen smartphone? Vraag hulp aan de balie of aan een medewerker hier.", lang)]
+    lines = [tr("Geen smartphone? Bel of kom langs:", lang)]
+    return lines + [shape(v) for v in (site.name, site.phone, site.address, site.opening_hours)
+                    if v]
 
 
 class BookingScreen(KioskScreen):
@@ -17,6 +35,29 @@ class BookingScreen(KioskScreen):
     url = StringProperty("")
     chosen = StringProperty("")
     contact = StringProperty("")
+    steps = StringProperty("")
+    qr_side = NumericProperty(dp(440))
+
+    def on_kv_post(self, base_widget):
+        super().on_kv_post(base_widget)
+        app = App.get_running_app()
+        app.bind(qr_band=self._fit_qr, portrait=self._fit_qr)
+        self.bind(size=self._fit_qr)
+        self._fit_qr()
+
+    def _fit_qr(self, *args):
+        """The code as large as its band allows, at least about 6 cm on a kiosk screen."""
+        app = App.get_running_app()
+        low, high = app.qr_band
+        if app.portrait:
+            self.qr_side = max(dp(240), min(high - low - dp(16), self.width * 0.45, dp(480)))
+        else:
+            self.qr_side = max(dp(240), min(self.height - dp(260), self.width * 0.36))
+
+    def qr_rect(self) -> tuple[float, float, float, float]:
+        """Where the code is drawn (x, y, width, height); a popup never covers it."""
+        qr = self.ids.qr
+        return (*qr.to_window(qr.x, qr.y), qr.width, qr.height)
 
     def on_activate(self):
         app = App.get_running_app()
@@ -33,10 +74,8 @@ class BookingScreen(KioskScreen):
             if course:
                 titles.append("• " + pick(course["title"], lang))
         self.chosen = "\n".join(titles) if titles else tr("Praten over mijn mogelijkheden", lang)
-        site = app.cfg.site
-        lines = [tr("Geen smartphone? Bel of kom langs:", lang)]
-        lines += [shape(v) for v in (site.name, site.phone, site.address, site.opening_hours) if v]
-        self.contact = "\n".join(lines)
+        self.steps = "\n".join(tr(step, lang) for step in AFTER_SCAN)
+        self.contact = "\n".join(contact_lines(app.cfg.site, lang))
 
     def go_back(self):
         app = App.get_running_app()

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 from kivy.app import App
-from kivy.properties import BooleanProperty, ListProperty, ObjectProperty, StringProperty
+from kivy.metrics import dp
+from kivy.properties import (BooleanProperty, ListProperty, NumericProperty, ObjectProperty,
+                             StringProperty)
 
 from kiosk import i18n, places, questionnaire
 from screens.text import tr
@@ -17,6 +19,8 @@ class QuestionScreen(KioskScreen):
     postcode_unknown = BooleanProperty(False)
     chosen = ListProperty([])            # multi: values toggled on
     position = StringProperty("")
+    columns = NumericProperty(1)         # answers side by side when one column would not fit
+    row_height = NumericProperty(dp(104))
 
     def show(self, question: questionnaire.Question) -> None:
         app = App.get_running_app()
@@ -25,9 +29,13 @@ class QuestionScreen(KioskScreen):
         self.postcode = ""
         self.postcode_unknown = False
         where = questionnaire.position(app.visit.answers, question.id)
-        self.position = f"{where[0]}/{where[1]}" if where else ""
+        self.position = ("/".join(str(n) for n in where if n) if where else "")
         if self.manager.current == self.name:     # else entering the screen builds them
             self.build_options()
+
+    def on_kv_post(self, base_widget):
+        super().on_kv_post(base_widget)
+        self._keypad = self.ids.keypad_area.__self__      # kept while out of the layout
 
     def on_activate(self):
         if self.question is not None:
@@ -40,13 +48,42 @@ class QuestionScreen(KioskScreen):
         box = self.ids.options
         box.clear_widgets()
         question = self.question
+        lower = self.ids.lower
+        if question.kind == "postcode" and self._keypad.parent is None:
+            lower.add_widget(self._keypad, index=len(lower.children))
+        elif question.kind != "postcode" and self._keypad.parent is not None:
+            lower.remove_widget(self._keypad)
         if question.kind == "postcode":
             return
+        self.fit_columns(len(question.options))
         for option in question.options:
             button = BigButton(text=tr(option.label, lang), icon=option.icon, value=option.value,
-                               selected=option.value in self.chosen)
+                               selected=option.value in self.chosen, height=self.row_height)
             button.bind(on_release=self.option_pressed)
             box.add_widget(button)
+
+    def fit_columns(self, count: int) -> None:
+        """As few columns as let every answer show at once in the reach area (at most 3)."""
+        app = App.get_running_app()
+        room = app.reach_band[1] - app.reach_band[0] - dp(8) - dp(32) - self.lower_height()
+        spacing = dp(16)
+        self.row_height = dp(104) if app.portrait else dp(96)
+        for columns in (1, 2, 3):
+            if not app.portrait and columns == 1:
+                continue
+            rows = -(-count // columns)
+            if rows * (self.row_height + spacing) - spacing <= room or columns == 3:
+                break
+        if columns > 1 and app.portrait:
+            self.row_height = dp(120)          # two lines of a longer answer beside an icon
+        self.columns = columns
+
+    def lower_height(self) -> float:
+        """Height of what sits under the answers: the multi row and the navigation bar."""
+        below = dp(96)
+        if self.question is not None and self.question.kind in ("multi", "postcode"):
+            below += dp(104) + dp(16)
+        return below
 
     def option_pressed(self, button) -> None:
         app = App.get_running_app()
@@ -59,6 +96,13 @@ class QuestionScreen(KioskScreen):
             return
         app.visit.answer(self.question.id, button.value)
         app.show_next_question()
+
+    def confirm(self) -> None:
+        """'Verder' under a multi question or the keypad."""
+        if self.question.kind == "postcode":
+            self.confirm_postcode()
+        else:
+            self.confirm_multi()
 
     def confirm_multi(self) -> None:
         app = App.get_running_app()

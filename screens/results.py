@@ -19,6 +19,21 @@ RELAXED_MESSAGES = {
 }
 
 
+NEXT_STEP = i18n.N_("Wil je over een opleiding praten? Tik op 'Kies om te bespreken'. "
+                    "Tik dan op de blauwe knop onderaan.")
+NEXT_STEP_NONE = i18n.N_("Tik op de blauwe knop onderaan. Dan maak je een afspraak.")
+
+
+def booking_label(count: int, lang: str) -> str:
+    """The booking button: 'talk with a counsellor', or an appointment about the chosen."""
+    if not count:
+        return tr("Praat met een begeleider", lang)
+    text = i18n.translator(lang).ngettext("Maak een afspraak over {count} gekozen opleiding",
+                                          "Maak een afspraak over {count} gekozen opleidingen",
+                                          count)
+    return shape(text.format(count=count))
+
+
 class ResultRow(RecycleDataViewBehavior, BoxLayout):
     """One course in the list. Feed text is shown literally (no markup)."""
     index = NumericProperty(0)
@@ -48,6 +63,8 @@ class ResultsScreen(KioskScreen):
     notice = StringProperty("")
     marked_count = NumericProperty(0)
     more = NumericProperty(0)             # results not in the list yet
+    next_step = StringProperty("")        # what to do next, in words
+    booking_label = StringProperty("")
 
     def on_activate(self):
         self.shown = PAGE
@@ -70,7 +87,7 @@ class ResultsScreen(KioskScreen):
             rows.append({
                 "title": title,
                 "provider": provider,
-                "reasons": shape("\n".join("• " + r for r in result.first_reasons(4))),
+                "reasons": shape("\n".join("• " + r for r in result.first_reasons(3))),
                 "marked": result.course["id"] in app.visit.marked,
             })
         self.ids.list.data = rows
@@ -83,13 +100,21 @@ class ResultsScreen(KioskScreen):
                 else tr("1 opleiding past bij jou.", lang)
         else:
             self.summary = tr("We vonden geen opleiding die past. Een begeleider helpt je graag verder.", lang)
-        notices = [tr(RELAXED_MESSAGES[name], lang) for name in outcome.relaxed if name in RELAXED_MESSAGES]
+        # "here are other times" only above courses: relaxing that found nothing says nothing
+        notices = [tr(RELAXED_MESSAGES[name], lang) for name in outcome.relaxed
+                   if name in RELAXED_MESSAGES and count]
         if outcome.unknown_postcode:
             notices.append(tr("We kennen je postcode niet. We tonen opleidingen zonder afstand.", lang))
         if outcome.orientation:
             notices.append(tr("Je weet nog niet wat je wil leren? Hier zijn ideeën. Praat er zeker over met een begeleider.", lang))
         self.notice = "\n".join(notices)
+        self.next_step = tr(NEXT_STEP if count else NEXT_STEP_NONE, lang)
+        self.show_marked_count()
+
+    def show_marked_count(self):
+        app = App.get_running_app()
         self.marked_count = len(app.visit.marked)
+        self.booking_label = booking_label(self.marked_count, app.lang)
 
     def open_result(self, index: int):
         App.get_running_app().show_detail(index)
@@ -102,7 +127,7 @@ class ResultsScreen(KioskScreen):
                              count=MAX_COURSES)
         self.ids.list.data[index]["marked"] = course_id in app.visit.marked
         self.ids.list.refresh_from_data()
-        self.marked_count = len(app.visit.marked)
+        self.show_marked_count()
 
     def go_back(self):
         App.get_running_app().go_back_from_question()

@@ -1,7 +1,7 @@
 """Draw the kiosk's icons into assets/icons/ (256x256 PNG, transparent background).
 
 Pictures come from the Noto Color Emoji font (Debian package fonts-noto-color-emoji);
-level bars, distances, the weekend, the empty star, the free coin and the QR sign are drawn. Run again after changing ICONS:
+level bars, distances, the weekend, the empty star and the free coin are drawn. Run again after changing ICONS:
 
     python scripts/make_icons.py [--font PATH]
 """
@@ -13,7 +13,6 @@ import math
 import sys
 from pathlib import Path
 
-import qrcode
 from PIL import Image, ImageDraw, ImageFont
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,27 +24,29 @@ EMOJI_PX = 109  # the only size the colour bitmap font offers
 # file name -> (main picture, small badge in the bottom-right corner or None)
 ICONS = {
     # goals
-    "goal-diploma.png": ("🎓", None),
-    "goal-dutch.png": ("🗣", None),
+    # one meaning each: the school building is secondary school, the pillared hall higher
+    # education, flags are languages, the globe only the language button
+    "goal-diploma.png": ("🏫", "📜"),
+    "goal-dutch.png": ("🗣", "🇧🇪"),
     "goal-basic.png": ("✏", None),
     "goal-digital.png": ("💻", None),
     "goal-job.png": ("🛠", None),
-    "goal-languages.png": ("🌍", None),
+    "goal-languages.png": ("🇬🇧", "🇪🇸"),
     "goal-higher.png": ("🏛", None),
     "unsure.png": ("❓", None),
     "skip.png": ("🤐", None),
     # diplomas
     "diploma-none.png": ("📜", "🚫"),
     "diploma-primary.png": ("🎒", None),
-    "diploma-secondary-partial.png": ("📜", "⏳"),
-    "diploma-secondary.png": ("📜", None),
-    "diploma-higher.png": ("🎓", "📜"),
-    "diploma-foreign.png": ("📜", "🌍"),
+    "diploma-secondary-partial.png": ("🏫", "⏳"),
+    "diploma-secondary.png": ("🏫", "📜"),
+    "diploma-higher.png": ("🏛", "📜"),
+    "diploma-foreign.png": ("📜", "✈"),
     # status
     "status-jobseeker.png": ("💼", "🔍"),
     "status-working.png": ("👷", None),
     "status-income.png": ("💶", None),
-    "status-newcomer.png": ("🧳", None),
+    "status-newcomer.png": ("🤝", "🇧🇪"),
     "status-student.png": ("📚", None),
     "status-other.png": ("🙂", None),
     # needs
@@ -54,10 +55,10 @@ ICONS = {
     "need-language.png": ("💬", "🌍"),
     # times and formats
     "time-day.png": ("☀", None),
-    "time-evening.png": ("🌙", None),
-    "format-class.png": ("🏫", None),
+    "time-evening.png": ("🌆", "🕖"),
+    "format-class.png": ("👥", None),
     "format-online.png": ("🏠", "💻"),
-    "format-mixed.png": ("🏫", "💻"),
+    "format-mixed.png": ("👥", "💻"),
     "distance-any.png": ("🗺", None),
     # interface
     "back.png": ("⬅", None),
@@ -71,9 +72,11 @@ ICONS = {
     "counsellor.png": ("💁", None),
     "more-time.png": ("⏳", None),
     "location.png": ("📍", None),
+    "appointment.png": ("📅", "💁"),
+    "level-native.png": ("❤", "💬"),
 }
 LEVELS = {"level-0.png": 0, "level-1.png": 1, "level-2.png": 2, "level-3.png": 3,
-          "level-4.png": 4, "level-5.png": 5, "level-native.png": 6}
+          "level-4.png": 4, "level-5.png": 5}
 DISTANCES = {"distance-5.png": "5", "distance-10.png": "10", "distance-20.png": "20",
              "distance-50.png": "50"}
 BLUE = (25, 99, 180, 255)
@@ -117,14 +120,17 @@ def picture_icon(font, main: str, badge: str | None) -> Image.Image:
     return img
 
 
-def level_icon(filled: int) -> Image.Image:
-    """Six rising bars; more filled bars = more Dutch."""
+def level_icon(level: int) -> Image.Image:
+    """The level as a number (0 = no Dutch yet, 5 = very good) on a blue tile, with as many
+    of five dots filled: a number a visitor can say, nothing like a phone's signal bars."""
     img = Image.new("RGBA", (SIZE, SIZE), (0, 0, 0, 0))
     draw = ImageDraw.Draw(img)
-    for i in range(6):
-        x0 = 18 + i * 38
-        top = 200 - (i + 1) * 28
-        draw.rounded_rectangle((x0, top, x0 + 30, 232), radius=6, fill=BLUE if i < filled else GREY)
+    draw.rounded_rectangle((28, 8, 228, 188), radius=28, fill=BLUE)
+    draw.text((SIZE // 2, 100), str(level), font=text_font(150), fill=(255, 255, 255, 255),
+              anchor="mm")
+    for i in range(5):
+        cx = 40 + i * 44
+        draw.ellipse((cx - 17, 206, cx + 17, 240), fill=BLUE if i < level else GREY)
     return img
 
 
@@ -171,17 +177,6 @@ def free_icon() -> Image.Image:
     return img
 
 
-def qr_icon() -> Image.Image:
-    qr = qrcode.QRCode(border=1, box_size=1, error_correction=qrcode.constants.ERROR_CORRECT_M)
-    qr.add_data("Leerwinkel")
-    pic = qr.make_image(fill_color="black", back_color="white").convert("RGBA")
-    pic = pic.resize((224, 224), Image.NEAREST)
-    img = Image.new("RGBA", (SIZE, SIZE), (0, 0, 0, 0))
-    ImageDraw.Draw(img).rounded_rectangle((8, 8, 247, 247), radius=20, fill=(255, 255, 255, 255))
-    paste_center(img, pic, SIZE // 2, SIZE // 2)
-    return img
-
-
 def save(img: Image.Image, name: str) -> None:
     # a 256-colour palette keeps the files small; alpha survives the quantisation
     img.quantize(colors=256, method=Image.Quantize.FASTOCTREE).save(OUT / name, optimize=True)
@@ -204,11 +199,10 @@ def main(argv: list[str] | None = None) -> int:
         save(level_icon(filled), name)
     for name, km in DISTANCES.items():
         save(distance_icon(font, km), name)
-    save(qr_icon(), "qr.png")
     save(weekend_icon(), "time-weekend.png")
     save(star_outline_icon(), "star-outline.png")
     save(free_icon(), "need-free.png")
-    print(f"{len(ICONS) + len(LEVELS) + len(DISTANCES) + 4} icons in {OUT}")
+    print(f"{len(ICONS) + len(LEVELS) + len(DISTANCES) + 3} icons in {OUT}")
     return 0
 
 

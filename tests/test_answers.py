@@ -60,12 +60,18 @@ def test_a_distance_the_link_cannot_hold_is_dropped_not_changed(km, kept):
     assert read_handoff(cfg, url).answers.get("max_distance_km") == kept
 
 
-def test_question_position_counts_questions_that_may_still_come():
-    assert questionnaire.position({}, "goal") == (1, 9)
+def test_question_position_has_a_total_that_never_changes_once_the_goal_is_known():
+    assert questionnaire.position({}, "goal") == (1, None)
     assert questionnaire.position({"goal": "nederlands"}, "dutch_level") == (2, 8)
+    assert questionnaire.position({"goal": "nederlands", "dutch_level": "A1"}, "status") == (3, 8)
     assert questionnaire.position({"goal": "nederlands"}, "needs") == (4, 8)
     on_postcode = {"goal": "beroep", "dutch_level": None}
     assert questionnaire.position(on_postcode, "postcode") == (8, 9)
     assert questionnaire.position({**on_postcode, "postcode": "9000"}, "max_distance_km") == (9, 9)
     assert questionnaire.position({"goal": "nederlands"}, "diploma") is None
     assert questionnaire.position({"goal": "beroep", "postcode": None}, "max_distance_km") is None
+    walk, totals, current = {}, set(), None     # a whole visit: the total stays put
+    while (q := questionnaire.next_question(walk, current)) is not None:
+        totals.add(questionnaire.position(walk, q.id)[1])
+        walk[q.id], current = {"goal": "beroep", "postcode": None}.get(q.id), q.id
+    assert totals == {None, 9}

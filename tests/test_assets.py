@@ -189,7 +189,7 @@ def test_questions_are_short_and_few(questions):
 
 def test_every_icon_exists_and_is_transparent(questions):
     icons = {o["icon"] for q in questions for o in q["options"]}
-    icons |= {"back.png", "home.png", "speaker.png", "language.png", "qr.png", "phone.png",
+    icons |= {"back.png", "home.png", "speaker.png", "language.png", "appointment.png", "phone.png",
               "check.png", "star.png", "star-outline.png", "marked.png"}
     for name in sorted(icons):
         path = paths.ASSETS / "icons" / name
@@ -223,6 +223,11 @@ def test_every_message_is_translated(lang):
     assert messages
     for m in messages:
         assert not m.fuzzy, m.id
+        if m.pluralizable:      # every form; one may leave out the number ("one course")
+            assert all(form.strip() for form in m.string), f"{lang}: no plural for {m.id!r}"
+            assert all(set(placeholders(form)) <= set(placeholders(m.id[1]))
+                       for form in m.string), f"{lang}: {m.id!r}"
+            continue
         assert m.string and m.string.strip(), f"{lang}: no translation for {m.id!r}"
         assert placeholders(m.string) == placeholders(m.id), f"{lang}: {m.id!r}"
 

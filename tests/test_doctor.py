@@ -16,6 +16,7 @@ LONG_SECRET = "k3y-" + "x" * 40
 GOOD_SITE = f"""
 [site]
 languages = ["nl", "en", "fr", "ar", "uk"]
+phone = "09 123 45 67"
 [booking]
 secret = "{LONG_SECRET}"
 [catalog]
@@ -131,6 +132,15 @@ def test_config_values_that_cannot_work_are_warnings(site):
     cfg.site.languages = ["nl", "xx"]
     messages = " ".join(f.message for f in doctor.check_config(cfg))
     assert "refresh_at" in messages and "xx" in messages
+
+
+def test_a_site_without_phone_or_address_is_a_warning(site):
+    cfg, _cache = site
+    cfg.site.phone = cfg.site.address = ""
+    findings = doctor.check_config(cfg)
+    assert any("site.phone" in f.message and f.level == doctor.WARNING for f in findings)
+    cfg.site.address = "Zuid 1, 9000 Gent"
+    assert not any("site.phone" in f.message for f in doctor.check_config(cfg))
 
 
 def test_low_disk_is_a_warning(tmp_path):

@@ -254,8 +254,8 @@ def test_calcom_preset_prefills_notes_and_metadata():
     assert (parts.scheme, parts.netloc, parts.path) == ("https", "cal.com",
                                                         "/leerwinkel-gent/intake")
     q = parse_qs(parts.query)
-    assert set(q) == {"notes", "metadata[kiosk]"}
-    assert q["metadata[kiosk]"] == ["gent-bib-1"]
+    assert set(q) == {"notes", "metadata[kiosk]", "lang"}
+    assert q["metadata[kiosk]"] == ["gent-bib-1"] and q["lang"] == ["ar"]
     assert q["notes"][0].startswith("Doel: diploma secundair. Opleidingen: " + ", ".join(COURSES))
     assert q["notes"][0].endswith(" Ref: " + make_reference(cfg, ANSWERS, COURSES, NOW))
 
@@ -438,3 +438,13 @@ def test_cli_booking_url_bad_input_gets_one_plain_line(site, kiosk, monkeypatch,
     assert done.returncode == 2
     assert message in done.stderr and done.stderr.count("\n") == 1
     assert "Traceback" not in done.stderr and done.stdout == ""
+
+
+def test_every_link_carries_the_visitors_language_unless_the_template_names_it():
+    for preset, template in (("generic", None), ("calcom", "https://cal.com/x/intake"),
+                             ("easyappointments", "https://afspraak.gent.be/index.php")):
+        query = parse_qs(urlsplit(booking_url(make_cfg(preset, template=template),
+                                              {**ANSWERS, "language": "uk"}, [], NOW)).query)
+        assert query["lang"] == ["uk"], preset
+    fixed = make_cfg("generic", template="https://x.be/a?lang=nl&ref={reference}")
+    assert parse_qs(urlsplit(booking_url(fixed, ANSWERS, [], NOW)).query)["lang"] == ["nl"]

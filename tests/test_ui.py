@@ -150,7 +150,7 @@ def test_a_running_kiosk_takes_a_new_catalog_between_visits(run_visit, tmp_path)
     feed_file = feed_with_title(tmp_path, "Spaans voor op reis: nieuw aanbod")
     talen = visit_steps({"goal": "talen"})
     steps = [["start"], *talen[:2], ["refresh", str(feed_file)], *talen[2:],
-             ["shot", "during"], ["tap", "Opnieuw"], ["start"], *talen]
+             ["shot", "during"], ["tap", "Opnieuw"], ["tap", "Ja, wis alles"], ["start"], *talen]
     record = run_visit(steps)
     assert record["refresh_reports"] and "Spaans voor op reis: nieuw aanbod" in record["result_titles"]
     during, after = record["titles_seen"][0], record["titles_seen"][-1]
@@ -175,7 +175,7 @@ def test_daily_refresh_waits_until_no_visitor_is_busy(run_visit, run_cli, tmp_pa
     tomorrow = (datetime.now() + timedelta(days=1)).replace(hour=7).isoformat()
     talen = visit_steps({"goal": "talen"})
     steps = [["start"], *talen[:2], ["scheduled", tomorrow], *talen[2:], ["tap", "Opnieuw"],
-             ["scheduled", tomorrow], ["settle"], ["start"], *talen]
+             ["tap", "Ja, wis alles"], ["scheduled", tomorrow], ["settle"], ["start"], *talen]
     record = run_visit(steps, config=config)
     assert record["scheduled_started"] == [False, True]
     assert "Italiaans in het weekend: vers uit de feed" in record["result_titles"]
@@ -244,11 +244,12 @@ def test_staff_screen_left_alone_locks_and_needs_the_pin_again(run_visit, tmp_pa
 
 def test_a_visitor_cannot_reach_leave_kiosk_mode_without_the_pin(run_visit, tmp_path):
     steps = [["start"], ["answer", "goal", "talen"], ["tap", "Opnieuw"],    # a visitor
+             ["tap", "Ja, wis alles"],
              ["staff"], ["pin", "4321"], ["idle", 61],       # staff walk away, screen open
              ["staff"], ["pin", "1234"], ["tap", "Kiosk afsluiten"]]   # the next visitor
     record = run_visit(steps, "--kiosk-mode", config=staff_config(tmp_path),
                        check_errors=False)
-    assert record["screens"][3:] == ["welcome", "pin", "staff", "welcome", "pin", "pin"]
+    assert record["screens"][4:] == ["welcome", "pin", "staff", "welcome", "pin", "pin"]
     assert "Laatste 7 dagen: <5 bezoeken" in record["staff"]["status"]     # one visit: "<5"
     assert len(record["errors"]) == 1
     assert "Kiosk afsluiten" in record["errors"][0] and "no such widget" in record["errors"][0]

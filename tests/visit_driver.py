@@ -11,7 +11,7 @@ A step is a list: ["start"], ["answer", question_id, value], ["lang", code],
 ["keypad", "9000"], ["tap", msgid], ["mark", index], ["open", index], ["more"], ["back"],
 ["booking"], ["shot", name], ["idle", seconds], ["staff"], ["pin", "1234"], ["escape"],
 ["close"], ["refresh", source], ["scheduled", iso_time], ["settle"], ["fault"],
-["wait", seconds].
+["wait", seconds], ["layout", name] (records every control on screen: place, size, colours).
 """
 from __future__ import annotations
 
@@ -36,6 +36,97 @@ def _walk(widget):
     yield widget
     for child in widget.children:
         yield from _walk(child)
+
+
+def _colours(widget):
+    """(fill, outline) the widget's canvas draws: the colour before its first filled
+    rectangle and before its first line; a Button's background colour is its fill."""
+    from kivy.graphics import Color, Line, Rectangle, RoundedRectangle
+    from kivy.uix.button import Button
+    fill = outline = None
+    for canvas in (widget.canvas.before, widget.canvas.after):
+        colour = None
+        for instruction in (canvas.children if canvas is not None else []):
+            if isinstance(instruction, Color):
+                colour = list(instruction.rgba)
+            elif isinstance(instruction, (Rectangle, RoundedRectangle)) and fill is None:
+                fill = colour
+            elif isinstance(instruction, Line) and outline is None:
+                outline = colour
+    if isinstance(widget, Button) and widget.background_normal == "":
+        fill = list(widget.background_color)
+    return fill, outline
+
+
+def _visible_rect(widget):
+    """The widget's rectangle in window coordinates, cut to the scrolling areas it lies in
+    (None when scrolled out of sight)."""
+    from kivy.uix.scrollview import ScrollView
+    x, y = widget.to_window(widget.x, widget.y)
+    x2, y2 = x + widget.width, y + widget.height
+    parent = widget.parent
+    while parent is not None and parent is not parent.parent:
+        if isinstance(parent, ScrollView):
+            px, py = parent.to_window(parent.x, parent.y)
+            x, y = max(x, px), max(y, py)
+            x2, y2 = min(x2, px + parent.width), min(y2, py + parent.height)
+        parent = parent.parent
+    return [x, y, x2 - x, y2 - y] if x2 > x and y2 > y else None
+
+
+def _behind(widget):
+    """The colour around a widget: the fill of the nearest ancestor that draws one."""
+    parent = widget.parent
+    while parent is not None and parent is not parent.parent:
+        fill, _outline = _colours(parent)
+        if fill is not None and fill[3] > 0.5:
+            return fill
+        parent = parent.parent
+    return [1, 1, 1, 1]
+
+
+def layout(app):
+    """Every control a visitor can see on screen (or in the open popup), for the reach,
+    size and contrast tests (tests/test_reach.py)."""
+    from kivy.core.window import Window
+    from kivy.uix.behaviors import ButtonBehavior
+    from kivy.uix.label import Label
+    from kivy.uix.modalview import ModalView
+    from kivy.uix.scrollview import ScrollView
+    roots = list(Window.children)
+    roots = roots[:1] if isinstance(roots[0], ModalView) else roots
+    staff_gesture = app.manager.current_screen.ids.get("site_name")   # staff only, hidden
+    staff_gesture = staff_gesture.__self__ if staff_gesture is not None else None
+    controls, scrolls = [], []
+    for w in (w for root in roots for w in _walk(root)):
+        if w.opacity == 0 or w.get_root_window() is None or w is staff_gesture:
+            continue
+        if isinstance(w, ScrollView) and not w.disabled:
+            scrolls.append(_visible_rect(w))
+        if not isinstance(w, ButtonBehavior) or (hasattr(w, "text") and not w.text):
+            continue
+        rect = _visible_rect(w)
+        if rect is None or any(p.opacity == 0 for p in _ancestors(w)):
+            continue
+        fill, outline = _colours(w)
+        texts = [[list(label.color), label.text] for label in _walk(w)
+                 if isinstance(label, Label) and label.text]
+        controls.append({"kind": type(w).__name__, "text": getattr(w, "text", ""),
+                         "rect": rect, "disabled": w.disabled, "fill": fill,
+                         "outline": outline, "behind": _behind(w), "texts": texts})
+    screen = app.manager.current_screen
+    qr = screen.qr_rect() if hasattr(screen, "qr_rect") else None
+    panel = roots[0].ids.get("panel") if isinstance(roots[0], ModalView) else None
+    return {"window": list(Window.size), "band": list(app.reach_band), "controls": controls,
+            "scrolls": scrolls, "qr": list(qr) if qr else None,
+            "panel": _visible_rect(panel) if panel is not None else None}
+
+
+def _ancestors(widget):
+    parent = widget.parent
+    while parent is not None and parent is not parent.parent:
+        yield parent
+        parent = parent.parent
 
 
 class Driver:
@@ -127,7 +218,7 @@ class Driver:
             from screens.widgets import BigButton
             screen = app.manager.current_screen
             self.tap_widget(next(w for w in _walk(screen)
-                                 if isinstance(w, BigButton) and w.icon == "qr.png"))
+                                 if isinstance(w, BigButton) and w.icon == "appointment.png"))
         elif kind == "more":
             self.tap_widget(app.manager.get_screen("results").ids.more)
         elif kind == "back":
@@ -176,6 +267,8 @@ class Driver:
             Clock.schedule_once(fail, 0)
         elif kind == "wait":
             pass
+        elif kind == "layout":
+            self.record.setdefault("layouts", {})[args[0]] = layout(app)
         else:
             raise ValueError(f"unknown step {step!r}")
         return False
@@ -221,6 +314,10 @@ class Driver:
             self.record["results_total"] = len(app.outcome.results)
             self.record["result_reasons"] = [row["reasons"] for row in
                                              app.manager.get_screen("results").ids.list.data]
+            screen = app.manager.get_screen("results")
+            self.record["results_words"] = {"summary": screen.summary, "notice": screen.notice,
+                                            "next_step": screen.next_step,
+                                            "booking": screen.booking_label}
             titles = self.record.setdefault("titles_seen", [])
             if not titles or titles[-1] != self.record["result_titles"]:
                 titles.append(self.record["result_titles"])
@@ -245,6 +342,8 @@ class Driver:
             self.record["pin"] = {"message": screen.message, "locked": screen.locked}
         if app.manager.current == "booking":
             self.record["booking_url"] = app.manager.get_screen("booking").url
+            self.record["booking_words"] = {"steps": app.manager.get_screen("booking").steps,
+                                            "contact": app.manager.get_screen("booking").contact}
         self.record["marked"] = list(app.visit.marked)
         if not self.steps:
             self.finish()
