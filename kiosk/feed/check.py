@@ -202,6 +202,19 @@ def _start(course: dict) -> tuple[list, int | None]:
     return dates, flexible
 
 
+def _last_verified(value) -> str | None:
+    """The day the provider last confirmed this course (an ISO date), or None."""
+    if value is None:
+        return None
+    try:
+        if not isinstance(value, str) or not _DATE.fullmatch(value):
+            raise ValueError
+        dt.date.fromisoformat(value)
+    except ValueError:
+        raise Rejected(f"last_verified {quoted(value)} is not a date like 2027-02-01") from None
+    return value
+
+
 def _place(location: dict) -> tuple[str, float | None, float | None]:
     """The postcode and the coordinates (both or neither) of a course's location."""
     postcode = location.get("postcode")
@@ -303,6 +316,7 @@ def check_course(course, limits: Limits = LIMITS) -> dict:
     postcode, lat, lon = _place(location)
     access = _dict(course.get("accessibility"), "accessibility")
     url = _url(course.get("url"), limits)
+    verified = _last_verified(course.get("last_verified"))
     return {
         "id": cid, "provider": provider,
         "title": _texts_json(title), "title_nl": title["nl"],
@@ -320,7 +334,7 @@ def check_course(course, limits: Limits = LIMITS) -> dict:
         **_cost_columns(cost),
         **_location_columns(location, postcode, lat, lon, limits),
         **_access_columns(access),
-        "url": url,
+        "url": url, "last_verified": verified,
     }
 
 
