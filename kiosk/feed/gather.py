@@ -92,3 +92,20 @@ def _report(outcomes: list, figures: dict) -> Report:
         report.notes.append(f"source {outcome.source.name} ({state}, "
                             f"{loaded.get(outcome.source.name, 0)} courses): {outcome.message}")
     return report
+
+
+def check_file(cfg, path: Path, kind: str, workdir: Path) -> Report:
+    """`kiosk catalog check`: one file checked exactly as a source is, in `workdir`
+    (a scratch cache folder); the real catalog is not touched. The data-quality report
+    of the result is then kiosk.quality.build(cfg, workdir)."""
+    import copy
+    import os
+
+    from .. import catalog as catalog_mod
+    cfg = copy.deepcopy(cfg)
+    cfg.catalog.source = ""
+    cfg.catalog.sources = [{"name": path.name, "kind": kind, "url": str(path.absolute()),
+                            "providers": ["*"]}]
+    report, out = refresh_sources(cfg, workdir, None)
+    os.replace(out, workdir / catalog_mod.CURRENT)
+    return report

@@ -154,7 +154,7 @@ def _check(source: Source, cfg, path: Path, files: tuple, before: dict,
         outcome.message = "Not changed since the last refresh."
         return
     if source.kind != "feed":
-        path = _as_feed(source, path, converted, outcome)
+        path = _as_feed(source, cfg, path, converted, outcome)
     report = build_catalog(path, built, {"source": source.url}, cfg.catalog.max_bytes,
                            None, limits_of(cfg.catalog), source.rules())
     os.replace(built, kept)
@@ -165,7 +165,7 @@ def _check(source: Source, cfg, path: Path, files: tuple, before: dict,
     outcome.message = f"{report.loaded} courses passed the checks" + (f"; {bad} rejected." if bad else ".")
 
 
-def _as_feed(source: Source, path: Path, out: Path, outcome: Outcome) -> Path:
+def _as_feed(source: Source, cfg, path: Path, out: Path, outcome: Outcome) -> Path:
     """A CSV or a web page with schema.org markup, written as a feed file."""
     if source.kind == "csv":
         from .. import csv_import
@@ -178,7 +178,8 @@ def _as_feed(source: Source, path: Path, out: Path, outcome: Outcome) -> Path:
             raise FeedRefused(report.message)
     else:
         from .. import schema_org
-        doc, unmapped = schema_org.page_to_feed(path, source.name, _own_provider(source))
+        doc, unmapped = schema_org.page_to_feed(path, source.name, _own_provider(source),
+                                                cfg.catalog.max_bytes)
         outcome.notes += unmapped
     out.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     return out
