@@ -66,17 +66,36 @@ def page_to_feed(path: Path, publisher: str, own_provider: str | None,
 
 
 def _items(path: Path, max_bytes: int) -> list:
-    import extruct
     if path.stat().st_size > max_bytes:
         raise FeedRefused(f"The page is larger than the allowed {max_bytes / 1e6:g} MB "
                           f"(setting catalog.max_bytes). {KEPT}")
+    raw = path.read_bytes()
+    jsonld = _extract(raw, "json-ld")
+    if jsonld is None:                 # one broken script: read the others one by one
+        jsonld = [item for script in _scripts(raw) for item in _extract(script, "json-ld") or []]
+    return jsonld + (_extract(raw, "microdata") or [])
+
+
+def _extract(raw: bytes, syntax: str) -> list | None:
+    """The page's items in one syntax (extruct); None when the page breaks it."""
+    import extruct
     try:
-        found = extruct.extract(path.read_bytes(), syntaxes=["json-ld", "microdata"],
-                                uniform=True, errors="ignore")
-    except Exception as exc:          # noqa: BLE001 - a hostile page is refused in one line
-        raise FeedRefused(f"The page could not be read ({type(exc).__name__}). {KEPT}") \
-            from None
-    return found.get("json-ld", []) + found.get("microdata", [])
+        return extruct.extract(raw, syntaxes=[syntax], uniform=True).get(syntax, [])
+    except Exception:                  # noqa: BLE001 - hostile markup: read what else is there
+        return None
+
+
+def _scripts(raw: bytes) -> list[bytes]:
+    """Each JSON-LD script of the page as a page of its own."""
+    import lxml.html
+    from lxml import etree
+    try:
+        tree = lxml.html.fromstring(raw)
+    except (etree.ParserError, ValueError):
+        return []
+    return [b'<html><head><script type="application/ld+json">' + (script.text or "").encode()
+            + b"</script></head></html>"
+            for script in tree.xpath("//script[@type='application/ld+json']")]
 
 
 def _types(item) -> set[str]:
