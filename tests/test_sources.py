@@ -255,3 +255,50 @@ def test_catalog_check_gives_the_same_messages_and_touches_no_catalog(tmp_path, 
     path.write_text(json.dumps(doc([provider("p1")], courses)))
     ran = run_cli("catalog", "check", path)
     assert ran.returncode == 1 and "Too many courses have errors" in ran.stderr
+
+
+def test_a_csv_source_loads_like_the_template(tmp_path, cache, titles):
+    from kiosk import paths
+    cfg = site([src("Sheet", str(paths.ASSETS / "catalog-template.csv"), ["*"], kind="csv")])
+    report = feed.refresh(cfg, cache_dir=cache)
+    assert report.ok, report.text()
+    assert "Aanvullende algemene vorming" in titles(cache)
+    line = feed.status(cfg, cache)["sources"][0]
+    assert line["ok"] and line["kind"] == "csv" and line["courses"] > 0
+
+
+def test_sources_are_fetched_a_few_at_a_time(cache):
+    import threading
+    import time
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    body = {f"/{i}.json": json.dumps(own_feed(f"p{i}", 1)).encode() for i in range(6)}
+    busy, most, lock = [0], [0], threading.Lock()
+
+    class Slow(BaseHTTPRequestHandler):
+        def do_GET(self):
+            with lock:
+                busy[0] += 1
+                most[0] = max(most[0], busy[0])
+            time.sleep(0.2)
+            with lock:
+                busy[0] -= 1
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body[self.path])))
+            self.end_headers()
+            self.wfile.write(body[self.path])
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Slow)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        cfg = site([src(f"S{i}", f"{base}/{i}.json", [f"p{i}"]) for i in range(6)],
+                   source_workers=2)
+        started = time.monotonic()
+        assert feed.refresh(cfg, cache_dir=cache).ok
+        took = time.monotonic() - started
+    finally:
+        server.shutdown()
+    assert most[0] == 2 and took < 6 * 0.2

@@ -32,8 +32,9 @@ def refresh_sources(cfg, cache: Path, progress: Progress | None) -> tuple[Report
     kept = [(name, path) for name, path in kept if path.exists()]
     if not kept:
         _save_states(cache, outcomes, before, {})
-        raise FeedRefused("No source could be loaded: " + "; ".join(
-            f"{o.source.name}: {o.message}" for o in outcomes)[:800] + f" {KEPT}")
+        reasons = "; ".join(f"{o.source.name}: {o.message.replace(sources.SOURCE_KEPT, '')}"
+                            for o in outcomes)
+        raise FeedRefused(f"No source could be loaded: {reasons[:800].strip()} {KEPT}")
     out = store.temporary(cache, "sqlite")
     now = store.now()
     meta = {"format": FORMAT, "version": str(VERSION), "source": SOURCES_LABEL,

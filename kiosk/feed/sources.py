@@ -22,12 +22,13 @@ from ..printable import one_line
 from . import fetch, store
 from .build import SourceRules, build_catalog
 from .limits import limits_of
-from .report import FeedRefused, RefusedWithReport
+from .report import KEPT, FeedRefused, RefusedWithReport
 
 FOLDER = "sources"
 STATE = "state.json"
 KEEP_REJECTED = 1000             # rejected courses remembered per source for the report
 CATALOG_SOURCE = "catalog.source"
+SOURCE_KEPT = "The source's last good courses stay in use."
 
 
 @dataclass(frozen=True)
@@ -121,7 +122,7 @@ def load(source: Source, cfg, cache: Path, before: dict) -> Outcome:
     finally:
         for path in (download, converted, built):
             path.unlink(missing_ok=True)
-    outcome.message = one_line(outcome.message, 500)
+    outcome.message = one_line(outcome.message.replace(KEPT, SOURCE_KEPT).strip(), 500)
     return outcome
 
 
@@ -162,7 +163,8 @@ def _check(source: Source, cfg, path: Path, files: tuple, before: dict,
     outcome.rejected = (outcome.rejected + report.rejected)[:KEEP_REJECTED]
     outcome.notes += report.notes
     bad = len(report.rejected)
-    outcome.message = f"{report.loaded} courses passed the checks" + (f"; {bad} rejected." if bad else ".")
+    outcome.message = (f"{report.loaded} courses passed the checks"
+                       + (f"; {bad} rejected." if bad else "."))
 
 
 def _as_feed(source: Source, cfg, path: Path, out: Path, outcome: Outcome) -> Path:
