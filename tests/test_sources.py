@@ -302,3 +302,19 @@ def test_sources_are_fetched_a_few_at_a_time(cache):
     finally:
         server.shutdown()
     assert most[0] == 2 and took < 6 * 0.2
+
+
+def test_a_damaged_kept_file_is_left_out_and_the_rest_loads(tmp_path, cache, titles):
+    from kiosk.feed import sources
+    one, two = tmp_path / "one.json", tmp_path / "two.json"
+    one.write_text(json.dumps(own_feed("one")))
+    two.write_text(json.dumps(own_feed("two")))
+    cfg = site([src("One", str(one), ["one"]), src("Two", str(two), ["two"])])
+    assert feed.refresh(cfg, cache_dir=cache).ok
+    kept = sources.kept_file(cache, sources.configured(cfg)[1])
+    kept.write_bytes(b"not a database" * 100)
+    two.unlink()                                   # and the source fails this time
+    report = feed.refresh(cfg, cache_dir=cache)
+    assert report.ok and titles(cache) == {"Cursus one-0", "Cursus one-1", "Cursus one-2"}
+    line = {s["name"]: s for s in feed.status(cfg, cache)["sources"]}["Two"]
+    assert line["ok"] is False and "damaged" in line["message"]

@@ -71,7 +71,8 @@ def build_catalog(feed_path: Path, out: Path, meta: dict, limit: int,
         conn.commit()
     finally:
         conn.close()
-    fsync(out)
+    if rules is None:                # a source's file is only read by the merge, which is
+        fsync(out)                   # synced; a damaged one is skipped (kiosk/feed/merge.py)
     report.loaded, report.providers = total - len(report.rejected), len(providers)
     return report
 

@@ -70,6 +70,9 @@ def _save_states(cache: Path, outcomes: list, before: dict, figures: dict) -> No
         name = outcome.source.name
         state = sources.state_of(outcome, before.get(name, {}), loaded.get(name, 0), now)
         state["merge"] = figures.get(name, {"providers": {}, "hidden": []})
+        if state["merge"].get("damaged"):
+            state.update(ok=False, sha256=None, message=f"{state['message']} Its kept courses "
+                         "were damaged; they are left out until it loads again.")
         states[name] = state
     sources.write_states(cache, states)
 

@@ -47,9 +47,13 @@ def merge(kept: list, out: Path, today: dt.date, max_age_days: int, meta: dict) 
         conn.execute("create table course_sources (id text primary key, source text, "
                      "confirmed text)")
         conn.execute("create temp table keep (r integer primary key)")
-        seen = _Seen()
-        figures = {name: _merge_one(conn, path, name, (today.isoformat(), oldest), seen)
-                   for name, path in kept}
+        seen, figures = _Seen(), {}
+        for name, path in kept:
+            try:
+                figures[name] = _merge_one(conn, path, name, (today.isoformat(), oldest), seen)
+            except sqlite3.DatabaseError:           # a kept file damaged by a power cut
+                path.unlink(missing_ok=True)
+                figures[name] = {"providers": {}, "hidden": [], "damaged": True}
         conn.execute("drop table temp.keep")
         catalog_mod.create_indexes(db)
         conn.executemany("insert into meta (key, value) values (?, ?)",
@@ -79,6 +83,10 @@ def _merge_one(conn, path: Path, name: str, days: tuple, seen: _Seen) -> dict:
                      "where rowid in (select r from temp.keep)", [name])
         conn.execute("insert or ignore into main.providers select * from src.providers")
         conn.execute("commit")
+    except sqlite3.DatabaseError:
+        if conn.in_transaction:
+            conn.execute("rollback")
+        raise
     finally:
         conn.execute("detach database src")
     return figures
