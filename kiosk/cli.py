@@ -15,7 +15,6 @@ from datetime import date
 
 from . import config as config_mod
 from .cli_output import fail as _fail
-from .cli_output import report as _report
 from .cli_output import say
 from .cli_catalog import CATALOG_COMMANDS, add_catalog_commands
 from .cli_catalog import status_text  # noqa: F401 - part of the module's surface

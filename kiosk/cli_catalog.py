@@ -128,15 +128,18 @@ def cmd_check(cfg, args) -> int:
         else []
     with tempfile.TemporaryDirectory() as scratch:
         try:
-            report = gather.check_file(cfg, path, kind, Path(scratch))
+            gather.check_file(cfg, path, kind, Path(scratch), args.provider)
+            refused = None
         except feed.FeedRefused as exc:
-            return _fail(str(exc).replace(f" {feed.KEPT}", ""), 1, "kiosk catalog check")
+            refused = str(exc).replace(f" {feed.KEPT}", "")
         found = quality.build(cfg, Path(scratch))
     if args.json:
-        print(json_text({"schema": problems, **found}, indent=1))
+        print(json_text({"schema": problems, "refused": refused, **found}, indent=1))
     else:
         say("\n".join([f"schema: {p}" for p in problems] + [quality.text(found)]))
-    return 0 if found["sources"] and found["sources"][0]["ok"] else 1
+    if refused:
+        return _fail(refused, 1, "kiosk catalog check")
+    return 0
 
 
 def _kind_of(path) -> str:
@@ -156,6 +159,8 @@ def add_quality_commands(csub, common) -> None:
     check.add_argument("file")
     check.add_argument("--kind", choices=["feed", "csv", "schema.org"],
                        help="default: from the file name (.csv, .html, else feed)")
+    check.add_argument("--provider", metavar="ID",
+                       help="the provider the file speaks for (default: any it names)")
     check.add_argument("--json", action="store_true")
 
 

@@ -34,10 +34,10 @@ def build(cfg, cache_dir: Path | None = None) -> dict:
     cache = paths.cache_dir(cache_dir)
     current = cache / catalog_mod.CURRENT
     meta = store.read_meta(current)
-    states = sources_mod.read_states(cache) if meta.get("source") == "[[catalog.sources]]" \
-        else {}
+    several = meta.get("source") == "[[catalog.sources]]" or not meta
+    states = sources_mod.read_states(cache) if several else {}
     missing = _missing(current) if meta else {}
-    lines = list(states.values()) or [_single(meta, store.read_state(cache))] if meta else []
+    lines = list(states.values()) or ([_single(meta, store.read_state(cache))] if meta else [])
     report = [_source(line, missing) for line in lines]
     return {"catalog": str(current), "refreshed_at": meta.get("refreshed_at"),
             "sources": report, "score": _mean([s["score"] for s in report if s["loaded"]])}

@@ -109,3 +109,20 @@ def test_hostile_markup_is_read_within_limits(tmp_path):
     assert len(doc["courses"]) == 300 and doc["courses"][0]["title"] == {"nl": "<b>C0</b>"}
     with pytest.raises(feed.FeedRefused, match="larger than"):
         schema_org.page_to_feed(page, "Web", "x", max_bytes=1000)
+
+
+def test_catalog_check_reads_a_saved_page(run_cli, cache):
+    ran = run_cli("catalog", "check", PAGES / "cvo-jsonld.html")       # names no provider id
+    assert ran.returncode == 1 and "rejected NT2-RG2-2027-02-avond: provider is missing" \
+        in ran.stdout
+    ran = run_cli("catalog", "check", PAGES / "cvo-jsonld.html", "--provider", "cvo-gent",
+                  "--json")
+    assert ran.returncode == 0, ran.stderr
+    source = json.loads(ran.stdout)["sources"][0]
+    assert source["kind"] == "schema.org" and source["loaded"] == 3
+    assert any("USD not mapped" in note for note in source["notes"])
+    ran = run_cli("catalog", "check", PAGES / "cbe-microdata.html")
+    assert ran.returncode == 1 and "Too many courses have errors (1 of 2" in ran.stderr
+    assert "rejected koken-met-seizoensgroenten-2027-03-01: goals needs at least one goal" \
+        in ran.stdout
+    assert not (cache / catalog.CURRENT).exists()

@@ -98,7 +98,7 @@ def _report(outcomes: list, figures: dict) -> Report:
     return report
 
 
-def check_file(cfg, path: Path, kind: str, workdir: Path) -> Report:
+def check_file(cfg, path: Path, kind: str, workdir: Path, provider: str | None = None) -> Report:
     """`kiosk catalog check`: one file checked exactly as a source is, in `workdir`
     (a scratch cache folder); the real catalog is not touched. The data-quality report
     of the result is then kiosk.quality.build(cfg, workdir)."""
@@ -109,7 +109,7 @@ def check_file(cfg, path: Path, kind: str, workdir: Path) -> Report:
     cfg = copy.deepcopy(cfg)
     cfg.catalog.source = ""
     cfg.catalog.sources = [{"name": path.name, "kind": kind, "url": str(path.absolute()),
-                            "providers": ["*"]}]
+                            "providers": [provider or "*"]}]
     report, out = refresh_sources(cfg, workdir, None)
     os.replace(out, workdir / catalog_mod.CURRENT)
     return report

@@ -16,7 +16,6 @@ provider's own sources first, then the aggregates, each in the config's order):
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sqlite3
 from collections import defaultdict
 from pathlib import Path
@@ -127,7 +126,3 @@ def loaded_counts(figures: dict) -> dict[str, int]:
     """Courses loaded per source."""
     return {name: sum(p["loaded"] for p in f["providers"].values())
             for name, f in figures.items()}
-
-
-def as_json(value) -> str:
-    return json.dumps(value, ensure_ascii=False)
