@@ -17,6 +17,7 @@ from . import paths
 from .feed import sources as sources_mod
 from .feed import store
 from .feed.merge import OUTCOMES
+from .printable import one_line
 
 RECOMMENDED = {                  # field -> SQL that is 1 when a course lacks it
     "price": "c.cost_eur is null",
@@ -116,26 +117,29 @@ def _mean(values: list) -> int:
 
 def _provider_line(p: dict) -> str:
     missing = ", ".join(f"{field} {n}" for field, n in p["missing"].items() if n) or "none"
-    return (f"    {p['id']} ({p['name'] or '-'}): {p['loaded']} loaded, {p['stale']} stale, "
+    who = f"{one_line(p['id'], 80)} ({one_line(p['name'] or '-', 80)})"
+    return (f"    {who}: {p['loaded']} loaded, {p['stale']} stale, "
             f"{p['past']} past, {p['duplicate']} duplicate, {p['id_taken']} id taken; "
             f"missing: {missing}; score {p['score']}")
 
 
 def text(report: dict) -> str:
-    """The report for a terminal (the caller makes feed text safe to print)."""
+    """The report for a terminal: every text from outside is one escaped line."""
     if not report["sources"]:
         return "No catalog is loaded yet. Run: kiosk catalog refresh"
     lines = [f"Data quality of the catalog (refreshed {report['refreshed_at'] or '-'}); "
              f"score {report['score']} of 100"]
     for s in report["sources"]:
-        lines.append(f"\nSource {s['name']} ({s['kind']}): {'ok' if s['ok'] else 'FAILED'}, "
+        lines.append(f"\nSource {one_line(s['name'], 100)} ({s['kind']}): "
+                     f"{'ok' if s['ok'] else 'FAILED'}, "
                      f"{s['loaded']} loaded, {len(s['rejected'])} rejected; score {s['score']}")
         if s["message"]:
-            lines.append(f"  {s['message']}")
+            lines.append(f"  {one_line(s['message'], 500)}")
         lines += [_provider_line(p) for p in s["providers"]]
-        lines += [f"  rejected {cid}: {why}" for cid, why in s["rejected"][:SHOWN_REASONS]]
-        lines += [f"  hidden {cid}: {why}" for cid, why in s["hidden"][:SHOWN_REASONS]]
-        lines += [f"  note: {note}" for note in s["notes"][:SHOWN_REASONS]]
+        for label, items in (("rejected", s["rejected"]), ("hidden", s["hidden"])):
+            lines += [f"  {label} {one_line(cid, 80)}: {one_line(why)}"
+                      for cid, why in items[:SHOWN_REASONS]]
+        lines += [f"  note: {one_line(note)}" for note in s["notes"][:SHOWN_REASONS]]
     return "\n".join(lines)
 
 

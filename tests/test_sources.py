@@ -335,3 +335,14 @@ def test_first_start_and_the_kiosks_child_refresh_use_the_sources(tmp_path, cach
     report = feed.refresh_in_child(cfg, cache_dir=cache)
     assert report.ok, report.text()
     assert "Cursus one-3" in titles(cache)
+
+
+def test_report_text_keeps_hostile_notes_on_one_line(tmp_path, cache, run_cli):
+    page = tmp_path / "page.html"
+    page.write_text('<script type="application/ld+json">{"@type": "Course", "name": "NT2",'
+                    ' "courseCode": "x\\n  rejected fake: \\u001b[2J", "hasCourseInstance": '
+                    '{"courseMode": "teleport\\nnote: fake"}}</script>', encoding="utf-8")
+    ran = run_cli("catalog", "check", page, "--provider", "p1")
+    lines = ran.stdout.splitlines()
+    assert not any(line.startswith(("  rejected fake", "note: fake")) for line in lines)
+    assert "\x1b" not in ran.stdout and "\\x1b[2J" in ran.stdout
