@@ -10,7 +10,7 @@ With --sources N it also loads the same courses split over N sources ([[catalog.
 one feed file per provider) and prints that time and memory against one feed of the same
 size (goal: at most 2x the time, memory as one feed).
 
-    python bench/refresh.py [--sizes 1000,10000,100000] [--repeat 3] [--sources 200]
+    python bench/refresh.py [--sizes 1000,10000,100000] [--repeat 3] [--sources 200 [--sources-only]]
 """
 from __future__ import annotations
 
@@ -201,6 +201,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--sources", type=int, default=0,
                         help="also compare N sources against one feed of the same courses")
+    parser.add_argument("--sources-only", action="store_true",
+                        help="with --sources: only that comparison")
     parser.add_argument("--_wrap", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--_work", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -215,6 +217,9 @@ def main() -> None:
     print(f"machine: {os.cpu_count()} CPUs, {cpu_model()}, Python {platform.python_version()}, "
           f"SQLite {sqlite3.sqlite_version}")
     print(f"medians of {args.repeat} runs; each run in a fresh process\n")
+    if args.sources and args.sources_only:
+        compare_sources(args)
+        return
     print(f"{'courses':>8} {'feed MB':>8} {'catalog MB':>10} {'refresh s':>10} {'floor s':>8} "
           f"{'ratio':>6} {'courses/s':>10} {'peak MB':>8} {'floor peak MB':>13}")
     with tempfile.TemporaryDirectory() as tmp:

@@ -27,8 +27,8 @@ from ..files import fsync
 from .build import CONFIRMED
 
 KEEP_HIDDEN = 1000               # hidden courses listed per source in the report
-SAME_GROUP = ("provider || x'1f' || lower(title_nl) || x'1f' || postcode || x'1f' || "
-              "start_dates || x'1f' || times || x'1f' || format")
+SAME_GROUP = ("c.provider || x'1f' || lower(c.title_nl) || x'1f' || c.postcode || x'1f' || "
+              "c.start_dates || x'1f' || c.times || x'1f' || c.format")
 COLUMNS = ", ".join(catalog_mod.COURSE_COLUMNS)
 OUTCOMES = ("loaded", "stale", "past", "duplicate", "id_taken")
 
@@ -46,14 +46,16 @@ def merge(kept: list, out: Path, today: dt.date, max_age_days: int, meta: dict) 
         conn.execute("create table course_sources (id text primary key, source text, "
                      "confirmed text)")
         conn.execute("create temp table keep (r integer primary key)")
-        seen, figures = _Seen(), {}
+        conn.execute("create temp table groups (g text primary key) without rowid")
+        figures = {}
         for name, path in kept:
             try:
-                figures[name] = _merge_one(conn, path, name, (today.isoformat(), oldest), seen)
+                figures[name] = _merge_one(conn, path, name, (today.isoformat(), oldest))
             except sqlite3.DatabaseError:           # a kept file damaged by a power cut
                 path.unlink(missing_ok=True)
                 figures[name] = {"providers": {}, "hidden": [], "damaged": True}
         conn.execute("drop table temp.keep")
+        conn.execute("drop table temp.groups")
         catalog_mod.create_indexes(db)
         conn.executemany("insert into meta (key, value) values (?, ?)",
                          [(k, "" if v is None else str(v)) for k, v in meta.items()])
@@ -63,24 +65,18 @@ def merge(kept: list, out: Path, today: dt.date, max_age_days: int, meta: dict) 
     return figures
 
 
-class _Seen:
-    """Ids (with their provider) and groups of the sources merged so far."""
-
-    def __init__(self):
-        self.ids: dict[str, str] = {}
-        self.groups: set[str] = set()
-
-
-def _merge_one(conn, path: Path, name: str, days: tuple, seen: _Seen) -> dict:
+def _merge_one(conn, path: Path, name: str, days: tuple) -> dict:
     conn.execute("attach database ? as src", [str(path)])
     try:
         conn.execute("begin")
-        figures = _choose(conn, name, days, seen)
+        figures = _choose(conn, days)
         conn.execute(f"insert into main.courses ({COLUMNS}) select {COLUMNS} from src.courses "
                      "where rowid in (select r from temp.keep)")
         conn.execute(f"insert into course_sources select id, ?, {CONFIRMED} from src.courses "
                      "where rowid in (select r from temp.keep)", [name])
         conn.execute("insert or ignore into main.providers select * from src.providers")
+        conn.execute(f"insert or ignore into temp.groups select {SAME_GROUP} from src.courses c "
+                     "where rowid in (select r from temp.keep)")
         conn.execute("commit")
     except sqlite3.DatabaseError:
         if conn.in_transaction:
@@ -91,32 +87,32 @@ def _merge_one(conn, path: Path, name: str, days: tuple, seen: _Seen) -> dict:
     return figures
 
 
-def _choose(conn, name: str, days: tuple, seen: _Seen) -> dict:
+def _choose(conn, days: tuple) -> dict:
     """Which rows of the attached source are loaded (into temp.keep), with the outcome
-    of every row counted per provider."""
+    of every row counted per provider. What earlier sources gave is looked up in the new
+    catalog and temp.groups, so memory does not grow with the catalog."""
     today, oldest = days
     counts: dict = defaultdict(lambda: dict.fromkeys(OUTCOMES, 0))
-    hidden, keep, groups = [], [], set()
-    rows = conn.execute(f"select rowid, id, provider, {CONFIRMED}, last_start, flexible_start, "
-                        f"{SAME_GROUP} from src.courses")
-    for rowid, cid, provider, confirmed, last_start, flexible, group in rows:
+    hidden, keep = [], []
+    rows = conn.execute(
+        f"select c.rowid, c.id, c.provider, c.{CONFIRMED}, c.last_start, c.flexible_start, "
+        "(select m.provider from main.courses m where m.id = c.id), "
+        f"exists (select 1 from temp.groups g where g.g = {SAME_GROUP}) from src.courses c")
+    for rowid, cid, provider, confirmed, last_start, flexible, taken_by, same in rows:
         if confirmed < oldest:
             outcome, why = "stale", f"last confirmed on {confirmed}"
         elif not flexible and (last_start or "") < today:
             outcome, why = "past", "every start date has passed"
-        elif group in seen.groups or seen.ids.get(cid) == provider:
+        elif same or taken_by == provider:
             outcome, why = "duplicate", "already given by an earlier source"
-        elif cid in seen.ids:
-            outcome, why = "id_taken", f"id already used for provider {seen.ids[cid]}"
+        elif taken_by is not None:
+            outcome, why = "id_taken", f"id already used for provider {taken_by}"
         else:
             outcome, why = "loaded", ""
             keep.append((rowid,))
-            seen.ids[cid] = provider
-            groups.add(group)
         counts[provider][outcome] += 1
         if why and len(hidden) < KEEP_HIDDEN:
             hidden.append([cid, why])
-    seen.groups |= groups
     conn.execute("delete from temp.keep")
     conn.executemany("insert into temp.keep values (?)", keep)
     return {"providers": dict(counts), "hidden": hidden}
