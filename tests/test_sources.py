@@ -341,3 +341,13 @@ def test_report_text_keeps_hostile_notes_on_one_line(tmp_path, cache, run_cli):
     lines = ran.stdout.splitlines()
     assert not any(line.startswith(("  rejected fake", "note: fake")) for line in lines)
     assert "\x1b" not in ran.stdout and "\\x1b[2J" in ran.stdout
+
+
+def test_doctor_takes_sources_for_a_real_catalog(tmp_path, cache):
+    from kiosk import doctor
+    path = tmp_path / "one.json"
+    path.write_text(json.dumps(own_feed("one")))
+    cfg = site([src("One", str(path), ["one"])])
+    assert feed.refresh(cfg, cache_dir=cache).ok
+    findings = doctor.check_catalog(cfg, cache)
+    assert not any("bundled sample" in f.message for f in findings), findings
