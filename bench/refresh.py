@@ -6,7 +6,11 @@ of the same file (streamed with ijson, no checks, no indexes). Every measurement
 a fresh child process, whose peak memory is read with getrusage(RUSAGE_CHILDREN) by a
 small wrapper process, so each figure stands alone.
 
-    python bench/refresh.py [--sizes 1000,10000,100000] [--repeat 3]
+With --sources N it also loads the same courses split over N sources ([[catalog.sources]],
+one feed file per provider) and prints that time and memory against one feed of the same
+size (goal: at most 2x the time, memory as one feed).
+
+    python bench/refresh.py [--sizes 1000,10000,100000] [--repeat 3] [--sources 200 [--sources-only]]
 """
 from __future__ import annotations
 
@@ -28,14 +32,14 @@ POSTCODES = ["9000", "1000", "2000", "8000", "3000", "3500", "9300", "2800", "85
 GOALS = ["nederlands", "digitaal", "beroep", "talen", "basisvaardigheden", "diploma-secundair"]
 
 
-def make_course(i: int, rnd: random.Random) -> dict:
+def make_course(i: int, rnd: random.Random, providers: int = 40) -> dict:
     fmt = rnd.choice(["klassikaal", "afstand", "combinatie"])
     location = {"name": "Campus", "street": f"Straat {i % 200}", "postcode": rnd.choice(POSTCODES),
                 "city": "Gent"}
     if i % 2:
         location.update(lat=51.0 + rnd.random() / 10, lon=3.7 + rnd.random() / 10)
     return {
-        "id": f"c-{i:07d}", "provider": f"p-{i % 40}",
+        "id": f"c-{i:07d}", "provider": f"p-{i % providers}",
         "title": {"nl": f"Cursus {i} voor volwassenen", "en": f"Course {i} for adults"},
         "summary": {"nl": "Een korte beschrijving van wat je leert en hoe de lessen verlopen."},
         "goals": rnd.sample(GOALS, rnd.randint(1, 2)), "outcome": "certificaat",
@@ -52,18 +56,52 @@ def make_course(i: int, rnd: random.Random) -> dict:
     }
 
 
-def generate(n: int, path: Path) -> None:
+PROVIDERS = 40
+
+
+def generate(n: int, path: Path, providers: int = PROVIDERS) -> None:
+    """A feed of courses 0..n-1 over `providers` providers."""
     rnd = random.Random(n)
-    providers = [{"id": f"p-{k}", "name": f"Aanbieder {k}", "type": "cvo"} for k in range(40)]
+    made = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())     # never stale
     with open(path, "w", encoding="utf-8") as f:
         f.write('{"format": "leerwinkel-catalog", "version": 1, '
-                '"generated_at": "2026-11-20T08:00:00Z", "publisher": "Bench", "providers": ')
-        f.write(json.dumps(providers) + ', "courses": [')
+                f'"generated_at": "{made}", "publisher": "Bench", "providers": ')
+        f.write(json.dumps([{"id": f"p-{k}", "name": f"Aanbieder {k}", "type": "cvo"}
+                            for k in range(providers)]) + ', "courses": [')
         for i in range(n):
             if i:
                 f.write(",\n")
-            f.write(json.dumps(make_course(i, rnd), ensure_ascii=False))
+            f.write(json.dumps(make_course(i, rnd, providers), ensure_ascii=False))
         f.write("]}")
+
+
+def generate_sources(n: int, folder: Path, sources: int) -> Path:
+    """The same n courses as generate(n, …, providers=sources), one feed file per
+    provider, and a site config listing them."""
+    folder.mkdir(exist_ok=True)
+    rnd = random.Random(n)
+    made = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    files, first, tables = [], [True] * sources, []
+    for k in range(sources):
+        path = folder / f"p-{k}.json"
+        files.append(open(path, "w", encoding="utf-8"))
+        files[k].write('{"format": "leerwinkel-catalog", "version": 1, '
+                       f'"generated_at": "{made}", "publisher": "Bench", "providers": '
+                       + json.dumps([{"id": f"p-{k}", "name": f"Aanbieder {k}", "type": "cvo"}])
+                       + ', "courses": [')
+        tables.append({"name": f"Aanbieder {k}", "kind": "feed", "url": str(path),
+                       "providers": [f"p-{k}"]})
+    for i in range(n):
+        k = i % sources
+        files[k].write(("" if first[k] else ",\n")
+                       + json.dumps(make_course(i, rnd, sources), ensure_ascii=False))
+        first[k] = False
+    for f in files:
+        f.write("]}")
+        f.close()
+    config_path = folder / "sources.json"
+    config_path.write_text(json.dumps(tables), encoding="utf-8")
+    return config_path
 
 
 # ---------------------------------------------------------------- work done in a child
@@ -72,6 +110,18 @@ def work_refresh(feed_path: str, workdir: str) -> dict:
     from kiosk import config, feed
     start = time.perf_counter()
     report = feed.refresh(config.Config(), source=feed_path, cache_dir=Path(workdir))
+    wall = time.perf_counter() - start
+    if not report.ok:
+        raise SystemExit(report.message)
+    return {"wall": wall, "courses": report.loaded,
+            "db_bytes": os.path.getsize(Path(workdir) / "catalog.sqlite")}
+
+
+def work_sources(config_path: str, workdir: str) -> dict:
+    from kiosk import config, feed
+    cfg = config.from_table({"catalog": {"sources": json.loads(Path(config_path).read_text())}})
+    start = time.perf_counter()
+    report = feed.refresh(cfg, cache_dir=Path(workdir))
     wall = time.perf_counter() - start
     if not report.ok:
         raise SystemExit(report.message)
@@ -149,12 +199,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--sources", type=int, default=0,
+                        help="also compare N sources against one feed of the same courses")
+    parser.add_argument("--sources-only", action="store_true",
+                        help="with --sources: only that comparison")
     parser.add_argument("--_wrap", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--_work", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args._work:
         mode, feed_path, workdir = args._work
-        print(json.dumps((work_refresh if mode == "refresh" else work_floor)(feed_path, workdir)))
+        work = {"refresh": work_refresh, "floor": work_floor, "sources": work_sources}[mode]
+        print(json.dumps(work(feed_path, workdir)))
         return
     if args._wrap:
         wrap(*args._wrap)
@@ -162,6 +217,9 @@ def main() -> None:
     print(f"machine: {os.cpu_count()} CPUs, {cpu_model()}, Python {platform.python_version()}, "
           f"SQLite {sqlite3.sqlite_version}")
     print(f"medians of {args.repeat} runs; each run in a fresh process\n")
+    if args.sources and args.sources_only:
+        compare_sources(args)
+        return
     print(f"{'courses':>8} {'feed MB':>8} {'catalog MB':>10} {'refresh s':>10} {'floor s':>8} "
           f"{'ratio':>6} {'courses/s':>10} {'peak MB':>8} {'floor peak MB':>13}")
     with tempfile.TemporaryDirectory() as tmp:
@@ -182,6 +240,31 @@ def main() -> None:
                   f"{r['peak_mb']:>8.0f} {f['peak_mb']:>13.0f}", flush=True)
     print("\nfloor = ijson stream + sqlite3 executemany of the same courses, no checks, "
           "no indexes; goal at 100k: ratio <= 3, peak <= 250 MB")
+    if args.sources:
+        compare_sources(args)
+
+
+def compare_sources(args) -> None:
+    """One feed against the same courses from args.sources sources, per size."""
+    print(f"\n{'courses':>8} {'sources':>8} {'one feed s':>10} {'sources s':>10} {'ratio':>6} "
+          f"{'one peak MB':>11} {'sources peak MB':>15} {'catalog MB':>10}")
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in (int(s) for s in args.sizes.split(",")):
+            one = Path(tmp) / f"one-{n}.json"
+            generate(n, one, providers=args.sources)
+            many = generate_sources(n, Path(tmp) / f"many-{n}", args.sources)
+            runs = {"refresh": [], "sources": []}
+            for _ in range(args.repeat):
+                runs["refresh"].append(measure("refresh", one))
+                runs["sources"].append(measure("sources", many))
+            assert runs["sources"][0]["courses"] == runs["refresh"][0]["courses"] == n
+            med = {m: {k: statistics.median(r[k] for r in rs) for k in ("wall", "peak_mb")}
+                   for m, rs in runs.items()}
+            r, s = med["refresh"], med["sources"]
+            print(f"{n:>8} {args.sources:>8} {r['wall']:>10.2f} {s['wall']:>10.2f} "
+                  f"{s['wall'] / r['wall']:>6.2f} {r['peak_mb']:>11.0f} {s['peak_mb']:>15.0f} "
+                  f"{runs['sources'][0]['db_bytes'] / 1e6:>10.1f}", flush=True)
+    print("goal: sources within 2x the time of one feed, peak memory as one feed")
 
 
 if __name__ == "__main__":

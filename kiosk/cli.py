@@ -14,7 +14,11 @@ import sys
 from datetime import date
 
 from . import config as config_mod
-from .printable import json_text, one_line, printable
+from .cli_output import fail as _fail
+from .cli_output import say
+from .cli_catalog import CATALOG_COMMANDS, add_catalog_commands
+from .cli_catalog import status_text  # noqa: F401 - part of the module's surface
+from .printable import json_text, one_line
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -27,26 +31,10 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", parents=[common], help="start the kiosk UI")
     run.add_argument("--kiosk", action="store_true", help="fullscreen; leaving needs the staff PIN")
     run.add_argument("--size", help="window size WIDTHxHEIGHT, e.g. 1080x1920")
-    _add_catalog_commands(sub, common)
+    add_catalog_commands(sub, common)
     _add_visit_commands(sub, common)
     _add_site_commands(sub, common)
     return parser
-
-
-def _add_catalog_commands(sub, common) -> None:
-    catalog = sub.add_parser("catalog", parents=[common], help="the cached course catalog")
-    csub = catalog.add_subparsers(dest="catalog_command", required=True)
-    refresh = csub.add_parser("refresh", parents=[common], help="fetch, validate and swap in a feed")
-    refresh.add_argument("--source", help="feed URL or file; default: the config's catalog.source")
-    refresh.add_argument("--allow-shrink", action="store_true", help="load it even when the "
-                         "catalog shrinks by more than catalog.max_shrink")
-    status = csub.add_parser("status", parents=[common], help="what catalog is loaded")
-    status.add_argument("--json", action="store_true")
-    csub.add_parser("rollback", parents=[common], help="go back to the previous catalog")
-    imp = csub.add_parser("import-csv", parents=[common], help="turn the CSV template into a feed")
-    imp.add_argument("file")
-    imp.add_argument("--out", required=True, help="feed file to write (JSON)")
-    imp.add_argument("--publisher", default=None)
 
 
 def _add_visit_commands(sub, common) -> None:
@@ -82,32 +70,6 @@ def _add_site_commands(sub, common) -> None:
     pin.add_argument("--pin", help="the new PIN (digits); asked for when left out")
 
 
-def say(text: str, err: bool = False) -> None:
-    """Every human-readable line goes out here: untrusted text in it (feed ids, titles,
-    names, answers, links) is escaped and cut to a sane length (kiosk/printable.py)."""
-    print(printable(text, 1000), file=sys.stderr if err else sys.stdout)
-
-
-def _fail(message: str, code: int, prefix: str = "kiosk") -> int:
-    say(f"{prefix}: {one_line(message, 500)}", err=True)
-    return code
-
-
-def _safe_report(report):
-    """The report with every field that can hold feed text made one safe line, so an id
-    cannot start a line of its own in the report."""
-    import dataclasses
-    return dataclasses.replace(
-        report, message=one_line(report.message, 500), source=one_line(report.source),
-        notes=[one_line(n) for n in report.notes],
-        rejected=[(one_line(cid, 80), one_line(reason)) for cid, reason in report.rejected])
-
-
-def _report(report) -> int:
-    say(_safe_report(report).text(), err=not report.ok)
-    return 0 if report.ok else 1
-
-
 # ---------------------------------------------------------------- kiosk run
 
 def cmd_run(cfg, args) -> int:
@@ -116,75 +78,6 @@ def cmd_run(cfg, args) -> int:
         return _fail("--size takes WIDTHxHEIGHT, e.g. 1080x1920.", 2)
     from screens import launch
     return launch.run(cfg, size, args.kiosk)
-
-
-# ---------------------------------------------------------------- kiosk catalog …
-
-def cmd_refresh(cfg, args) -> int:
-    from . import feed, metrics
-    report = feed.refresh(cfg, source=getattr(args, "source", None),
-                          allow_shrink=getattr(args, "allow_shrink", False))
-    metrics.write_quietly(cfg)
-    return _report(report)
-
-
-def cmd_rollback(cfg, args) -> int:
-    from . import feed
-    report = feed.rollback()
-    say(one_line(report.message, 500), err=not report.ok)
-    return 0 if report.ok else 1
-
-
-def status_text(info: dict) -> str:
-    if not info["present"]:
-        return ("No catalog is loaded yet. Run: kiosk catalog refresh "
-                "(the kiosk starts on the bundled sample catalog).")
-    lines = [
-        f"Source:        {one_line(info['source'] or 'unknown')}",
-        f"Publisher:     {one_line(info['publisher'] or 'unknown')}",
-        f"Feed made at:  {info['feed_generated_at'] or 'unknown'}",
-        f"Refreshed at:  {info['refreshed_at']}",
-        f"Last checked:  {info['checked_at'] or info['refreshed_at']}",
-        f"Providers:     {info['providers']}",
-        f"Courses:       {info['courses']}"
-        + (f" ({info['rejected']} rejected at refresh)" if info["rejected"] else ""),
-        f"Age:           {info['age_days']} days",
-        f"Rollback:      {'possible' if info['previous_available'] else 'no previous catalog'}",
-    ]
-    if info.get("last_ok") is False:
-        lines.append(f"Last refresh FAILED ({info['last_attempt_at']}): "
-                     f"{one_line(info['last_message'], 500)}")
-    if info["stale"]:
-        lines.append(f"WARNING: the catalog is older than {info['max_age_days']} days. "
-                     "Run: kiosk catalog refresh")
-    return "\n".join(lines)
-
-
-def cmd_status(cfg, args) -> int:
-    from . import feed
-    info = feed.status(cfg)
-    if getattr(args, "json", False):
-        print(json_text(info, indent=2))
-    else:
-        say(status_text(info))
-    return 0
-
-
-def cmd_import_csv(cfg, args) -> int:
-    from pathlib import Path
-
-    from . import csv_import
-    try:
-        doc, report = csv_import.csv_to_feed(Path(args.file), args.publisher or cfg.site.name)
-        if doc is not None:
-            csv_import.write_feed(doc, Path(args.out))
-    except csv_import.CsvError as exc:
-        return _fail(str(exc), 1)
-    except OSError as exc:
-        return _fail(f"the feed file {args.out} cannot be written ({exc.strerror}).", 1)
-    if doc is not None:
-        report.message += f" Written to {args.out}."
-    return _report(report)
 
 
 # ---------------------------------------------------------------- kiosk match
@@ -364,10 +257,7 @@ def cmd_doctor(cfg, args) -> int:
 # command path -> function; each takes (cfg, args) and returns an exit code
 COMMANDS = {
     ("run",): cmd_run,
-    ("catalog", "refresh"): cmd_refresh,
-    ("catalog", "status"): cmd_status,
-    ("catalog", "rollback"): cmd_rollback,
-    ("catalog", "import-csv"): cmd_import_csv,
+    **CATALOG_COMMANDS,
     ("match",): cmd_match,
     ("booking-url",): cmd_booking_url,
     ("booking", "new-secret"): cmd_new_secret,

@@ -28,6 +28,8 @@ CATALOG_BOUNDS = {               # sane bounds for the [catalog] limits (docs/fe
     "max_memory_mb": (256, 16_384),
     "max_shrink": (0.0, 1.0),
     "download_deadline_s": (10, 3_600),
+    "max_course_age_days": (7, 3_650),
+    "source_workers": (1, 16),
 }
 
 
@@ -85,6 +87,9 @@ class Catalog:
     max_summary_chars: int = 2_000
     max_text_chars: int = 300
     max_url_chars: int = 2_000
+    sources: list = field(default_factory=list)  # [[catalog.sources]]: see docs/sources.md
+    max_course_age_days: int = 180   # a course confirmed longer ago is hidden (sources only)
+    source_workers: int = 4          # sources fetched and checked at the same time
 
 
 @dataclass
@@ -164,6 +169,7 @@ def load(explicit: str | os.PathLike | None = None) -> Config:
                           f"{LOCK_AFTER_S[1]} seconds: the staff screen must lock soon.")
     _check_bounds(cfg.catalog)
     _check_screen(cfg)
+    check_sources(cfg.catalog.sources)
     cfg.path = path
     return cfg
 
@@ -174,6 +180,7 @@ def from_table(table: dict) -> Config:
     _fill(cfg, table, "")
     _check_bounds(cfg.catalog)
     _check_screen(cfg)
+    check_sources(cfg.catalog.sources)
     return cfg
 
 
@@ -192,3 +199,42 @@ def _check_screen(cfg: Config) -> None:
     for key, (low, high) in SCREEN_BOUNDS.items():
         if not low <= getattr(cfg.screen, key) <= high:
             raise ConfigError(f"Setting 'screen.{key}' must be from {low} to {high}.")
+
+
+# ---------------------------------------------------------------- [[catalog.sources]]
+
+SOURCE_KINDS = ("feed", "csv", "schema.org")
+SOURCE_KEYS = ("name", "kind", "url", "providers")
+MAX_SOURCES = 1_000
+MAX_SOURCE_NAME = 100
+ANY_PROVIDER = "*"
+
+
+def check_sources(sources: list) -> None:
+    """Each [[catalog.sources]] table: a unique name, a known kind, a URL or path, and
+    the provider ids it may speak for (["*"]: any). Raises ConfigError."""
+    if len(sources) > MAX_SOURCES:
+        raise ConfigError(f"At most {MAX_SOURCES} [[catalog.sources]] are allowed.")
+    names = set()
+    for n, source in enumerate(sources, 1):
+        where = f"[[catalog.sources]] number {n}"
+        if not isinstance(source, dict):
+            raise ConfigError(f"{where} must be a table.")
+        unknown = sorted(set(source) - set(SOURCE_KEYS))
+        if unknown:
+            raise ConfigError(f"Unknown setting '{unknown[0]}' in {where}.")
+        name = source.get("name")
+        if not isinstance(name, str) or not name.strip() or len(name) > MAX_SOURCE_NAME:
+            raise ConfigError(f"{where} needs a name of 1 to {MAX_SOURCE_NAME} characters.")
+        if name in names:
+            raise ConfigError(f"Two [[catalog.sources]] are named {name!r}; names must differ.")
+        names.add(name)
+        if source.get("kind", "feed") not in SOURCE_KINDS:
+            raise ConfigError(f"Source {name!r}: kind must be one of {', '.join(SOURCE_KINDS)}.")
+        if not isinstance(source.get("url"), str) or not source["url"].strip():
+            raise ConfigError(f"Source {name!r} needs a url (an address or a file path).")
+        providers = source.get("providers")
+        if (not isinstance(providers, list) or not providers
+                or not all(isinstance(p, str) and p.strip() for p in providers)):
+            raise ConfigError(f"Source {name!r} needs providers: a list of provider ids, "
+                              'or ["*"] for an aggregate.')

@@ -175,7 +175,7 @@ def check_catalog(cfg, cache_dir: Path | None = None, now: datetime | None = Non
                            f" days old (limit catalog.max_age_days = "
                            f"{cfg.catalog.max_age_days}).", refresh))
     source = found["meta"].get("source") or ""
-    if not cfg.catalog.source or Path(source) == paths.SAMPLE_CATALOG:
+    if not (cfg.catalog.source or cfg.catalog.sources) or Path(source) == paths.SAMPLE_CATALOG:
         out.append(Finding("catalog", WARNING, "The kiosk shows the bundled sample catalog, "
                            "not this region's courses.", "Set catalog.source in the site "
                            "config, then: kiosk catalog refresh"))

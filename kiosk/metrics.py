@@ -125,6 +125,25 @@ def catalog_figures(cfg, cache_dir: Path | None, now: float) -> list:
                        "When a refresh last ran.", attempt),
                 _gauge("kiosk_refresh_last_ok", "1 when the last refresh loaded or kept a "
                        "catalog, 0 when it was refused.", bool(status.get("last_ok")))]
+    return out + source_figures(status.get("sources") or [])
+
+
+SOURCE_GAUGES = {                      # per source: key of its status line -> metric
+    "ok": ("kiosk_source_ok", "1 when the source loaded at its last refresh."),
+    "courses": ("kiosk_source_courses", "Courses of the source in the catalog."),
+    "http_status": ("kiosk_source_http_status",
+                    "The source's last HTTP status; 0 when there was no answer or no HTTP."),
+}
+
+
+def source_figures(lines: list[dict]) -> list:
+    """One gauge per source for each of SOURCE_GAUGES (docs/sources.md)."""
+    out = []
+    for key, (name, text) in SOURCE_GAUGES.items():
+        family = GaugeMetricFamily(name, text, labels=["source"])
+        for line in lines:
+            family.add_metric([line["name"]], float(line.get(key) or 0))
+        out.append(family)
     return out
 
 

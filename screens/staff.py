@@ -4,7 +4,7 @@ from __future__ import annotations
 from kivy.app import App
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 
-from kiosk import feed, handoff, stats
+from kiosk import feed, handoff, quality, stats
 from kiosk.printable import one_line
 from screens.text import tr
 from screens.widgets import KioskScreen
@@ -41,6 +41,10 @@ class StaffScreen(KioskScreen):
             tr("{providers} aanbieders, {courses} opleidingen", app.lang,
                providers=s.get("providers", 0), courses=s.get("courses", 0)),
         ]
+        if s.get("present"):
+            count, failed, score = quality.summary(quality.build(app.cfg, app.cache_dir))
+            lines.append(tr("Bronnen: {count}, mislukt: {failed}. Kwaliteit: {score} van 100",
+                            app.lang, count=count, failed=failed, score=score))
         week = stats.totals(7, app.cache_dir)
         lines.append(tr("Laatste 7 dagen: {visits} bezoeken, {bookings} keer de afspraakcode getoond",
                         app.lang, visits=stats.shown(week.get("visit", {}).get("", 0)),

@@ -24,6 +24,11 @@ Data flows one way through the modules of this package:
     status.py  what is loaded, how old it is, when the daily refresh is due
     pipeline.py  refresh() and ensure_catalog(), which run the steps in that order
     report.py  Report, FeedRefused and Rejected, shared by all of them
+
+With several sources ([[catalog.sources]], docs/sources.md) the refresh runs gather.py:
+each source is fetched and checked into a kept file of its own (sources.py), a few at a
+time, and the kept files are merged into the new catalog file (merge.py), which is swapped
+in as above. sample.py moves the bundled sample's dates to the day it is loaded.
 """
 from .build import BATCH, build_catalog
 from .check import (FORMAT, MAX_REJECTED_SHARE, VERSION, check_course, check_header,

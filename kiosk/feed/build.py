@@ -3,9 +3,11 @@ stream, checked one by one and written in batches, so memory does not grow with 
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import sqlite3
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
@@ -22,18 +24,31 @@ from .read import read_courses, read_head
 from .report import KEPT, FeedRefused, Progress, Rejected, RefusedWithReport, Report
 
 BATCH = 2000                     # rows per insert
+CONFIRMED = "confirmed"          # the extra column of a source's file: when a course was confirmed
+
+
+@dataclass(frozen=True)
+class SourceRules:
+    """What one of several sources may load (kiosk/feed/sources.py): the provider ids it
+    may speak for (None = any), and the day it was fetched, which confirms the courses
+    of a feed that says nothing else. A source's file gets no indexes: it is merged."""
+    name: str
+    providers: frozenset | None
+    harvested: str
 
 
 def build_catalog(feed_path: Path, out: Path, meta: dict, limit: int,
-                  progress: Progress | None = None, limits: Limits = LIMITS) -> Report:
-    """Check the feed file and write a complete catalog file at `out`.
+                  progress: Progress | None = None, limits: Limits = LIMITS,
+                  rules: SourceRules | None = None, adjust=None) -> Report:
+    """Check the feed file and write a complete catalog file at `out`; `adjust` may
+    change each course before it is checked (the bundled sample's dates).
     Raises FeedRefused when the whole feed is refused; `out` is then left unfinished."""
     size = max(1, os.path.getsize(feed_path))
     header, read_providers, saw_courses = read_head(feed_path, limit, limits,
                                                     lambda item: _check_one(item, limits))
     check_header(header, read_providers, saw_courses)
     report = Report()
-    providers = _checked_providers(read_providers, report.notes)
+    providers = _checked_providers(read_providers, report.notes, rules)
     conn = sqlite3.connect(out)
     try:
         conn.execute("pragma journal_mode=off")
@@ -44,16 +59,20 @@ def build_catalog(feed_path: Path, out: Path, meta: dict, limit: int,
                          [tuple(p[c] for c in catalog_mod.PROVIDER_COLUMNS)
                           for p in providers.values()])
         courses = read_courses(feed_path, limit, _reading_progress(progress, size), limits)
-        total = _insert_courses(conn, courses, providers, report.rejected, limits)
+        courses = map(adjust, courses) if adjust else courses
+        total = _insert_courses(conn, courses, providers, report.rejected, limits,
+                                (rules, _confirming(conn, rules, header)))
         _refuse_when_too_bad(total, report)
         if progress:
             progress(0.88, N_("Zoekindex maken"))
-        catalog_mod.create_indexes(db)
+        if rules is None:
+            catalog_mod.create_indexes(db)
         _insert_meta(conn, header, report.rejected, meta, limits)
         conn.commit()
     finally:
         conn.close()
-    fsync(out)
+    if rules is None:                # a source's file is only read by the merge, which is
+        fsync(out)                   # synced; a damaged one is skipped (kiosk/feed/merge.py)
     report.loaded, report.providers = total - len(report.rejected), len(providers)
     return report
 
@@ -69,12 +88,17 @@ def _check_one(item, limits: Limits) -> dict | str:
         return f"provider {label} skipped: {exc}"
 
 
-def _checked_providers(read_providers: list, notes: list[str]) -> dict[str, dict]:
-    """The providers rows by id; a bad or repeated provider is skipped with a note."""
+def _checked_providers(read_providers: list, notes: list[str],
+                       rules: SourceRules | None = None) -> dict[str, dict]:
+    """The providers rows by id; a bad or repeated provider, or one the source may not
+    speak for, is skipped with a note."""
     providers: dict[str, dict] = {}
     for row in read_providers:
         if isinstance(row, str):
             notes.append(row)
+            continue
+        if not _may_speak_for(rules, row["id"]):
+            notes.append(f"provider {row['id']} skipped: this source may not speak for it")
             continue
         if row["id"] in providers:
             notes.append(f"provider {row['id']} appears twice; the first one is used")
@@ -97,10 +121,33 @@ def _reading_progress(progress: Progress | None, size: int) -> Callable[[int], N
     return on_read
 
 
-def _insert_courses(conn, courses, providers: dict, rejected: list, limits: Limits) -> int:
+def _may_speak_for(rules: SourceRules | None, provider: str) -> bool:
+    return rules is None or rules.providers is None or provider in rules.providers
+
+
+def _confirming(conn, rules: SourceRules | None, header: dict):
+    """For a source's file: adds the column `confirmed` and returns the day a course
+    counts as confirmed (its last_verified, else the feed's generated_at, else the day
+    it was fetched). None for a catalog of one feed."""
+    if rules is None:
+        return None
+    conn.execute(f"alter table courses add column {CONFIRMED} text")
+    made = header.get("generated_at")
+    made = made[:10] if isinstance(made, str) and len(made) >= 10 else ""
+    try:
+        dt.date.fromisoformat(made)
+    except ValueError:
+        made = rules.harvested
+    return lambda row: row["last_verified"] or made
+
+
+def _insert_courses(conn, courses, providers: dict, rejected: list, limits: Limits,
+                    source: tuple = (None, None)) -> int:
     """Check and insert every course; the rejected ones go to `rejected` with their
-    reason. Returns how many courses the feed has."""
-    columns = list(catalog_mod.COURSE_COLUMNS)
+    reason. Returns how many courses the feed has. `source`: the rules of one of several
+    sources and when its courses were confirmed (see _confirming)."""
+    rules, confirmed = source
+    columns = list(catalog_mod.COURSE_COLUMNS) + ([CONFIRMED] if confirmed else [])
     insert = (f"insert into courses ({', '.join(columns)}) "
               f"values ({', '.join('?' * len(columns))})")
     place = _placer()
@@ -110,11 +157,13 @@ def _insert_courses(conn, courses, providers: dict, rejected: list, limits: Limi
     for item in courses:
         total += 1
         try:
-            row = _course_row(item, providers, seen, limits)
+            row = _course_row(item, providers, seen, limits, rules)
         except Rejected as exc:
             rejected.append((_course_label(item, total), str(exc)))
             continue
         seen.add(row["id"])
+        if confirmed:
+            row[CONFIRMED] = confirmed(row)
         if row["lat"] is None:
             place(row)
         batch.append(tuple(row[c] for c in columns))
@@ -126,9 +175,12 @@ def _insert_courses(conn, courses, providers: dict, rejected: list, limits: Limi
     return total
 
 
-def _course_row(item, providers: dict, seen: set[str], limits: Limits) -> dict:
+def _course_row(item, providers: dict, seen: set[str], limits: Limits,
+                rules: SourceRules | None = None) -> dict:
     """check_course, plus the rules that need the rest of the feed."""
     row = check_course(item, limits)
+    if not _may_speak_for(rules, row["provider"]):
+        raise Rejected(f"this source may not speak for provider {quoted(row['provider'])}")
     if row["provider"] not in providers:
         raise Rejected(f"provider {quoted(row['provider'])} is not in the "
                        "feed's providers (or was skipped)")

@@ -192,15 +192,26 @@ def _start(course: dict) -> tuple[list, int | None]:
     if not isinstance(dates, list):
         raise Rejected("start_dates must be a list of dates")
     for day in dates:
-        try:
-            if not isinstance(day, str) or not _DATE.fullmatch(day):
-                raise ValueError
-            dt.date.fromisoformat(day)
-        except ValueError:
-            raise Rejected(f"start date {quoted(day)} is not a date like 2027-02-01") from None
+        _date(day, "start date")
     if not dates and not flexible:
         raise Rejected("no start_dates and no flexible_start: true")
     return dates, flexible
+
+
+def _date(value, name: str) -> str:
+    """An ISO date like 2027-02-01; raises Rejected naming the field."""
+    try:
+        if not isinstance(value, str) or not _DATE.fullmatch(value):
+            raise ValueError
+        dt.date.fromisoformat(value)
+    except ValueError:
+        raise Rejected(f"{name} {quoted(value)} is not a date like 2027-02-01") from None
+    return value
+
+
+def _last_verified(value) -> str | None:
+    """The day the provider last confirmed this course, or None."""
+    return None if value is None else _date(value, "last_verified")
 
 
 def _place(location: dict) -> tuple[str, float | None, float | None]:
@@ -304,6 +315,7 @@ def check_course(course, limits: Limits = LIMITS) -> dict:
     postcode, lat, lon = _place(location)
     access = _dict(course.get("accessibility"), "accessibility")
     url = _url(course.get("url"), limits)
+    verified = _last_verified(course.get("last_verified"))
     return {
         "id": cid, "provider": provider,
         "title": _texts_json(title), "title_nl": title["nl"],
@@ -321,7 +333,7 @@ def check_course(course, limits: Limits = LIMITS) -> dict:
         **_cost_columns(cost),
         **_location_columns(location, postcode, lat, lon, limits),
         **_access_columns(access),
-        "url": url,
+        "url": url, "last_verified": verified,
         **route_columns(course),
     }
 

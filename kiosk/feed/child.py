@@ -9,6 +9,7 @@ writes one JSON object a line on stdout: progress, then the report.
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import json
 import resource
 import signal
@@ -17,6 +18,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from .. import clock
 from .. import config as config_mod
 from .. import paths
 from . import store
@@ -30,7 +32,7 @@ def refresh_in_child(cfg, source: str | None = None, cache_dir: Path | None = No
     """feed.refresh in a child process capped at catalog.max_memory_mb; never raises."""
     settings = {k: v for k, v in dataclasses.asdict(cfg).items() if k != "path"}
     job = {"config": settings, "source": source, "allow_shrink": allow_shrink,
-           "cache_dir": str(paths.cache_dir(cache_dir))}
+           "cache_dir": str(paths.cache_dir(cache_dir)), "today": clock.today().isoformat()}
     with tempfile.TemporaryFile() as errors:
         proc = subprocess.Popen([sys.executable, "-m", "kiosk.feed.child"], cwd=paths.ROOT,
                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors)
@@ -91,6 +93,8 @@ def _send(message: dict) -> None:
 def main() -> int:
     job = json.loads(sys.stdin.read())
     cfg = config_mod.from_table(job["config"])
+    today = datetime.date.fromisoformat(job["today"])
+    clock.today = lambda: today              # the kiosk's day: the same rules as its own
     cap = cfg.catalog.max_memory_mb * MB
     resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))     # no core file of a crash under the cap

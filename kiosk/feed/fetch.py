@@ -121,10 +121,12 @@ def _get(session, url: str, headers: dict, settings, dest: Path, watch) -> dict 
         if resp.status_code == 304:
             return None
         if resp.status_code != 200:
-            raise FeedRefused(_http_message(resp.status_code, url))
+            refused = FeedRefused(_http_message(resp.status_code, url))
+            refused.http_status = resp.status_code      # shown per source (kiosk/metrics.py)
+            raise refused
         _save(resp, dest, settings, watch)
         return {"etag": resp.headers.get("ETag"),
-                "last_modified": resp.headers.get("Last-Modified")}
+                "last_modified": resp.headers.get("Last-Modified"), "http_status": 200}
 
 
 def _chunks(resp, deadline: float, deadline_s: int):

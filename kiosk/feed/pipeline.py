@@ -8,9 +8,10 @@ from pathlib import Path
 from .. import catalog as catalog_mod
 from .. import paths
 from ..i18n import N_
-from . import fetch, store
+from . import fetch, gather, sample, store
 from .build import build_catalog
 from .limits import limits_of
+from .read import read_head
 from .report import KEPT, FeedRefused, Progress, RefusedWithReport, Report
 
 
@@ -18,9 +19,13 @@ def refresh(cfg, source: str | None = None, cache_dir: Path | None = None,
             progress: Progress | None = None, allow_shrink: bool = False) -> Report:
     """Fetch, check and swap in a catalog. Never raises for a bad feed or network:
     the report says what happened, and on failure the current catalog stays. A catalog
-    that shrinks by more than catalog.max_shrink is only swapped in with allow_shrink."""
+    that shrinks by more than catalog.max_shrink is only swapped in with allow_shrink.
+    With [[catalog.sources]] in the config (and no other source asked for) every source
+    is loaded and merged (kiosk/feed/gather.py)."""
+    if cfg.catalog.sources and source in (None, "", cfg.catalog.source):
+        source = gather.SOURCES_LABEL
     source = source or cfg.catalog.source or str(paths.SAMPLE_CATALOG)
-    if not fetch.is_url(source):
+    if source != gather.SOURCES_LABEL and not fetch.is_url(source):
         source = str(fetch.local_path(source).absolute())
     try:
         cache = store.cache_folder(cache_dir)
@@ -51,6 +56,11 @@ def refresh(cfg, source: str | None = None, cache_dir: Path | None = None,
 
 def _refresh_locked(cfg, source: str, cache: Path, progress: Progress | None,
                     allow_shrink: bool) -> Report:
+    if source == gather.SOURCES_LABEL:
+        if progress:
+            progress(0.0, N_("Feed ophalen"))
+        report, out = gather.refresh_sources(cfg, cache, progress)
+        return _swap(report, out, cache, cfg, (allow_shrink, progress))
     meta_now = store.read_meta(cache / catalog_mod.CURRENT)
     same_source = meta_now.get("source") == source
     previous = {k: meta_now.get(k) for k in ("etag", "last_modified")} if same_source else {}
@@ -64,25 +74,43 @@ def _refresh_locked(cfg, source: str, cache: Path, progress: Progress | None,
             return _unchanged(cache)
     else:
         feed_path = fetch.local_feed(source, cfg.catalog.max_bytes)
-    digest = fetch.file_digest(feed_path)
+    moved = _sample_days(source, cfg)
+    digest = fetch.file_digest(feed_path) + (f"+{moved}d" if moved else "")
     if same_source and meta_now.get("sha256") == digest:
         return _unchanged(cache)
     out = store.temporary(cache, "sqlite")
     meta = {"source": source, "refreshed_at": store.now(), "sha256": digest,
             "etag": validators.get("etag"), "last_modified": validators.get("last_modified")}
+    if moved:
+        meta["generated_at"] = sample.moved_time(
+            read_head(feed_path, cfg.catalog.max_bytes)[0].get("generated_at"), moved)
     report = build_catalog(feed_path, out, meta, cfg.catalog.max_bytes, progress,
-                           limits_of(cfg.catalog))
+                           limits_of(cfg.catalog), adjust=sample.mover(moved))
+    return _swap(report, out, cache, cfg, (allow_shrink, progress))
+
+
+def _sample_days(source: str, cfg) -> int:
+    """Days the bundled sample's dates move (kiosk/feed/sample.py); 0 for other feeds."""
+    if fetch.is_url(source) or Path(source).resolve() != paths.SAMPLE_CATALOG.resolve():
+        return 0
+    return sample.shift_days(Path(source), cfg.catalog.max_bytes)
+
+
+def _swap(report: Report, out: Path, cache: Path, cfg, how: tuple) -> Report:
+    """Swap the new catalog file in (unless it shrinks too much) and say so."""
+    allow_shrink, progress = how
     if not allow_shrink:
         _refuse_shrinking(report, cache / catalog_mod.CURRENT, cfg.catalog.max_shrink)
     if progress:
         progress(0.97, N_("Nieuwe catalogus in gebruik nemen"))
     store.swap_in(out, cache)
-    store.write_state(cache, checked_at=meta["refreshed_at"])
+    store.write_state(cache, checked_at=store.now())
     report.ok = True
-    bad = len(report.rejected)
-    report.message = (f"Loaded {report.loaded} courses from {report.providers} providers"
-                      + (f"; {bad} course{'s' if bad != 1 else ''} rejected (listed below)."
-                         if bad else "."))
+    if report.source != gather.SOURCES_LABEL:          # gather's report says it per source
+        bad = len(report.rejected)
+        report.message = (f"Loaded {report.loaded} courses from {report.providers} providers"
+                          + (f"; {bad} course{'s' if bad != 1 else ''} rejected (listed "
+                             "below)." if bad else "."))
     if progress:
         progress(1.0, N_("Klaar"))
     return report
@@ -122,7 +150,8 @@ def ensure_catalog(cfg, cache_dir: Path | None = None, run=None) -> Path:
     run = run or refresh
     cache = store.cache_folder(cache_dir)
     current = cache / catalog_mod.CURRENT
-    for source in (cfg.catalog.source, str(paths.SAMPLE_CATALOG)):
+    first = gather.SOURCES_LABEL if cfg.catalog.sources else cfg.catalog.source
+    for source in (first, str(paths.SAMPLE_CATALOG)):
         if current.exists():
             return current
         if source:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from .. import catalog as catalog_mod
 from .. import paths
+from . import sources as sources_mod
 from .store import read_meta, read_state, status_counts
 
 
@@ -23,6 +24,7 @@ def status(cfg, cache_dir: Path | None = None) -> dict:
            "last_attempt_at": state.get("last_attempt_at"), "last_ok": state.get("last_ok"),
            "last_message": state.get("last_message")}
     meta = read_meta(current)
+    out["sources"] = source_lines(cfg, cache, meta, out)
     if not meta:
         return out
     counts = status_counts(current)
@@ -38,6 +40,28 @@ def status(cfg, cache_dir: Path | None = None) -> dict:
         out["age_days"] = round(age.total_seconds() / 86400, 1)
         out["stale"] = out["age_days"] > cfg.catalog.max_age_days
     return out
+
+
+def source_lines(cfg, cache: Path, meta: dict, out: dict) -> list[dict]:
+    """Per source: name, kind, ok, courses, last_ok_at, message (and its last HTTP
+    status). A catalog of one feed is one source."""
+    keys = ("name", "kind", "ok", "courses", "last_ok_at", "message", "http_status")
+    if cfg.catalog.sources:
+        states = sources_mod.read_states(cache) if cache.exists() else {}
+        lines = []
+        for source in sources_mod.configured(cfg):
+            state = states.get(source.name, {})
+            lines.append({**dict.fromkeys(keys), **{k: state.get(k) for k in keys},
+                          "name": source.name, "kind": source.kind,
+                          "courses": state.get("courses", 0)})
+        return lines
+    if not meta:
+        return []
+    counts = status_counts(cache / catalog_mod.CURRENT)
+    ok = out.get("last_ok") is not False
+    return [{"name": meta.get("source") or "catalog.source", "kind": "feed", "ok": ok,
+             "courses": counts["courses"], "last_ok_at": meta.get("refreshed_at") or None,
+             "message": out.get("last_message") or "", "http_status": None}]
 
 
 def last_attempt(cache_dir: Path | None = None) -> str | None:
