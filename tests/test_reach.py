@@ -14,13 +14,14 @@ from screens import theme
 
 PORTRAIT, LANDSCAPE, SMALL = "1080x1920", "1920x1080", "1280x800"
 DIAGONAL_IN = {PORTRAIT: 32.0, LANDSCAPE: 24.0, SMALL: 24.0}   # portrait and landscape screens
-SCREENS = ["welcome", "goal", "dutch_level", "diploma", "status", "times", "formats",
+SCREENS = ["welcome", "goal", "dutch_level", "diploma", "status", "needs", "times", "formats",
            "postcode-empty", "postcode", "distance", "results", "detail", "booking",
            "idle-warning", "language", "start-over"]
 VISIT = [["layout", "welcome"], ["start"], ["layout", "goal"],
          ["answer", "goal", "diploma-secundair"], ["layout", "dutch_level"],
          ["answer", "dutch_level", "B1"], ["layout", "diploma"], ["answer", "diploma", "geen"],
-         ["layout", "status"], ["answer", "status", "werkzoekend"], ["layout", "times"],
+         ["layout", "status"], ["answer", "status", "werkzoekend"], ["layout", "needs"],
+         ["answer", "needs", None], ["layout", "times"],
          ["answer", "times", None], ["layout", "formats"], ["answer", "formats", None],
          ["layout", "postcode-empty"], ["keypad", "9000"], ["layout", "postcode"],
          ["tap", "Verder"], ["layout", "distance"], ["answer", "max_distance_km", 50],
@@ -150,7 +151,7 @@ def test_start_over_asks_first_and_yes_wipes_the_visit(run_visit):
 def test_when_relaxing_finds_nothing_the_screen_offers_the_counsellor(run_visit):
     record = run_visit([["start"], ["answer", "goal", "hoger-onderwijs"],
                         ["answer", "dutch_level", "geen"], ["answer", "diploma", None],
-                        ["answer", "status", None],
+                        ["answer", "status", None], ["answer", "needs", None],
                         ["answer", "times", ["dag"]], ["answer", "formats", None],
                         ["answer", "postcode", None]])
     words = record["results_words"]
@@ -160,7 +161,8 @@ def test_when_relaxing_finds_nothing_the_screen_offers_the_counsellor(run_visit)
 
 def test_results_give_more_time_and_say_one_chosen_course_in_the_singular(run_visit):
     steps = [["start"], ["answer", "goal", "nederlands"], ["answer", "dutch_level", "A1"],
-             ["answer", "status", "inburgeraar"], ["answer", "times", ["avond"]],
+             ["answer", "status", "inburgeraar"], ["answer", "needs", None],
+             ["answer", "times", ["avond"]],
              ["answer", "formats", None], ["answer", "postcode", "9000"],
              ["answer", "max_distance_km", 20], ["mark", 0], ["idle", 61], ["layout", "61 s"],
              ["idle", 121], ["layout", "121 s"]]
