@@ -47,6 +47,11 @@ def gettext_for(lang: str | None):
     return translator(lang).gettext
 
 
+def ngettext_for(lang: str | None):
+    """The `ngettext` function for one language (Dutch plural rules for the source)."""
+    return translator(lang).ngettext
+
+
 def available_languages() -> list[str]:
     found = {p.parent.parent.name for p in paths.LOCALES.glob(f"*/LC_MESSAGES/{DOMAIN}.mo")}
     return [SOURCE_LANGUAGE] + sorted(found)
@@ -61,3 +66,13 @@ def feed_text(texts: dict | str | None, lang: str | None) -> str:
         return texts
     return (texts.get(lang or SOURCE_LANGUAGE) or texts.get(SOURCE_LANGUAGE)
             or next(iter(texts.values()), ""))
+
+
+def feed_language(texts: dict | str | None, lang: str | None) -> str:
+    """The language `feed_text(texts, lang)` comes in (Dutch for a plain string)."""
+    if not isinstance(texts, dict) or not texts:
+        return SOURCE_LANGUAGE
+    for code in (lang or SOURCE_LANGUAGE, SOURCE_LANGUAGE):
+        if texts.get(code):
+            return code
+    return next(iter(texts), SOURCE_LANGUAGE)

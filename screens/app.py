@@ -18,6 +18,9 @@ from kivy.lang import Builder
 from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
+from screens import spoken
+from screens.text import install as install_shaped_labels
+
 from kiosk import (availability, feed, i18n, matching, metrics, opening_hours, paths,
                    questionnaire, speech, stats)
 from kiosk.watchdog import Watchdog
@@ -65,6 +68,8 @@ class KioskApp(App):
     lang = StringProperty(i18n.SOURCE_LANGUAGE)
     rtl = BooleanProperty(False)
     can_speak = BooleanProperty(False)
+    speaking = BooleanProperty(False)      # a reading goes on: the read-aloud button stops it
+    speech_on = BooleanProperty(False)     # this visitor asked for speech: new views are read
     portrait = BooleanProperty(True)
     site_name = StringProperty("")
     catalog_problem = BooleanProperty(False)
@@ -96,6 +101,7 @@ class KioskApp(App):
     # --- building -------------------------------------------------------------------
     def build(self):
         register_font()
+        install_shaped_labels()
         ExceptionManager.add_handler(KeepRunning())
         Builder.load_file(str(HERE / "widgets.kv"))
         Builder.load_file(str(HERE / "popups.kv"))
@@ -112,6 +118,8 @@ class KioskApp(App):
         Window.bind(on_touch_down=self._on_touch)
         self._on_size(Window, Window.size)
         Clock.schedule_interval(lambda dt: self.check_idle(), 1)
+        Clock.schedule_interval(self._watch_speech, 0.5)
+        manager.bind(current=lambda *a: self.view_changed())
         Clock.schedule_interval(lambda dt: self.refresh_if_due(), 60)
         self.open_catalog()
         manager.current = self.home_screen()
@@ -214,9 +222,12 @@ class KioskApp(App):
                                           lang=lang)
             if self.course is not None:
                 self.course = self.outcome.results[self.course_index]
+        changed = lang != self.lang
         self.lang = lang
         self.rtl = lang in i18n.RTL_LANGUAGES
         self.visit.language = lang
+        if changed:
+            self.view_changed()
 
     def count_once(self, *events: tuple[str, str]) -> None:
         """Anonymous usage figures (name, value), each counted at most once per visit."""
@@ -274,7 +285,8 @@ class KioskApp(App):
 
     def go_home(self) -> None:
         """Start over: forget everything the visitor entered."""
-        speech.stop()
+        self.stop_reading()
+        self.speech_on = False
         self._close_idle_popup()
         self.visit = Visit()
         self.outcome = None
@@ -295,10 +307,36 @@ class KioskApp(App):
         from screens.popups import LanguagePopup
         LanguagePopup().open()
 
-    def read_aloud(self, screen) -> None:
-        if screen is not None:
-            self.last_spoken = screen.spoken_text()
-            speech.speak(self.last_spoken, self.lang)
+    def read_aloud(self, screen=None) -> None:
+        """The read-aloud button: starts reading what is shown, or stops a reading. While
+        speech is on, every new screen and popup of this visit is read too."""
+        if self.speaking:
+            self.stop_reading()
+            self.speech_on = False
+            return
+        self.speech_on = True
+        self.read_view()
+
+    def read_view(self, dt=None) -> None:
+        """Read the open popup, else the current screen, in the screen's language."""
+        parts = spoken.segments(spoken.reading_root(self), self.lang, self.rtl)
+        self.last_spoken = spoken.as_text(parts)
+        self.speaking = speech.speak_segments(parts)
+
+    def view_changed(self) -> None:
+        """A new screen, popup or language: read it when the visitor turned speech on."""
+        if self.speech_on and self.can_speak:
+            Clock.unschedule(self.read_view)
+            Clock.schedule_once(self.read_view, 0.3)     # after the new view is laid out
+
+    def stop_reading(self) -> None:
+        Clock.unschedule(self.read_view)
+        speech.stop()
+        self.speaking = False
+
+    def _watch_speech(self, dt) -> None:
+        if self.speaking and not speech.speaking():
+            self.speaking = False
 
     # --- idle -------------------------------------------------------------------------
     def check_idle(self) -> None:

@@ -8,7 +8,7 @@ from kivy.core.image import Image as CoreImage
 from kivy.properties import ObjectProperty, StringProperty
 
 from kiosk import handoff, i18n
-from screens.text import pick, shape, tr
+from screens.text import pick, tr
 from screens.widgets import KioskScreen
 
 
@@ -16,6 +16,7 @@ class BookingScreen(KioskScreen):
     qr_texture = ObjectProperty(None, allownone=True)
     url = StringProperty("")
     chosen = StringProperty("")
+    chosen_lang = StringProperty("")      # Dutch for course titles the feed did not translate
     contact = StringProperty("")
 
     def on_activate(self):
@@ -33,22 +34,15 @@ class BookingScreen(KioskScreen):
             if course:
                 titles.append("• " + pick(course["title"], lang))
         self.chosen = "\n".join(titles) if titles else tr("Praten over mijn mogelijkheden", lang)
+        self.chosen_lang = "nl" if titles and lang != "nl" else ""
         site = app.cfg.site
         lines = [tr("Geen smartphone? Bel of kom langs:", lang)]
-        lines += [shape(v) for v in (site.name, site.phone, site.address, site.opening_hours) if v]
+        lines += [v for v in (site.name, site.phone, site.address, site.opening_hours) if v]
         self.contact = "\n".join(lines)
 
     def go_back(self):
         app = App.get_running_app()
         app.manager.current = "results" if app.outcome is not None else "welcome"
-
-    def spoken_text(self) -> str:
-        app = App.get_running_app()
-        _ = i18n.gettext_for(app.lang)
-        site = app.cfg.site
-        return ". ".join([_("Scan de code met je gsm. Dan maak je een afspraak met een begeleider."),
-                          _("Geen smartphone? Bel of kom langs:"), site.name, site.phone,
-                          site.address, site.opening_hours])
 
 
 SCREEN_CLASS = BookingScreen

@@ -4,14 +4,15 @@ from __future__ import annotations
 from kivy.app import App
 from kivy.properties import BooleanProperty, StringProperty
 
-from kiosk import course_facts
-from kiosk.matching import course_title
-from screens.text import pick, result_heading, shape
+from kiosk import course_facts, i18n
+from screens.text import pick, result_heading, title_language
 from screens.widgets import KioskScreen
 
 
 class DetailScreen(KioskScreen):
     title = StringProperty("")
+    title_lang = StringProperty("nl")       # Dutch unless the feed translated the title
+    summary_lang = StringProperty("nl")
     provider = StringProperty("")
     summary = StringProperty("")
     facts = StringProperty("")
@@ -25,10 +26,12 @@ class DetailScreen(KioskScreen):
         result, lang = app.course, app.lang
         course = result.course
         self.title, self.provider = result_heading(result, lang)
+        self.title_lang = title_language(result, lang)
         self.summary = pick(course.get("summary"), lang)
-        self.facts = shape("\n".join(course_facts.practical_facts(
-            course, result.provider, result.distance_km, lang)))
-        self.reasons = shape("\n".join("• " + r for r in result.reasons))
+        self.summary_lang = i18n.feed_language(course.get("summary"), lang)
+        self.facts = "\n".join(course_facts.practical_facts(
+            course, result.provider, result.distance_km, lang))
+        self.reasons = "\n".join("• " + r for r in result.reasons)
         self.marked = course["id"] in app.visit.marked
 
     def toggle_mark(self):
@@ -38,12 +41,6 @@ class DetailScreen(KioskScreen):
 
     def go_back(self):
         App.get_running_app().manager.current = "results"
-
-    def spoken_text(self) -> str:
-        app = App.get_running_app()
-        if app.course is None:
-            return ""
-        return ". ".join([course_title(app.course.course, app.lang)] + app.course.reasons)
 
 
 SCREEN_CLASS = DetailScreen

@@ -90,13 +90,5 @@ class QuestionScreen(KioskScreen):
     def go_back(self):
         App.get_running_app().go_back_from_question()
 
-    def spoken_text(self) -> str:
-        if self.question is None:
-            return ""
-        _ = i18n.gettext_for(App.get_running_app().lang)
-        parts = [_(self.question.title), _(self.question.hint)]
-        parts += [_(o.label) for o in self.question.options]
-        return ". ".join(p for p in parts if p)
-
 
 SCREEN_CLASS = QuestionScreen

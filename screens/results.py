@@ -6,9 +6,9 @@ from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.recycleview.views import RecycleDataViewBehavior
 
-from kiosk import i18n, matching
+from kiosk import i18n
 from kiosk.reference import MAX_COURSES
-from screens.text import result_heading, shape, tr
+from screens.text import result_heading, title_language, tr, trn
 from screens.widgets import KioskScreen
 
 RELAXED_MESSAGES = {
@@ -22,6 +22,7 @@ class ResultRow(RecycleDataViewBehavior, BoxLayout):
     """One course in the list. Feed text is shown literally (no markup)."""
     index = NumericProperty(0)
     title = StringProperty("")
+    title_lang = StringProperty("nl")
     provider = StringProperty("")
     reasons = StringProperty("")
     marked = BooleanProperty(False)
@@ -47,6 +48,18 @@ class ResultsScreen(KioskScreen):
     notice = StringProperty("")
     marked_count = NumericProperty(0)
     more = NumericProperty(0)             # results not in the list yet
+    more_text = StringProperty("")
+    booking_text = StringProperty("")
+
+    def on_more(self, *args):
+        self.more_text = trn("Toon nog {count} opleiding", "Toon nog {count} opleidingen",
+                             self.more) if self.more else ""
+
+    def on_marked_count(self, *args):
+        count = self.marked_count
+        self.booking_text = trn("Maak een afspraak over je gekozen opleiding",
+                                "Maak een afspraak over je {count} gekozen opleidingen",
+                                count) if count else tr("Praat met een begeleider")
 
     def on_activate(self):
         self.shown = PAGE
@@ -68,8 +81,9 @@ class ResultsScreen(KioskScreen):
             title, provider = result_heading(result, lang)
             rows.append({
                 "title": title,
+                "title_lang": title_language(result, lang),
                 "provider": provider,
-                "reasons": shape("\n".join("• " + r for r in result.reasons[:4])),
+                "reasons": "\n".join("• " + r for r in result.reasons[:4]),
                 "marked": result.course["id"] in app.visit.marked,
             })
         self.ids.list.data = rows
@@ -78,8 +92,8 @@ class ResultsScreen(KioskScreen):
         if outcome.orientation and count:
             self.summary = tr("Ideeën om te leren", lang)
         elif count:
-            self.summary = tr("{count} opleidingen passen bij jou.", lang, count=count) if count != 1 \
-                else tr("1 opleiding past bij jou.", lang)
+            self.summary = trn("{count} opleiding past bij jou.",
+                               "{count} opleidingen passen bij jou.", count, lang)
         else:
             self.summary = tr("We vonden geen opleiding die past. Een begeleider helpt je graag verder.", lang)
         notices = [tr(RELAXED_MESSAGES[name], lang) for name in outcome.relaxed if name in RELAXED_MESSAGES]
@@ -89,6 +103,8 @@ class ResultsScreen(KioskScreen):
             notices.append(tr("Je weet nog niet wat je wil leren? Hier zijn ideeën. Praat er zeker over met een begeleider.", lang))
         self.notice = "\n".join(notices)
         self.marked_count = len(app.visit.marked)
+        self.on_more()
+        self.on_marked_count()
 
     def open_result(self, index: int):
         App.get_running_app().show_detail(index)
@@ -97,23 +113,14 @@ class ResultsScreen(KioskScreen):
         app = App.get_running_app()
         course_id = app.outcome.results[index].course["id"]
         if not app.visit.toggle_mark(course_id):
-            self.notice = tr("Je kan maximaal {count} opleidingen kiezen.", app.lang,
-                             count=MAX_COURSES)
+            self.notice = trn("Je kan maximaal {count} opleiding kiezen.",
+                              "Je kan maximaal {count} opleidingen kiezen.", MAX_COURSES, app.lang)
         self.ids.list.data[index]["marked"] = course_id in app.visit.marked
         self.ids.list.refresh_from_data()
         self.marked_count = len(app.visit.marked)
 
     def go_back(self):
         App.get_running_app().go_back_from_question()
-
-    def spoken_text(self) -> str:
-        app = App.get_running_app()
-        _ = i18n.gettext_for(app.lang)
-        parts = []
-        for result in (app.outcome.results[:3] if app.outcome else []):
-            parts.append(matching.course_title(result.course, app.lang))
-            parts.extend(result.reasons[:2])
-        return ". ".join([_("Dit zijn opleidingen voor jou.")] + parts)
 
 
 SCREEN_CLASS = ResultsScreen

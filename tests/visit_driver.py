@@ -88,8 +88,7 @@ class Driver:
         elif kind == "lang":
             from kiosk import i18n
             from screens.widgets import BigButton
-            from screens.text import shape
-            name = shape(i18n.LANGUAGE_NAMES[args[0]])
+            name = i18n.LANGUAGE_NAMES[args[0]]
             self.tap_widget(self.find(lambda w: isinstance(w, BigButton) and w.text == name))
         elif kind == "answer":
             question_id, value = args
@@ -263,6 +262,7 @@ class Driver:
     def finish(self):
         self.record["answers_at_end"] = dict(self.app.visit.answers)
         self.record["last_spoken"] = self.app.last_spoken
+        self.record["spoken_log"] = getattr(self.app, "spoken_log", [])
         from kivy.core.window import Window
         self.record["window_children"] = len(Window.children)
         (self.out / "run.json").write_text(json.dumps(self.record, indent=1, ensure_ascii=False))
