@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from . import clock, words
-from .i18n import gettext_for
+from .i18n import gettext_for, ngettext_for
 
 UPCOMING_SHOWN = 3          # start dates listed on the detail screen
 
@@ -53,19 +53,24 @@ def _place(course: dict) -> str:
     return ", ".join(p for p in (course.get("location_name"), course.get("street"), town) if p)
 
 
+def _count(value: float) -> int:
+    """The plural form a number takes: 1 is singular, 1.5 is not."""
+    return int(value) if float(value).is_integer() else 2
+
+
 def practical_facts(course: dict, provider: dict, distance_km: float | None,
                     lang: str | None, today: date | None = None) -> list[str]:
     """The lines of the detail screen's 'practical' part, in order; missing facts are
     left out."""
-    _ = gettext_for(lang)
+    _, ngettext = gettext_for(lang), ngettext_for(lang)
     today = today or clock.today()
     place = _place(course)
     lines = [
         _when_and_how(course, _),
-        _("{hours} uur per week").format(hours=f"{course['hours_per_week']:g}")
-        if course.get("hours_per_week") else "",
-        _("{weeks} weken").format(weeks=course["duration_weeks"])
-        if course.get("duration_weeks") else "",
+        ngettext("{hours} uur per week", "{hours} uur per week", _count(course["hours_per_week"]))
+        .format(hours=f"{course['hours_per_week']:g}") if course.get("hours_per_week") else "",
+        ngettext("{weeks} week", "{weeks} weken", course["duration_weeks"])
+        .format(weeks=course["duration_weeks"]) if course.get("duration_weeks") else "",
         _start(course, today, _),
         _("Waar: {place}").format(place=place) if place else "",
         _("Afstand: {km} km").format(km=f"{distance_km:.0f}") if distance_km is not None else "",

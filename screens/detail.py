@@ -4,7 +4,7 @@ from __future__ import annotations
 from kivy.app import App
 from kivy.properties import BooleanProperty, StringProperty
 
-from kiosk import course_facts, i18n
+from kiosk import course_facts, glossary, i18n
 from screens.text import pick, result_heading, title_language
 from screens.widgets import KioskScreen
 
@@ -17,6 +17,7 @@ class DetailScreen(KioskScreen):
     summary = StringProperty("")
     facts = StringProperty("")
     reasons = StringProperty("")
+    explained = StringProperty("")       # what the glossary words in the texts above mean
     marked = BooleanProperty(False)
 
     def on_activate(self):
@@ -32,6 +33,8 @@ class DetailScreen(KioskScreen):
         self.facts = "\n".join(course_facts.practical_facts(
             course, result.provider, result.distance_km, lang))
         self.reasons = "\n".join("• " + r for r in result.reasons)
+        self.explained = "\n".join("(?) " + line for line in
+                                   glossary.explain(self.reasons + "\n" + self.facts, lang))
         self.marked = course["id"] in app.visit.marked
 
     def toggle_mark(self):

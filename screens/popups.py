@@ -6,10 +6,11 @@ from pathlib import Path
 
 from kivy.app import App
 from kivy.clock import Clock
-from kivy.properties import NumericProperty
+from kivy.properties import NumericProperty, StringProperty
 from kivy.uix.modalview import ModalView
 
 from kiosk import speech
+from screens.text import trn
 from screens.widgets import fill_language_buttons
 
 _chime = None
@@ -34,12 +35,20 @@ def play_chime() -> None:
 class IdleWarning(ModalView):
     """'Are you still there?' with a big button; counts down to the visit being wiped."""
     seconds = NumericProperty(20)
+    countdown_text = StringProperty("")
     _tick = None
+
+    def on_seconds(self, *args):
+        self.countdown_text = trn(
+            "Nog {count} seconde. Dan begint alles opnieuw en wissen we wat je koos.",
+            "Nog {count} seconden. Dan begint alles opnieuw en wissen we wat je koos.",
+            int(self.seconds))
 
     def on_pre_open(self):
         # not on_open: that comes after the opening animation, and a visitor (or the
         # idle timer) may dismiss the warning before it ends
         self._tick = Clock.schedule_interval(self._count, 1)
+        self.on_seconds()
         play_chime()
         App.get_running_app().view_changed()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from kivy.app import App
 from kivy.properties import BooleanProperty, ListProperty, ObjectProperty, StringProperty
 
-from kiosk import i18n, places, questionnaire
+from kiosk import glossary, places, questionnaire
 from screens.text import tr
 from screens.widgets import BigButton, KioskScreen
 
@@ -17,6 +17,7 @@ class QuestionScreen(KioskScreen):
     postcode_unknown = BooleanProperty(False)
     chosen = ListProperty([])            # multi: values toggled on
     position = StringProperty("")
+    hint_text = StringProperty("")     # the hint, and what glossary words in the answers mean
 
     def show(self, question: questionnaire.Question) -> None:
         app = App.get_running_app()
@@ -37,9 +38,12 @@ class QuestionScreen(KioskScreen):
         """Fill the answer area for the current question and language."""
         app = App.get_running_app()
         lang = app.lang
+        question = self.question
+        hint = [tr(question.hint, lang)] if question.hint else []
+        labels = " ".join(tr(option.label, lang) for option in question.options)
+        self.hint_text = "\n".join(hint + glossary.explain(labels, lang))
         box = self.ids.options
         box.clear_widgets()
-        question = self.question
         if question.kind == "postcode":
             return
         for option in question.options:
