@@ -46,7 +46,7 @@ def segments(root, lang: str, rtl: bool) -> list[tuple[str, str]]:
     """(text, language) pairs for every label shown under root."""
     out = []
     for label in labels_in_reading_order(root, rtl):
-        text_lang = label.speech_lang or lang
+        text_lang = getattr(label, "speech_lang", "") or lang
         out.append((spoken_forms.spoken(label.text, text_lang), text_lang))
     return out
 

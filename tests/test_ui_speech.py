@@ -1,0 +1,110 @@
+"""Read aloud and Arabic, checked on the real widget tree of a running kiosk.
+
+Per language, every screen's spoken text (built from its widgets) holds every text it
+shows; Arabic labels are decoded back from what they draw; the visit after an Arabic one
+is laid out as Dutch again.
+"""
+import pytest
+from arabic_reshaper import reshape
+from bidi.algorithm import get_display
+
+from kiosk import i18n, spoken_forms
+
+LANGUAGES = ["nl", "en", "fr", "ar", "uk"]
+VISIT = [["start"], ["spoken", "question"], ["answer", "goal", "nederlands"],
+         ["answer", "dutch_level", "A1"], ["answer", "status", "werkend"],
+         ["answer", "times", None], ["answer", "formats", None],
+         ["answer", "postcode", "9000"], ["answer", "max_distance_km", 20],
+         ["spoken", "results"], ["open", 0], ["spoken", "detail"], ["back"], ["mark", 0],
+         ["booking"], ["spoken", "booking"], ["idle", 61], ["spoken", "idle-warning"],
+         ["tap", "Ik heb meer tijd nodig"], ["tap", "Taal"], ["spoken", "language"]]
+PRESENTATION_FORMS = range(0xFB50, 0xFF00)
+
+
+def _visit(lang):
+    return ([] if lang == "nl" else [["lang", lang]]) + [["spoken", "welcome"]] + VISIT
+
+
+def _decodes(text: str, drawn: str) -> bool:
+    """The drawn lines are, in order, the logical words of text each shaped as one line."""
+    for paragraph, lines in zip(text.split("\n"), _paragraph_lines(text, drawn)):
+        words = paragraph.split(" ")
+        for line in lines:
+            for count in range(1, len(words) + 1):
+                if get_display(reshape(" ".join(words[:count])), base_dir="R") == line:
+                    words = words[count:]
+                    break
+            else:
+                return False
+        if words:
+            return False
+    return True
+
+
+def _paragraph_lines(text, drawn):
+    """Split the drawn lines into groups, one per paragraph of text (by word counts)."""
+    lines, out = drawn.split("\n"), []
+    for paragraph in text.split("\n"):
+        group, words = [], len(paragraph.split(" "))
+        while lines and words > 0:
+            line = lines.pop(0)
+            group.append(line)
+            words -= len(line.split(" "))
+        out.append(group or [lines.pop(0)] if lines or group else group)
+    return out
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_screen_says_everything_it_shows(run_visit, lang):
+    record = run_visit(_visit(lang))
+    views = record["spoken"]
+    assert set(views) == {"welcome", "question", "results", "detail", "booking",
+                          "idle-warning", "language"}
+    for name, view in views.items():
+        said = spoken_forms.without_marks(" ".join(text for text, _ in view["spoken"]))
+        shown = [label["text"] for label in view["labels"]]
+        assert shown, name
+        for text in shown:
+            for line in text.split("\n"):
+                assert " ".join(line.split()) in " ".join(said.split()), (name, line)
+        assert all(code in i18n.LANGUAGE_NAMES for _, code in view["spoken"])
+    # each language's name on the picker in its own voice; titles and providers in Dutch
+    picker = dict(views["language"]["spoken"][1:])
+    assert {code for code in picker.values()} >= {"nl", "en", "fr", "ar", "uk"}
+    assert picker.get("Nederlands") == "nl" and picker.get("Українська") == "uk"
+    detail_langs = [code for _, code in views["detail"]["spoken"]]
+    assert "nl" in detail_langs and lang in detail_langs
+
+
+def test_arabic_detail_and_booking_draw_each_translation_shaped_once(run_visit):
+    record = run_visit(_visit("ar"))
+    _ = i18n.gettext_for("ar")
+    for name in ("detail", "booking", "results", "question"):
+        arabic = [label for label in record["spoken"][name]["labels"]
+                  if any("\u0600" <= c <= "\u06FF" for c in label["text"])]
+        assert len(arabic) >= 3, name
+        for label in arabic:
+            # logical text holds no presentation forms: nothing was shaped before drawing
+            assert not any(ord(c) in PRESENTATION_FORMS for c in label["text"]), label
+            assert _decodes(label["text"], label["drawn"]), (name, label)
+            assert label["drawn_font_size"] == pytest.approx(label["font_size"] * 1.2)
+    detail = {label["text"]: label for label in record["spoken"]["detail"]["labels"]}
+    heading = detail[_("Praktisch")]
+    assert heading["drawn"] == get_display(reshape(_("Praktisch")), base_dir="R")
+    assert heading["drawn_halign"] == "right"
+    facts = next(text for text in detail if _("Waar: {place}").split(":")[0] in text)
+    assert facts.split("\n")[0].startswith(_("Wanneer en hoe: {what}").split(":")[0])
+
+
+def test_the_visit_after_an_arabic_one_is_laid_out_in_dutch(run_visit):
+    steps = _visit("ar")[:4] + [["tap", "Opnieuw"], ["spoken", "next-welcome"]]
+    record = run_visit(steps)
+    before = {label["text"]: label for label in record["spoken"]["welcome"]["labels"]}
+    after = {label["text"]: label for label in record["spoken"]["next-welcome"]["labels"]}
+    assert "Welkom" in after and "Zoek een opleiding die bij je past." in after
+    for text in ("Welkom", "Zoek een opleiding die bij je past."):
+        assert after[text]["drawn_halign"] == "center"
+        assert after[text]["drawn"] == text
+    assert i18n.gettext_for("ar")("Welkom") in before
+    assert all(label["drawn_font_size"] == label["font_size"] for label in after.values()
+               if label["text"] != "العربية")
