@@ -108,6 +108,8 @@ def _read_all(parts, stopped: threading.Event) -> None:
 
 def speaking() -> bool:
     """True while a reading is going on."""
+    if _stopped.is_set():
+        return False
     if _reader is not None and _reader.is_alive():
         return True
     return _current is not None and _current.poll() is None

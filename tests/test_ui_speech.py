@@ -66,7 +66,8 @@ def test_every_screen_says_everything_it_shows(run_visit, lang):
         assert shown, name
         for text in shown:
             for line in text.split("\n"):
-                assert " ".join(line.split()) in " ".join(said.split()), (name, line)
+                line = spoken_forms.without_marks(" ".join(line.split()))
+                assert line in " ".join(said.split()), (name, line)
         assert all(code in i18n.LANGUAGE_NAMES for _, code in view["spoken"])
     # each language's name on the picker in its own voice; titles and providers in Dutch
     picker = dict(views["language"]["spoken"][1:])
