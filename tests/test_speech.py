@@ -45,8 +45,9 @@ def test_every_arabic_spoken_form_is_the_shown_text_with_vowel_marks(tmp_path):
     assert len(forms) >= 30
     for text, form in forms.items():
         assert text in shown, text
-        assert spoken_forms.without_marks(form).replace("ٱ", "ا") == \
-            spoken_forms.without_marks(text), text
+        said = spoken_forms.without_marks(form).replace("كيلومتر", "كم")
+        assert said == spoken_forms.without_marks(text), text
+    assert _phonemes("\n".join(forms.values())).count("\n") >= len(forms) // 2
     # espeak-ng takes the marks: it then says vowels it cannot guess without them
     plain, marked = "لا نحتفظ بأي معلومات عنك.", forms["الخدمة مجانية. لا نحتفظ بأي معلومات عنك."]
     assert _phonemes(marked).count("a") > _phonemes(plain).count("a")
