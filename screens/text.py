@@ -29,9 +29,21 @@ def has_rtl(text: str) -> bool:
     return bool(text) and _RTL.search(text) is not None
 
 
+# a run of Latin or Cyrillic words and numbers (a phone number, a Dutch address, a date
+# list): kept left to right as one piece inside an Arabic line
+_LETTER = r"A-Za-z0-9\u00C0-\u024F\u0400-\u04FF"
+_LTR_RUN = re.compile(rf"[{_LETTER}](?:[{_LETTER} .,:/+'’&@-]*[{_LETTER}])?")
+_LRE, _PDF = "\u202a", "\u202c"
+
+
 def shape_line(line: str) -> str:
-    """One line in visual order: Arabic letters joined, runs ordered right to left."""
-    return get_display(arabic_reshaper.reshape(line), base_dir="R")
+    """One line in visual order: Arabic letters joined, runs ordered right to left, each
+    Latin run (with its numbers) embedded left to right. A line without right-to-left
+    script is left as it is (a Dutch address on an Arabic screen)."""
+    if not has_rtl(line):
+        return line
+    embedded = _LTR_RUN.sub(lambda m: _LRE + m.group(0) + _PDF, line)
+    return get_display(arabic_reshaper.reshape(embedded), base_dir="R")
 
 
 def shape(text: str) -> str:
