@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from . import clock, words
-from .i18n import gettext_for, ngettext_for
+from .i18n import gettext_for, join_list, ngettext_for
 
 UPCOMING_SHOWN = 3          # start dates listed on the detail screen
 
@@ -33,19 +33,19 @@ def price_text(course: dict, lang: str | None) -> str:
     return _("Prijs: {eur} euro").format(eur=f"{course['cost_eur']:.0f}")
 
 
-def _when_and_how(course: dict, _) -> str:
+def _when_and_how(course: dict, _, lang) -> str:
     when = [_(words.TIMES[t]) for t in course.get("times") or [] if t in words.TIMES]
     how = [_(words.FORMATS[course["format"]])] if course.get("format") in words.FORMATS else []
-    return _("Wanneer en hoe: {what}").format(what=", ".join(when + how)) if when or how else ""
+    return _("Wanneer en hoe: {what}").format(what=join_list(when + how, lang)) if when or how else ""
 
 
-def _start(course: dict, today: date, _) -> str:
+def _start(course: dict, today: date, _, lang) -> str:
     if course.get("flexible_start"):
         return _("Je kan op elk moment starten.")
     upcoming = upcoming_starts(course, today)
     if not upcoming:
         return ""
-    return _("Start: {dates}").format(dates=", ".join(day_text(d) for d in upcoming))
+    return _("Start: {dates}").format(dates=join_list((day_text(d) for d in upcoming), lang))
 
 
 def _place(course: dict) -> str:
@@ -66,12 +66,12 @@ def practical_facts(course: dict, provider: dict, distance_km: float | None,
     today = today or clock.today()
     place = _place(course)
     lines = [
-        _when_and_how(course, _),
+        _when_and_how(course, _, lang),
         ngettext("{hours} uur per week", "{hours} uur per week", _count(course["hours_per_week"]))
         .format(hours=f"{course['hours_per_week']:g}") if course.get("hours_per_week") else "",
         ngettext("{weeks} week", "{weeks} weken", course["duration_weeks"])
         .format(weeks=course["duration_weeks"]) if course.get("duration_weeks") else "",
-        _start(course, today, _),
+        _start(course, today, _, lang),
         _("Waar: {place}").format(place=place) if place else "",
         _("Afstand: {km} km").format(km=f"{distance_km:.0f}") if distance_km is not None else "",
         price_text(course, lang),

@@ -21,6 +21,14 @@ LANGUAGE_NAMES = {"nl": "Nederlands", "en": "English", "fr": "Français",
                   "ar": "العربية", "uk": "Українська", "tr": "Türkçe"}
 
 
+# how a list of words is joined in a language (Arabic has its own comma)
+LIST_SEPARATORS = {"ar": "، "}
+
+
+def join_list(items, lang: str | None) -> str:
+    return LIST_SEPARATORS.get(lang or SOURCE_LANGUAGE, ", ").join(items)
+
+
 def N_(message: str) -> str:
     return message
 
