@@ -18,7 +18,7 @@ from kivy.lang import Builder
 from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
-from screens import spoken
+from screens.spoken import ReadAloud
 from screens.text import install as install_shaped_labels
 
 from kiosk import (availability, feed, i18n, matching, metrics, opening_hours, paths,
@@ -64,7 +64,7 @@ class KeepRunning(ExceptionHandler):
         return ExceptionManager.PASS
 
 
-class KioskApp(App):
+class KioskApp(ReadAloud, App):
     lang = StringProperty(i18n.SOURCE_LANGUAGE)
     rtl = BooleanProperty(False)
     can_speak = BooleanProperty(False)
@@ -118,7 +118,7 @@ class KioskApp(App):
         Window.bind(on_touch_down=self._on_touch)
         self._on_size(Window, Window.size)
         Clock.schedule_interval(lambda dt: self.check_idle(), 1)
-        Clock.schedule_interval(self._watch_speech, 0.5)
+        Clock.schedule_interval(self.watch_speech, 0.5)
         manager.bind(current=lambda *a: self.view_changed())
         Clock.schedule_interval(lambda dt: self.refresh_if_due(), 60)
         self.open_catalog()
@@ -306,37 +306,6 @@ class KioskApp(App):
     def open_language_picker(self) -> None:
         from screens.popups import LanguagePopup
         LanguagePopup().open()
-
-    def read_aloud(self, screen=None) -> None:
-        """The read-aloud button: starts reading what is shown, or stops a reading. While
-        speech is on, every new screen and popup of this visit is read too."""
-        if self.speaking:
-            self.stop_reading()
-            self.speech_on = False
-            return
-        self.speech_on = True
-        self.read_view()
-
-    def read_view(self, dt=None) -> None:
-        """Read the open popup, else the current screen, in the screen's language."""
-        parts = spoken.segments(spoken.reading_root(self), self.lang, self.rtl)
-        self.last_spoken = spoken.as_text(parts)
-        self.speaking = speech.speak_segments(parts)
-
-    def view_changed(self) -> None:
-        """A new screen, popup or language: read it when the visitor turned speech on."""
-        if self.speech_on and self.can_speak:
-            Clock.unschedule(self.read_view)
-            Clock.schedule_once(self.read_view, 0.3)     # after the new view is laid out
-
-    def stop_reading(self) -> None:
-        Clock.unschedule(self.read_view)
-        speech.stop()
-        self.speaking = False
-
-    def _watch_speech(self, dt) -> None:
-        if self.speaking and not speech.speaking():
-            self.speaking = False
 
     # --- idle -------------------------------------------------------------------------
     def check_idle(self) -> None:

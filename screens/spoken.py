@@ -8,11 +8,12 @@ form (kiosk/spoken_forms.py).
 """
 from __future__ import annotations
 
+from kivy.clock import Clock
 from kivy.core.window import Window
 from kivy.uix.label import Label
 from kivy.uix.modalview import ModalView
 
-from kiosk import spoken_forms
+from kiosk import speech, spoken_forms
 
 
 def _shown(widget) -> bool:
@@ -54,3 +55,39 @@ def segments(root, lang: str, rtl: bool) -> list[tuple[str, str]]:
 def as_text(parts) -> str:
     """The segments as one text (what tests and the log see)."""
     return "\n".join(text for text, _ in parts)
+
+
+class ReadAloud:
+    """The app's read-aloud behaviour (mixed into KioskApp, which holds the properties
+    `speaking`, `speech_on`, `can_speak`, `lang`, `rtl` and `last_spoken`)."""
+
+    def read_aloud(self, screen=None) -> None:
+        """The read-aloud button: starts reading what is shown, or stops a reading. While
+        speech is on, every new screen and popup of this visit is read too."""
+        if self.speaking:
+            self.stop_reading()
+            self.speech_on = False
+            return
+        self.speech_on = True
+        self.read_view()
+
+    def read_view(self, dt=None) -> None:
+        """Read the open popup, else the current screen, in the screen's language."""
+        parts = segments(reading_root(self), self.lang, self.rtl)
+        self.last_spoken = as_text(parts)
+        self.speaking = speech.speak_segments(parts)
+
+    def view_changed(self) -> None:
+        """A new screen, popup or language: read it when the visitor turned speech on."""
+        if self.speech_on and self.can_speak:
+            Clock.unschedule(self.read_view)
+            Clock.schedule_once(self.read_view, 0.3)     # after the new view is laid out
+
+    def stop_reading(self) -> None:
+        Clock.unschedule(self.read_view)
+        speech.stop()
+        self.speaking = False
+
+    def watch_speech(self, dt) -> None:
+        if self.speaking and not speech.speaking():
+            self.speaking = False
