@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import math
+import os
 import shutil
 import struct
 import subprocess
@@ -24,6 +25,7 @@ BETTER_VOICES = {"nl": [("mb-nl2", "/usr/share/mbrola/nl2/nl2"),
                         ("mb-nl3", "/usr/share/mbrola/nl3/nl3")]}
 RATE = 140                                     # words a minute: slower than espeak's 175
 MAX_CHARS = 20_000                             # a screen never says more than this
+SILENT_DIR_ENV = "KIOSK_SPEECH_WAV_DIR"        # write speech there instead of playing it
 
 _lock = threading.Lock()
 _current: subprocess.Popen | None = None
@@ -97,13 +99,25 @@ def speak_segments(segments, wav: str | None = None) -> bool:
 
 def _read_all(parts, stopped: threading.Event) -> None:
     global _current
-    for text, lang in parts:
+    silent = os.environ.get(SILENT_DIR_ENV)
+    for number, (text, lang) in enumerate(parts):
+        wav = str(Path(silent) / f"{number:03d}-{lang}.wav") if silent else None
         with _lock:
             if stopped.is_set():
                 return
-            _current = _run(text, lang)
+            _current = _run(text, lang, wav)
             process = _current
         process.wait()
+        if wav and process.returncode == 0:
+            _play_silently(wav, stopped)
+
+
+def _play_silently(wav: str, stopped: threading.Event) -> None:
+    """On a device without sound output (KIOSK_SPEECH_WAV_DIR set): the speech is written
+    to a file and the reading takes as long as playing it would."""
+    with wave.open(wav) as sound:
+        seconds = sound.getnframes() / sound.getframerate()
+    stopped.wait(seconds)
 
 
 def speaking() -> bool:

@@ -29,6 +29,7 @@ class QuestionScreen(KioskScreen):
         self.position = f"{where[0]}/{where[1]}" if where else ""
         if self.manager.current == self.name:     # else entering the screen builds them
             self.build_options()
+            app.view_changed()                   # the next question on the same screen
 
     def on_activate(self):
         if self.question is not None:

@@ -124,3 +124,21 @@ def test_the_visit_after_an_arabic_one_is_laid_out_in_dutch(run_visit):
     assert i18n.gettext_for("ar")("Welkom") in before
     assert all(label["drawn_font_size"] == label["font_size"] for label in after.values()
                if label["text"] != "العربية")
+
+
+def test_the_same_button_stops_and_restarts_speech_and_new_screens_are_read(
+        run_visit, kiosk_env, tmp_path):
+    # this machine has no sound card: the kiosk writes its speech to files and takes as
+    # long as playing them would
+    kiosk_env["KIOSK_SPEECH_WAV_DIR"] = str(tmp_path)
+    from kiosk import questionnaire
+    level = next(q for q in questionnaire.load() if q.id == "dutch_level")
+    steps = [["start"], ["tap", "Voorlezen"], ["spoken", "on"], ["tap", "Stop"],
+             ["spoken", "off"], ["tap", "Voorlezen"], ["answer", "goal", "nederlands"],
+             ["wait", 1], ["spoken", "next"]]
+    record = run_visit(steps)
+    on, off, after = (record["spoken"][name] for name in ("on", "off", "next"))
+    assert on["speaking"] and on["speech_on"]
+    assert not off["speaking"] and not off["speech_on"]
+    assert after["speech_on"] and level.title in after["last_spoken"]
+    assert (tmp_path / "000-nl.wav").stat().st_size > 20_000    # espeak-ng really spoke

@@ -198,6 +198,8 @@ class Driver:
             return True
         labels = [w for w in _walk(root) if isinstance(w, Label) and w.text.strip() and seen(w)]
         return {"spoken": [list(p) for p in parts], "lang": app.lang,
+                "speaking": app.speaking, "speech_on": app.speech_on,
+                "last_spoken": app.last_spoken,
                 "labels": [{"text": w.text, "drawn": w._label.text, "halign": w.halign,
                             "drawn_halign": w._label.options["halign"],
                             "font_size": w.font_size,
