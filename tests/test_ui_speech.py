@@ -10,11 +10,11 @@ import pytest
 from arabic_reshaper import reshape
 from bidi.algorithm import get_display
 
-from kiosk import i18n, spoken_forms
+from kiosk import glossary, i18n, spoken_forms
 
 LANGUAGES = ["nl", "en", "fr", "ar", "uk"]
 VISIT = [["start"], ["spoken", "question"], ["answer", "goal", "nederlands"],
-         ["answer", "dutch_level", "A1"], ["answer", "status", "werkend"],
+         ["answer", "dutch_level", "A1"], ["spoken", "status"], ["answer", "status", "werkend"],
          ["answer", "times", None], ["answer", "formats", None],
          ["answer", "postcode", "9000"], ["answer", "max_distance_km", 20],
          ["spoken", "results"], ["open", 0], ["spoken", "detail"], ["back"], ["mark", 0],
@@ -70,7 +70,7 @@ def _paragraph_lines(text, drawn):
 def test_every_screen_says_everything_it_shows(run_visit, lang):
     record = run_visit(_visit(lang))
     views = record["spoken"]
-    assert set(views) == {"welcome", "question", "results", "detail", "booking",
+    assert set(views) == {"welcome", "question", "status", "results", "detail", "booking",
                           "idle-warning", "language"}
     for name, view in views.items():
         said = spoken_forms.without_marks(" ".join(text for text, _ in view["spoken"]))
@@ -85,6 +85,10 @@ def test_every_screen_says_everything_it_shows(run_visit, lang):
     picker = dict(views["language"]["spoken"][1:])
     assert {code for code in picker.values()} >= {"nl", "en", "fr", "ar", "uk"}
     assert picker.get("Nederlands") == "nl" and picker.get("Українська") == "uk"
+    # the answers say leefloon and inburgering: the glossary explains both under the hint
+    status_texts = "\n".join(label["text"] for label in views["status"]["labels"])
+    for word in ("leefloon", "inburgering"):
+        assert glossary.sentence(word, lang) in status_texts
     detail_langs = [code for _, code in views["detail"]["spoken"]]
     assert "nl" in detail_langs and lang in detail_langs
 
