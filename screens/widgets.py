@@ -79,6 +79,7 @@ def fill_language_buttons(box, on_choose, height="80dp") -> None:
     box.clear_widgets()
     for lang in app.languages():
         button = BigButton(text=i18n.LANGUAGE_NAMES.get(lang, lang), value=lang,
-                           selected=lang == app.lang, height=height, speech_lang=lang)
+                           selected=lang == app.lang, height=height, speech_lang=lang,
+                           font_size="26sp" if app.portrait else "20sp")   # names whole
         button.bind(on_release=on_choose)
         box.add_widget(button)
