@@ -19,7 +19,8 @@ VISIT = [["start"], ["spoken", "question"], ["answer", "goal", "nederlands"],
          ["answer", "postcode", "9000"], ["answer", "max_distance_km", 20],
          ["spoken", "results"], ["open", 0], ["spoken", "detail"], ["back"], ["mark", 0],
          ["booking"], ["spoken", "booking"], ["idle", 61], ["spoken", "idle-warning"],
-         ["tap", "Ik heb meer tijd nodig"], ["tap", "Taal"], ["spoken", "language"]]
+         ["tap", "Ik heb meer tijd nodig"], ["wait", 0.5], ["tap", "Taal"], ["wait", 0.5],
+         ["spoken", "language"]]
 PRESENTATION_FORMS = range(0xFB50, 0xFF00)
 
 
