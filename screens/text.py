@@ -81,7 +81,7 @@ class ShapedLabel(Label):
         super().__init__(**kwargs)
         app = App.get_running_app()
         if app is not None and hasattr(app, "rtl"):
-            app.fbind("rtl", self._relayout)
+            app.bind(rtl=self._relayout)         # a weak reference: labels come and go
         self._relayout()
 
     def _trigger_texture_update(self, name=None, source=None, value=None):
