@@ -145,6 +145,15 @@ def stop() -> None:
         _current = None
 
 
+def sound_output() -> bool:
+    """The machine has a sound card (ALSA) or a sound server to play on."""
+    cards = Path("/dev/snd")
+    runtime = os.environ.get("XDG_RUNTIME_DIR", "")
+    return ((cards.is_dir() and any(cards.glob("pcm*")))
+            or bool(os.environ.get("PULSE_SERVER"))
+            or bool(runtime and Path(runtime, "pulse", "native").exists()))
+
+
 def tone_wav(freq: float = 880.0, seconds: float = 0.35, rate: int = 22050) -> bytes:
     """A short soft two-note chime as WAV bytes: the idle warning's sound."""
     frames = bytearray()

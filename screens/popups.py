@@ -20,6 +20,8 @@ def play_chime() -> None:
     """A short sound that draws a visitor's attention back to the screen (the idle
     warning); silent where the machine has no sound output."""
     global _chime
+    if not speech.sound_output():        # no sound card: nothing to play, nothing to log
+        return
     try:
         if _chime is None:
             from kivy.core.audio import SoundLoader
