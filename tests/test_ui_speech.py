@@ -94,8 +94,9 @@ def test_every_screen_says_everything_it_shows(run_visit, lang):
     assert "nl" in detail_langs and lang in detail_langs
 
 
-def test_arabic_detail_and_booking_draw_each_translation_shaped_once(run_visit):
-    record = run_visit(_visit("ar"))
+@pytest.mark.parametrize("size", ["1080x1920", "1280x800"])
+def test_arabic_detail_and_booking_draw_each_translation_shaped_once(run_visit, size):
+    record = run_visit(_visit("ar"), size=size)
     _ = i18n.gettext_for("ar")
     for name in ("detail", "booking", "results", "question"):
         arabic = [label for label in record["spoken"][name]["labels"]
