@@ -102,6 +102,7 @@ class KioskApp(ReadAloud, App):
     def build(self):
         register_font()
         install_shaped_labels()
+        self._on_size(Window, Window.size)     # screens built below lay out for this shape
         ExceptionManager.add_handler(KeepRunning())
         Builder.load_file(str(HERE / "widgets.kv"))
         Builder.load_file(str(HERE / "popups.kv"))
@@ -116,7 +117,6 @@ class KioskApp(ReadAloud, App):
         Window.bind(on_request_close=self._on_request_close, on_keyboard=self._on_keyboard,
                     size=self._on_size)
         Window.bind(on_touch_down=self._on_touch)
-        self._on_size(Window, Window.size)
         Clock.schedule_interval(lambda dt: self.check_idle(), 1)
         Clock.schedule_interval(self.watch_speech, 0.5)
         manager.bind(current=lambda *a: self.view_changed())
