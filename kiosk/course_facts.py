@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from . import clock, vocab, words
-from .i18n import gettext_for
+from .i18n import gettext_for, join_list, ngettext_for
 
 UPCOMING_SHOWN = 3          # start dates listed on the detail screen
 
@@ -81,21 +81,21 @@ def visitor_price(course: dict, statuses, _) -> str:
     return text
 
 
-def _when_and_how(course: dict, _) -> str:
+def _when_and_how(course: dict, _, lang) -> str:
     if course.get("kind") and course.get("format") == "afstand":
         return ""                  # a route you reach online or by phone: no lessons
     when = [_(words.TIMES[t]) for t in course.get("times") or [] if t in words.TIMES]
     how = [_(words.FORMATS[course["format"]])] if course.get("format") in words.FORMATS else []
-    return _("Wanneer en hoe: {what}").format(what=", ".join(when + how)) if when or how else ""
+    return _("Wanneer en hoe: {what}").format(what=join_list(when + how, lang)) if when or how else ""
 
 
-def _start(course: dict, today: date, _) -> str:
+def _start(course: dict, today: date, _, lang) -> str:
     if course.get("flexible_start"):
         return _("Je kan op elk moment starten.")
     upcoming = upcoming_starts(course, today)
     if not upcoming:
         return ""
-    return _("Start: {dates}").format(dates=", ".join(day_text(d) for d in upcoming))
+    return _("Start: {dates}").format(dates=join_list((day_text(d) for d in upcoming), lang))
 
 
 def _place(course: dict) -> str:
@@ -103,22 +103,27 @@ def _place(course: dict) -> str:
     return ", ".join(p for p in (course.get("location_name"), course.get("street"), town) if p)
 
 
+def _count(value: float) -> int:
+    """The plural form a number takes: 1 is singular, 1.5 is not."""
+    return int(value) if float(value).is_integer() else 2
+
+
 def practical_facts(course: dict, provider: dict, distance_km: float | None,
                     lang: str | None, today: date | None = None,
                     statuses=None) -> list[str]:
     """The lines of the detail screen's 'practical' part, in order; missing facts are
     left out. statuses: the visitor's (answers `status`), for the price they pay."""
-    _ = gettext_for(lang)
+    _, ngettext = gettext_for(lang), ngettext_for(lang)
     statuses = [s for s in vocab.STATUSES if s in (statuses or ())]
     today = today or clock.today()
     place = _place(course)
     lines = [
-        _when_and_how(course, _),
-        _("{hours} uur per week").format(hours=f"{course['hours_per_week']:g}")
-        if course.get("hours_per_week") else "",
-        _("{weeks} weken").format(weeks=course["duration_weeks"])
-        if course.get("duration_weeks") else "",
-        _start(course, today, _),
+        _when_and_how(course, _, lang),
+        ngettext("{hours} uur per week", "{hours} uur per week", _count(course["hours_per_week"]))
+        .format(hours=f"{course['hours_per_week']:g}") if course.get("hours_per_week") else "",
+        ngettext("{weeks} week", "{weeks} weken", course["duration_weeks"])
+        .format(weeks=course["duration_weeks"]) if course.get("duration_weeks") else "",
+        _start(course, today, _, lang),
         _("Waar: {place}").format(place=place) if place else "",
         _("Afstand: {km} km").format(km=f"{distance_km:.0f}") if distance_km is not None else "",
         visitor_price(course, statuses, _)

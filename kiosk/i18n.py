@@ -21,6 +21,14 @@ LANGUAGE_NAMES = {"nl": "Nederlands", "en": "English", "fr": "Français",
                   "ar": "العربية", "uk": "Українська", "tr": "Türkçe"}
 
 
+# how a list of words is joined in a language (Arabic has its own comma)
+LIST_SEPARATORS = {"ar": "، "}
+
+
+def join_list(items, lang: str | None) -> str:
+    return LIST_SEPARATORS.get(lang or SOURCE_LANGUAGE, ", ").join(items)
+
+
 def N_(message: str) -> str:
     return message
 
@@ -47,6 +55,11 @@ def gettext_for(lang: str | None):
     return translator(lang).gettext
 
 
+def ngettext_for(lang: str | None):
+    """The `ngettext` function for one language (Dutch plural rules for the source)."""
+    return translator(lang).ngettext
+
+
 def available_languages() -> list[str]:
     found = {p.parent.parent.name for p in paths.LOCALES.glob(f"*/LC_MESSAGES/{DOMAIN}.mo")}
     return [SOURCE_LANGUAGE] + sorted(found)
@@ -61,3 +74,13 @@ def feed_text(texts: dict | str | None, lang: str | None) -> str:
         return texts
     return (texts.get(lang or SOURCE_LANGUAGE) or texts.get(SOURCE_LANGUAGE)
             or next(iter(texts.values()), ""))
+
+
+def feed_language(texts: dict | str | None, lang: str | None) -> str:
+    """The language `feed_text(texts, lang)` comes in (Dutch for a plain string)."""
+    if not isinstance(texts, dict) or not texts:
+        return SOURCE_LANGUAGE
+    for code in (lang or SOURCE_LANGUAGE, SOURCE_LANGUAGE):
+        if texts.get(code):
+            return code
+    return next(iter(texts), SOURCE_LANGUAGE)

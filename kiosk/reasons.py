@@ -66,13 +66,13 @@ def _cost_texts(course: dict, statuses, _, price: str | None = None) -> list[str
     price = price or visitor_price(course, statuses, _)
     out = [price[:1].lower() + price[1:]]
     if "werkend" in statuses and course["opleidingsverlof"]:
-        out.append(_("je kunt opleidingsverlof krijgen"))
+        out.append(_("je kan opleidingsverlof krijgen"))
     return out
 
 
 def _start_texts(course: dict, next_start, _) -> list[str]:
     if course["flexible_start"]:
-        return [_("je kunt op elk moment starten")]
+        return [_("je kan op elk moment starten")]
     if next_start is None:
         return []
     d = date.fromisoformat(next_start)
@@ -83,12 +83,12 @@ def _checks(course: dict, a: dict, _) -> list[str]:
     """Prerequisites the visitor did not tell or that need a check."""
     out = []
     if course["req_dutch"] and a["dutch_level"] is None:
-        out.append(_("vraag na of je Nederlands genoeg is"))
+        out.append(_("vraag of je Nederlands goed genoeg is"))
     if course["req_diploma"]:
         if a["diploma"] == vocab.FOREIGN_DIPLOMA:
-            out.append(_("laat je buitenlands diploma erkennen via NARIC-Vlaanderen"))
+            out.append(_("laat je diploma uit een ander land erkennen bij NARIC-Vlaanderen"))
         elif a["diploma"] is None:
-            out.append(_("vraag na of je diploma volstaat"))
+            out.append(_("vraag of je diploma genoeg is"))
     return out
 
 

@@ -12,28 +12,28 @@ TIMES = {"dag": N_("overdag"), "avond": N_("op avonden"), "weekend": N_("in het 
 FORMATS = {"klassikaal": N_("in een klas"),
            "afstand": N_("online of op afstand: je leert thuis"),
            "combinatie": N_("deels in de klas, deels online")}
-OUTCOMES = {"diploma-secundair": N_("leidt tot een diploma secundair onderwijs"),
-            "certificaat": N_("leidt tot een certificaat"),
-            "beroepskwalificatie": N_("leidt tot een erkend beroep (beroepskwalificatie)"),
-            "deelcertificaat": N_("leidt tot een deelcertificaat"),
-            "attest": N_("je krijgt een attest"),
-            "geen": N_("geen diploma of certificaat")}
+OUTCOMES = {"diploma-secundair": N_("je krijgt een diploma middelbaar onderwijs"),
+            "certificaat": N_("je krijgt een certificaat"),
+            "beroepskwalificatie": N_("je krijgt een erkend bewijs voor een beroep"),
+            "deelcertificaat": N_("je krijgt een bewijs voor een deel van een beroep"),
+            "attest": N_("je krijgt een bewijs dat je de les volgde"),
+            "geen": N_("je krijgt geen diploma of certificaat")}
 # goal: (the reason of a result in an orientation over goals, the goal in the short
 # summary a booking link carries, the goal for the counsellor)
 _GOALS = {
-    "diploma-secundair": (N_("om je diploma secundair onderwijs te halen"),
+    "diploma-secundair": (N_("om je diploma middelbaar onderwijs te halen"),
                           N_("diploma secundair"), N_("een diploma secundair onderwijs halen")),
     "nederlands": (N_("om Nederlands te leren"), N_("Nederlands leren"),
                    N_("Nederlands leren (NT2)")),
-    "basisvaardigheden": (N_("om beter te lezen, schrijven of rekenen"), N_("basisvaardigheden"),
+    "basisvaardigheden": (N_("om beter te lezen, schrijven of rekenen"), N_("lezen, schrijven, rekenen"),
                           N_("beter lezen, schrijven of rekenen")),
-    "digitaal": (N_("om met computer en smartphone te werken"), N_("digitale vaardigheden"),
+    "digitaal": (N_("om met computer en smartphone te werken"), N_("computer en gsm"),
                  N_("leren werken met computer en smartphone")),
     "beroep": (N_("om een beroep te leren"), N_("leren voor een beroep"),
                N_("een opleiding voor een beroep")),
     "talen": (N_("om een andere taal te leren"), N_("andere talen"),
               N_("een andere taal leren")),
-    "hoger-onderwijs": (N_("hoger onderwijs: graduaat of bachelor"), N_("hoger onderwijs"),
+    "hoger-onderwijs": (N_("om te studeren aan een hogeschool: graduaat of bachelor"), N_("hoger onderwijs"),
                         N_("hoger onderwijs (HBO5, graduaat, bachelor)")),
     "weet-niet": (None, N_("doel nog niet zeker"), N_("weet het nog niet")),
 }
@@ -41,9 +41,9 @@ GOAL_REASONS = {goal: texts[0] for goal, texts in _GOALS.items() if texts[0]}
 GOAL_SHORT = {goal: texts[1] for goal, texts in _GOALS.items()}
 GOAL_LONG = {goal: texts[2] for goal, texts in _GOALS.items()}
 DIPLOMAS = {"geen": N_("geen diploma"), "basisonderwijs": N_("basisonderwijs"),
-            "secundair-onvolledig": N_("secundair onderwijs, niet afgewerkt"),
+            "secundair-onvolledig": N_("middelbaar onderwijs, niet afgemaakt"),
             "secundair": N_("diploma secundair onderwijs"), "hoger": N_("hoger onderwijs"),
-            "buitenlands": N_("buitenlands diploma, nog niet erkend (NARIC-Vlaanderen)")}
+            "buitenlands": N_("diploma uit een ander land, nog niet erkend")}
 DUTCH_LEVELS = {"geen": N_("nog geen Nederlands"), "moedertaal": N_("moedertaal")}  # else A1…C1
 # status: (for the counsellor, a course free for them, a course cheaper for them, why
 # this visitor pays less)
@@ -54,8 +54,8 @@ _STATUSES = {
                 N_("je werkt")),
     "leefloon": (N_("leefloon"), N_("gratis met een leefloon"), N_("goedkoper met een leefloon"),
                  N_("je krijgt een leefloon")),
-    "inburgeraar": (N_("inburgeraar"), N_("gratis voor inburgeraars"),
-                    N_("goedkoper voor inburgeraars"), N_("je volgt inburgering")),
+    "inburgeraar": (N_("inburgeraar"), N_("gratis als je inburgering volgt"),
+                    N_("goedkoper als je inburgering volgt"), N_("je volgt inburgering")),
     "student": (N_("student"), N_("gratis voor studenten"), N_("goedkoper voor studenten"),
                 N_("je gaat naar school")),
     "andere": (N_("andere"), N_("gratis voor jou"), N_("goedkoper voor jou"), None),

@@ -15,8 +15,11 @@ from kivy.clock import Clock
 from kivy.core.text import LabelBase
 from kivy.core.window import Window
 from kivy.lang import Builder
-from kivy.properties import BooleanProperty, ListProperty, NumericProperty, ObjectProperty, StringProperty
+from kivy.properties import BooleanProperty, ListProperty, ObjectProperty, StringProperty
 from kivy.uix.screenmanager import NoTransition, ScreenManager
+
+from screens.spoken import ReadAloud
+from screens.text import install as install_shaped_labels
 
 from kiosk import (availability, feed, i18n, matching, metrics, opening_hours, paths,
                    questionnaire, reach, speech, stats)
@@ -62,10 +65,12 @@ class KeepRunning(ExceptionHandler):
         return ExceptionManager.PASS
 
 
-class KioskApp(App):
+class KioskApp(ReadAloud, App):
     lang = StringProperty(i18n.SOURCE_LANGUAGE)
     rtl = BooleanProperty(False)
     can_speak = BooleanProperty(False)
+    speaking = BooleanProperty(False)      # a reading goes on: the read-aloud button stops it
+    speech_on = BooleanProperty(False)     # this visitor asked for speech: new views are read
     portrait = BooleanProperty(True)
     site_name = StringProperty("")
     catalog_problem = BooleanProperty(False)
@@ -101,6 +106,8 @@ class KioskApp(App):
     # --- building -------------------------------------------------------------------
     def build(self):
         register_font()
+        install_shaped_labels()
+        self._on_size(Window, Window.size)     # screens built below lay out for this shape
         ExceptionManager.add_handler(KeepRunning())
         Builder.load_file(str(HERE / "widgets.kv"))
         Builder.load_file(str(HERE / "popups.kv"))
@@ -115,8 +122,9 @@ class KioskApp(App):
         Window.bind(on_request_close=self._on_request_close, on_keyboard=self._on_keyboard,
                     size=self._on_size)
         Window.bind(on_touch_down=self._on_touch)
-        self._on_size(Window, Window.size)
         Clock.schedule_interval(lambda dt: self.check_idle(), 1)
+        Clock.schedule_interval(self.watch_speech, 0.5)
+        manager.bind(current=lambda *a: self.view_changed())
         Clock.schedule_interval(lambda dt: self.refresh_if_due(), 60)
         self.open_catalog()
         manager.current = self.home_screen()
@@ -221,9 +229,12 @@ class KioskApp(App):
                                           lang=lang)
             if self.course is not None:
                 self.course = self.outcome.results[self.course_index]
+        changed = lang != self.lang
         self.lang = lang
         self.rtl = lang in i18n.RTL_LANGUAGES
         self.visit.language = lang
+        if changed:
+            self.view_changed()
 
     def count_once(self, *events: tuple[str, str]) -> None:
         """Anonymous usage figures (name, value), each counted at most once per visit."""
@@ -281,7 +292,8 @@ class KioskApp(App):
 
     def go_home(self) -> None:
         """Start over: forget everything the visitor entered."""
-        speech.stop()
+        self.stop_reading()
+        self.speech_on = False
         self._close_idle_popup()
         from screens.popups import close_all
         close_all()                      # "start over?", the language picker
@@ -303,11 +315,6 @@ class KioskApp(App):
     def open_language_picker(self) -> None:
         from screens.popups import LanguagePopup
         LanguagePopup().open()
-
-    def read_aloud(self, screen) -> None:
-        if screen is not None:
-            self.last_spoken = screen.spoken_text()
-            speech.speak(self.last_spoken, self.lang)
 
     # --- idle -------------------------------------------------------------------------
     def check_idle(self) -> None:

@@ -9,7 +9,7 @@ from kivy.metrics import dp
 from kivy.properties import NumericProperty, ObjectProperty, StringProperty
 
 from kiosk import handoff, i18n
-from screens.text import pick, shape, tr
+from screens.text import pick, tr
 from screens.widgets import KioskScreen
 
 
@@ -26,14 +26,14 @@ def contact_lines(site, lang: str) -> list[str]:
     if not (site.phone or site.address):
         return [tr("Geen smartphone? Vraag hulp aan de balie of aan een medewerker hier.", lang)]
     lines = [tr("Geen smartphone? Bel of kom langs:", lang)]
-    return lines + [shape(v) for v in (site.name, site.phone, site.address, site.opening_hours)
-                    if v]
+    return lines + [v for v in (site.name, site.phone, site.address, site.opening_hours) if v]
 
 
 class BookingScreen(KioskScreen):
     qr_texture = ObjectProperty(None, allownone=True)
     url = StringProperty("")
     chosen = StringProperty("")
+    chosen_lang = StringProperty("")      # Dutch for course titles the feed did not translate
     contact = StringProperty("")
     steps = StringProperty("")
     qr_side = NumericProperty(dp(440))
@@ -74,20 +74,13 @@ class BookingScreen(KioskScreen):
             if course:
                 titles.append("• " + pick(course["title"], lang))
         self.chosen = "\n".join(titles) if titles else tr("Praten over mijn mogelijkheden", lang)
+        self.chosen_lang = "nl" if titles and lang != "nl" else ""
         self.steps = "\n".join(tr(step, lang) for step in AFTER_SCAN)
         self.contact = "\n".join(contact_lines(app.cfg.site, lang))
 
     def go_back(self):
         app = App.get_running_app()
         app.manager.current = "results" if app.outcome is not None else "welcome"
-
-    def spoken_text(self) -> str:
-        app = App.get_running_app()
-        _ = i18n.gettext_for(app.lang)
-        site = app.cfg.site
-        return ". ".join([_("Scan de code met je gsm. Dan maak je een afspraak met een begeleider."),
-                          _("Geen smartphone? Bel of kom langs:"), site.name, site.phone,
-                          site.address, site.opening_hours])
 
 
 SCREEN_CLASS = BookingScreen

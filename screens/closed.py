@@ -52,9 +52,5 @@ class ClosedScreen(HomeScreen):
             self._sleep_event = None
         display.wake()
 
-    def spoken_text(self) -> str:
-        lang = App.get_running_app().lang
-        return " ".join(filter(None, (tr("Gesloten", lang), self.come_back, self.contact)))
-
 
 SCREEN_CLASS = ClosedScreen

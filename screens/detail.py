@@ -4,18 +4,20 @@ from __future__ import annotations
 from kivy.app import App
 from kivy.properties import BooleanProperty, StringProperty
 
-from kiosk import course_facts
-from kiosk.matching import course_title
-from screens.text import pick, result_heading, shape
+from kiosk import course_facts, glossary, i18n
+from screens.text import pick, result_heading, title_language
 from screens.widgets import KioskScreen
 
 
 class DetailScreen(KioskScreen):
     title = StringProperty("")
+    title_lang = StringProperty("nl")       # Dutch unless the feed translated the title
+    summary_lang = StringProperty("nl")
     provider = StringProperty("")
     summary = StringProperty("")
     facts = StringProperty("")
     reasons = StringProperty("")
+    explained = StringProperty("")       # what the glossary words in the texts above mean
     marked = BooleanProperty(False)
 
     def on_activate(self):
@@ -25,11 +27,15 @@ class DetailScreen(KioskScreen):
         result, lang = app.course, app.lang
         course = result.course
         self.title, self.provider = result_heading(result, lang)
+        self.title_lang = title_language(result, lang)
         self.summary = pick(course.get("summary"), lang)
-        self.facts = shape("\n".join(course_facts.practical_facts(
+        self.summary_lang = i18n.feed_language(course.get("summary"), lang)
+        self.facts = "\n".join(course_facts.practical_facts(
             course, result.provider, result.distance_km, lang,
-            statuses=app.visit.answers.get("status"))))
-        self.reasons = shape("\n".join("• " + r for r in result.reasons))
+            statuses=app.visit.answers.get("status")))
+        self.reasons = "\n".join("• " + r for r in result.reasons)
+        self.explained = "\n".join("(?) " + line for line in
+                                   glossary.explain(self.reasons + "\n" + self.facts, lang))
         self.marked = course["id"] in app.visit.marked
 
     def toggle_mark(self):
@@ -39,12 +45,6 @@ class DetailScreen(KioskScreen):
 
     def go_back(self):
         App.get_running_app().manager.current = "results"
-
-    def spoken_text(self) -> str:
-        app = App.get_running_app()
-        if app.course is None:
-            return ""
-        return ". ".join([course_title(app.course.course, app.lang)] + app.course.reasons)
 
 
 SCREEN_CLASS = DetailScreen

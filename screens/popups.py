@@ -2,16 +2,41 @@
 panel at the bottom of the screen, within reach, and never over the booking QR code."""
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 from kivy.app import App
 from kivy.clock import Clock
 from kivy.core.window import Window
 from kivy.metrics import dp
-from kivy.properties import NumericProperty
+from kivy.properties import NumericProperty, StringProperty
 from kivy.uix.modalview import ModalView
 
+from kiosk import speech
+from screens.text import trn
 from screens.widgets import fill_language_buttons
 
 MARGIN = dp(24)
+_chime = None
+
+
+def play_chime() -> None:
+    """A short sound that draws a visitor's attention back to the screen (the idle
+    warning); silent where the machine has no sound output."""
+    global _chime
+    if not speech.sound_output():        # no sound card: nothing to play, nothing to log
+        return
+    try:
+        if _chime is None:
+            from kivy.core.audio import SoundLoader
+            path = Path(tempfile.gettempdir()) / "leerwinkel-chime.wav"
+            path.write_bytes(speech.tone_wav())
+            _chime = SoundLoader.load(str(path)) or False
+        if _chime:
+            _chime.play()
+    except Exception:                 # a missing sound never stops the warning
+        _chime = False
+
 
 
 def panel_place(size, panel_height, band, qr) -> tuple[float, float, float]:
@@ -70,16 +95,27 @@ class ReachPopup(ModalView):
 class IdleWarning(ReachPopup):
     """'Are you still there?' with a big button; counts down to the visit being wiped."""
     seconds = NumericProperty(20)
+    countdown_text = StringProperty("")
     _tick = None
+
+    def on_seconds(self, *args):
+        self.countdown_text = trn(
+            "Nog {count} seconde. Dan begint alles opnieuw en wissen we wat je koos.",
+            "Nog {count} seconden. Dan begint alles opnieuw en wissen we wat je koos.",
+            int(self.seconds))
 
     def on_pre_open(self):
         super().on_pre_open()
         # not on_open: that comes after the opening animation, and a visitor (or the
         # idle timer) may dismiss the warning before it ends
         self._tick = Clock.schedule_interval(self._count, 1)
+        self.on_seconds()
+        play_chime()
+        App.get_running_app().view_changed()
 
     def on_dismiss(self):
         super().on_dismiss()
+        App.get_running_app().view_changed()
         if self._tick is not None:
             self._tick.cancel()
             self._tick = None
@@ -93,6 +129,7 @@ class LanguagePopup(ReachPopup):
         # before the fade-in, not after it (on_open): the buttons show as the popup does
         fill_language_buttons(self.ids.choices, self._choose, height="104dp")
         super().on_pre_open()
+        App.get_running_app().view_changed()
 
     def _choose(self, button):
         App.get_running_app().set_language(button.value)

@@ -6,7 +6,7 @@ from kivy.metrics import dp
 from kivy.properties import (BooleanProperty, ListProperty, NumericProperty, ObjectProperty,
                              StringProperty)
 
-from kiosk import i18n, places, questionnaire
+from kiosk import glossary, places, questionnaire
 from screens.text import tr
 from screens.widgets import BigButton, KioskScreen
 
@@ -21,6 +21,7 @@ class QuestionScreen(KioskScreen):
     position = StringProperty("")
     columns = NumericProperty(1)         # answers side by side when one column would not fit
     row_height = NumericProperty(dp(104))
+    hint_text = StringProperty("")     # the hint, and what glossary words in the answers mean
 
     def show(self, question: questionnaire.Question) -> None:
         app = App.get_running_app()
@@ -32,6 +33,7 @@ class QuestionScreen(KioskScreen):
         self.position = ("/".join(str(n) for n in where if n) if where else "")
         if self.manager.current == self.name:     # else entering the screen builds them
             self.build_options()
+            app.view_changed()                   # the next question on the same screen
 
     def on_kv_post(self, base_widget):
         super().on_kv_post(base_widget)
@@ -45,9 +47,12 @@ class QuestionScreen(KioskScreen):
         """Fill the answer area for the current question and language."""
         app = App.get_running_app()
         lang = app.lang
+        question = self.question
+        hint = [tr(question.hint, lang)] if question.hint else []
+        labels = " ".join(tr(option.label, lang) for option in question.options)
+        self.hint_text = "\n".join(hint + glossary.explain(labels, lang))
         box = self.ids.options
         box.clear_widgets()
-        question = self.question
         lower = self.ids.lower
         if question.kind == "postcode" and self._keypad.parent is None:
             lower.add_widget(self._keypad, index=len(lower.children))
@@ -133,14 +138,6 @@ class QuestionScreen(KioskScreen):
 
     def go_back(self):
         App.get_running_app().go_back_from_question()
-
-    def spoken_text(self) -> str:
-        if self.question is None:
-            return ""
-        _ = i18n.gettext_for(App.get_running_app().lang)
-        parts = [_(self.question.title), _(self.question.hint)]
-        parts += [_(o.label) for o in self.question.options]
-        return ". ".join(p for p in parts if p)
 
 
 SCREEN_CLASS = QuestionScreen

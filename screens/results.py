@@ -6,9 +6,9 @@ from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.recycleview.views import RecycleDataViewBehavior
 
-from kiosk import i18n, matching
+from kiosk import i18n
 from kiosk.reference import MAX_COURSES
-from screens.text import result_heading, shape, tr
+from screens.text import result_heading, title_language, tr, trn
 from screens.widgets import KioskScreen
 
 RELAXED_MESSAGES = {
@@ -28,16 +28,15 @@ def booking_label(count: int, lang: str) -> str:
     """The booking button: 'talk with a counsellor', or an appointment about the chosen."""
     if not count:
         return tr("Praat met een begeleider", lang)
-    text = i18n.translator(lang).ngettext("Maak een afspraak over {count} gekozen opleiding",
-                                          "Maak een afspraak over {count} gekozen opleidingen",
-                                          count)
-    return shape(text.format(count=count))
+    return trn("Maak een afspraak over {count} gekozen opleiding",
+               "Maak een afspraak over {count} gekozen opleidingen", count, lang)
 
 
 class ResultRow(RecycleDataViewBehavior, BoxLayout):
     """One course in the list. Feed text is shown literally (no markup)."""
     index = NumericProperty(0)
     title = StringProperty("")
+    title_lang = StringProperty("nl")
     provider = StringProperty("")
     reasons = StringProperty("")
     marked = BooleanProperty(False)
@@ -65,6 +64,11 @@ class ResultsScreen(KioskScreen):
     more = NumericProperty(0)             # results not in the list yet
     next_step = StringProperty("")        # what to do next, in words
     booking_label = StringProperty("")
+    more_text = StringProperty("")
+
+    def on_more(self, *args):
+        self.more_text = trn("Toon nog {count} opleiding", "Toon nog {count} opleidingen",
+                             self.more) if self.more else ""
 
     def on_activate(self):
         self.shown = PAGE
@@ -86,8 +90,9 @@ class ResultsScreen(KioskScreen):
             title, provider = result_heading(result, lang)
             rows.append({
                 "title": title,
+                "title_lang": title_language(result, lang),
                 "provider": provider,
-                "reasons": shape("\n".join("• " + r for r in result.first_reasons(3))),
+                "reasons": ("\n".join("• " + r for r in result.first_reasons(3))),
                 "marked": result.course["id"] in app.visit.marked,
             })
         self.ids.list.data = rows
@@ -96,8 +101,8 @@ class ResultsScreen(KioskScreen):
         if outcome.orientation and count:
             self.summary = tr("Ideeën om te leren", lang)
         elif count:
-            self.summary = tr("{count} opleidingen passen bij jou.", lang, count=count) if count != 1 \
-                else tr("1 opleiding past bij jou.", lang)
+            self.summary = trn("{count} opleiding past bij jou.",
+                               "{count} opleidingen passen bij jou.", count, lang)
         else:
             self.summary = tr("We vonden geen opleiding die past. Een begeleider helpt je graag verder.", lang)
         # "here are other times" only above courses: relaxing that found nothing says nothing
@@ -123,23 +128,14 @@ class ResultsScreen(KioskScreen):
         app = App.get_running_app()
         course_id = app.outcome.results[index].course["id"]
         if not app.visit.toggle_mark(course_id):
-            self.notice = tr("Je kan maximaal {count} opleidingen kiezen.", app.lang,
-                             count=MAX_COURSES)
+            self.notice = trn("Je kan maximaal {count} opleiding kiezen.",
+                              "Je kan maximaal {count} opleidingen kiezen.", MAX_COURSES, app.lang)
         self.ids.list.data[index]["marked"] = course_id in app.visit.marked
         self.ids.list.refresh_from_data()
         self.show_marked_count()
 
     def go_back(self):
         App.get_running_app().go_back_from_question()
-
-    def spoken_text(self) -> str:
-        app = App.get_running_app()
-        _ = i18n.gettext_for(app.lang)
-        parts = []
-        for result in (app.outcome.results[:3] if app.outcome else []):
-            parts.append(matching.course_title(result.course, app.lang))
-            parts.extend(result.reasons[:2])
-        return ". ".join([_("Dit zijn opleidingen voor jou.")] + parts)
 
 
 SCREEN_CLASS = ResultsScreen

@@ -30,11 +30,5 @@ class UnavailableScreen(HomeScreen):
         app = App.get_running_app()
         self.contact = contact_text(app.cfg.site, app.lang)
 
-    def spoken_text(self) -> str:
-        lang = App.get_running_app().lang
-        return " ".join((tr("De kiosk werkt even niet.", lang),
-                         tr("Vraag hulp aan de balie of neem contact met ons op.", lang),
-                         self.contact))
-
 
 SCREEN_CLASS = UnavailableScreen

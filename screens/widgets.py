@@ -8,7 +8,6 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.screenmanager import Screen
 
 from kiosk import i18n
-from screens.text import shape
 
 
 class KioskScreen(Screen):
@@ -28,10 +27,6 @@ class KioskScreen(Screen):
 
     def on_activate(self):
         pass
-
-    def spoken_text(self) -> str:
-        """The screen's main text, for the read-aloud button."""
-        return ""
 
     def go_back(self):
         App.get_running_app().go_home()
@@ -61,12 +56,14 @@ class BigButton(MirroredInRTL, ButtonBehavior, BoxLayout):
     primary = BooleanProperty(False)
     value = ObjectProperty(None, allownone=True)
     font_size = StringProperty("26sp")
+    speech_lang = StringProperty("")     # the text's language when not the screen's
 
 
 class IconButton(ButtonBehavior, BoxLayout):
     """A top-bar button: icon and a short word."""
     text = StringProperty("")
     icon = StringProperty("")
+    mirror_in_rtl = BooleanProperty(False)   # an arrow: points the other way in RTL
 
 
 class TopBar(MirroredInRTL, BoxLayout):
@@ -81,7 +78,8 @@ def fill_language_buttons(box, on_choose, height="80dp") -> None:
     app = App.get_running_app()
     box.clear_widgets()
     for lang in app.languages():
-        button = BigButton(text=shape(i18n.LANGUAGE_NAMES.get(lang, lang)), value=lang,
-                           selected=lang == app.lang, height=height)
+        button = BigButton(text=i18n.LANGUAGE_NAMES.get(lang, lang), value=lang,
+                           selected=lang == app.lang, height=height, speech_lang=lang,
+                           font_size="26sp" if app.portrait else "20sp")   # names whole
         button.bind(on_release=on_choose)
         box.add_widget(button)

@@ -32,8 +32,8 @@ DOMAIN = "kiosk"
 PROJECT = "leerwinkel-kiosk"
 HEADER = "# Visitor texts of the Leerwinkel kiosk. The msgids are the Dutch texts.\n#"
 QUESTION_TEXT_KEYS = ("title", "hint", "none_label", "skip_label")
-# screens.text.tr(msgid, lang, **values) translates like _(msgid)
-KEYWORDS = {**DEFAULT_KEYWORDS, "tr": None}
+# screens.text.tr(msgid, lang, **values) translates like _(msgid), trn like ngettext
+KEYWORDS = {**DEFAULT_KEYWORDS, "tr": None, "trn": (1, 2)}
 # _('text') or tr('text', ...) in kv rules, with a literal first argument; the text may
 # hold escaped quotes
 KV_CALL = re.compile(r"""\b(?:_|tr)\(\s*(?P<q>['"])(?P<text>(?:\\.|(?!(?P=q)).)*)(?P=q)\s*[,)]""")

@@ -223,10 +223,11 @@ def test_every_message_is_translated(lang):
     assert messages
     for m in messages:
         assert not m.fuzzy, m.id
-        if m.pluralizable:      # every form; one may leave out the number ("one course")
-            assert all(form.strip() for form in m.string), f"{lang}: no plural for {m.id!r}"
-            assert all(set(placeholders(form)) <= set(placeholders(m.id[1]))
-                       for form in m.string), f"{lang}: {m.id!r}"
+        if isinstance(m.id, tuple):          # plural forms: each may say the count in words
+            assert len(m.string) == catalog.num_plurals, f"{lang}: {m.id!r}"
+            for form in m.string:
+                assert form.strip(), f"{lang}: no translation for {m.id!r}"
+                assert set(placeholders(form)) <= set(placeholders(m.id[1])), f"{lang}: {m.id!r}"
             continue
         assert m.string and m.string.strip(), f"{lang}: no translation for {m.id!r}"
         assert placeholders(m.string) == placeholders(m.id), f"{lang}: {m.id!r}"

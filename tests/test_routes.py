@@ -204,7 +204,7 @@ COURSE = {"cost_eur": 60.0, "free_for": ["inburgeraar", "werkzoekend"], "reduced
     (["werkend", "werkzoekend"], "free", "Gratis voor jou: je zoekt werk"),
     (["werkend"], "full", "Jij betaalt 60 euro. Met opleidingscheques betaal je de helft: 30 euro"),
     (["student"], "full", "Jij betaalt 60 euro"),
-    ([], "full", "Prijs: 60 euro; gratis voor werkzoekenden, gratis voor inburgeraars"),
+    ([], "full", "Prijs: 60 euro; gratis voor werkzoekenden, gratis als je inburgering volgt"),
 ])
 def test_the_price_says_what_this_visitor_pays(statuses, cost, text):
     _ = i18n.gettext_for("nl")

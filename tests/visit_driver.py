@@ -179,8 +179,7 @@ class Driver:
         elif kind == "lang":
             from kiosk import i18n
             from screens.widgets import BigButton
-            from screens.text import shape
-            name = shape(i18n.LANGUAGE_NAMES[args[0]])
+            name = i18n.LANGUAGE_NAMES[args[0]]
             self.tap_widget(self.find(lambda w: isinstance(w, BigButton) and w.text == name))
         elif kind == "answer":
             question_id, value = args
@@ -265,6 +264,8 @@ class Driver:
             def fail(dt):
                 raise RuntimeError("simulated fault")
             Clock.schedule_once(fail, 0)
+        elif kind == "spoken":             # what read-aloud would say, and what is drawn
+            self.record.setdefault("spoken", {})[args[0]] = self.spoken_and_shown()
         elif kind == "wait":
             pass
         elif kind == "layout":
@@ -272,6 +273,32 @@ class Driver:
         else:
             raise ValueError(f"unknown step {step!r}")
         return False
+
+    def spoken_and_shown(self):
+        """The read-aloud segments of the current view, built from the widget tree, and
+        independently every label drawn in it: logical text, drawn text, alignment."""
+        from kivy.uix.label import Label
+        from screens import spoken
+        app = self.app
+        root = spoken.reading_root(app)
+        parts = spoken.segments(root, app.lang, app.rtl)
+
+        def seen(w):
+            while w is not None and w is not root.parent:
+                if w.opacity <= 0 or w.width <= 1 or w.height <= 1:
+                    return False
+                w = w.parent
+            return True
+        labels = [w for w in _walk(root) if isinstance(w, Label) and w.text.strip() and seen(w)]
+        return {"spoken": [list(p) for p in parts], "lang": app.lang,
+                "speaking": app.speaking, "speech_on": app.speech_on,
+                "last_spoken": app.last_spoken,
+                "labels": [{"text": w.text, "drawn": w._label.text, "halign": w.halign,
+                            "drawn_halign": w._label.options["halign"],
+                            "font_size": w.font_size,
+                            "drawn_font_size": w._label.options["font_size"],
+                            "speech_lang": getattr(w, "speech_lang", "")}
+                           for w in labels]}
 
     def keypad(self, digits):
         from kivy.uix.button import Button
@@ -362,6 +389,7 @@ class Driver:
     def finish(self):
         self.record["answers_at_end"] = dict(self.app.visit.answers)
         self.record["last_spoken"] = self.app.last_spoken
+        self.record["spoken_log"] = getattr(self.app, "spoken_log", [])
         from kivy.core.window import Window
         self.record["window_children"] = len(Window.children)
         (self.out / "run.json").write_text(json.dumps(self.record, indent=1, ensure_ascii=False))

@@ -1,0 +1,72 @@
+"""Plain language: the glossary, plural forms and the words visitors read."""
+import re
+
+import pytest
+from babel.messages.pofile import read_po
+
+from kiosk import glossary, i18n, paths, words
+
+LANGUAGES = ["nl", "en", "fr", "ar", "uk"]
+JARGON = ("beroepskwalificatie", "deelcertificaat", "attest", "volstaat", "inburgeraar",
+          "klassikaal")
+
+
+def _catalog(lang):
+    with (paths.LOCALES / lang / "LC_MESSAGES" / "kiosk.po").open("rb") as fh:
+        return read_po(fh, locale=lang)
+
+
+def test_every_glossary_word_has_one_short_sentence_in_every_language():
+    assert {"opleidingscheques", "leefloon", "NARIC-Vlaanderen"} <= set(glossary.entries())
+    for word, texts in glossary.entries().items():
+        assert set(texts) == set(LANGUAGES), word
+        for lang, sentence in texts.items():
+            assert 20 < len(sentence) < 160 and sentence.count(".") <= 2, (word, lang)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_translated_reason_keeps_its_glossary_word_so_the_kiosk_explains_it(lang):
+    _ = i18n.gettext_for(lang)
+    text = _("je kan betalen met opleidingscheques")
+    assert glossary.words_in(text) == ["opleidingscheques"]
+    assert glossary.explain(text, lang) == [glossary.entries()["opleidingscheques"][lang]]
+
+
+def test_visitor_words_carry_no_unexplained_jargon():
+    texts = [*words.OUTCOMES.values(), *words.GOAL_REASONS.values(), *words.FREE_FOR.values(),
+             *words.REDUCED_FOR.values(), *words.FORMATS.values(), *words.TIMES.values()]
+    for text in texts:
+        assert not any(word in text.lower() for word in JARGON), text
+    # the vocabulary's ids stay: answers, the feed and the command line use them
+    assert set(words.OUTCOMES) == {"diploma-secundair", "certificaat", "beroepskwalificatie",
+                                   "deelcertificaat", "attest", "geen"}
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "ar", "uk"])
+def test_counts_have_every_plural_form_filled(lang):
+    catalog = _catalog(lang)
+    plurals = [m for m in catalog if m.id and isinstance(m.id, tuple)]
+    assert len(plurals) >= 6
+    for message in plurals:
+        assert len(message.string) == catalog.num_plurals and all(message.string), message.id
+    ngettext = i18n.ngettext_for(lang)
+    one = ngettext("{count} opleiding past bij jou.", "{count} opleidingen passen bij jou.", 1)
+    many = ngettext("{count} opleiding past bij jou.", "{count} opleidingen passen bij jou.", 5)
+    assert one != many
+
+
+def test_informal_address_in_french_and_ukrainian_and_no_kiosk_stall_in_arabic():
+    for message in _catalog("fr"):
+        if message.id and isinstance(message.string, str) and "booking" not in message.id:
+            assert not re.search(r"(?<!-)\b[Vv]ous\b", message.string), message.id
+    for message in _catalog("uk"):
+        if message.id and isinstance(message.string, str):
+            assert not re.search(r"\b(Ви|Вас|Вам|Ваш\w*)\b", message.string), message.id
+    assert not any("الكشك" in (m.string if isinstance(m.string, str) else "")
+                   for m in _catalog("ar"))
+
+
+def test_read_aloud_captions_are_short_enough_for_their_button():
+    for lang in LANGUAGES:
+        _ = i18n.gettext_for(lang)
+        assert len(_("Voorlezen")) <= 10 and len(_("Stop")) <= 10, lang
