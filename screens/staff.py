@@ -1,8 +1,16 @@
-"""Staff screen: catalog health, refresh with progress and report, rollback, leave kiosk."""
+"""Staff screen: catalog health, refresh with progress and report, rollback, leave kiosk,
+and the usage chart."""
 from __future__ import annotations
 
+import threading
+from io import BytesIO
+
 from kivy.app import App
-from kivy.properties import BooleanProperty, NumericProperty, StringProperty
+from kivy.clock import Clock
+from kivy.core.window import Window
+from kivy.metrics import dp
+from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
+from kivy.uix.modalview import ModalView
 
 from kiosk import feed, handoff, stats
 from kiosk.printable import one_line
@@ -11,6 +19,43 @@ from screens.widgets import KioskScreen
 
 
 REPORT_LINES = 50               # rejected courses listed on screen; the CLI lists them all
+CHART_DAYS = 91                 # the usage chart: the last 13 weeks
+
+
+class UsageChart(ModalView):
+    """The chart of `kiosk stats --chart` over the whole window, drawn in a child process
+    (kiosk/stats_chart.py) while "drawing…" shows; closed when staff leave."""
+    texture = ObjectProperty(None, allownone=True)
+    message = StringProperty("")
+
+    def on_pre_open(self):
+        app = App.get_running_app()
+        self.message = tr("Bezig met tekenen…", app.lang)
+        size = (Window.width, Window.height - dp(150))
+        args = (CHART_DAYS, app.cache_dir, app.cfg.site.name, size)
+        threading.Thread(target=self._draw, args=args, daemon=True).start()
+
+    def _draw(self, *args):
+        from kiosk import stats_chart
+        try:
+            png = stats_chart.render_in_child(*args)
+            Clock.schedule_once(lambda dt: self._show(png), 0)
+        except (stats_chart.ChartError, OSError) as exc:
+            reason = str(exc)
+            Clock.schedule_once(lambda dt: self._failed(reason), 0)
+
+    def _show(self, png: bytes):
+        from kivy.core.image import Image as CoreImage
+        if self._window is not None:          # still open
+            self.texture = CoreImage(BytesIO(png), ext="png", nocache=True).texture
+            self.message = ""
+
+    def _failed(self, reason: str):
+        self.message = tr("De grafiek kan nu niet getekend worden: {reason}",
+                          App.get_running_app().lang, reason=one_line(reason, 200))
+
+    def on_dismiss(self):
+        self.texture = None                   # a screen-sized texture: free it now
 
 
 class StaffScreen(KioskScreen):
@@ -29,6 +74,15 @@ class StaffScreen(KioskScreen):
 
     def on_leave(self, *args):
         App.get_running_app().lock_staff()     # whoever comes next needs the PIN again
+        if self._chart is not None:
+            self._chart.dismiss(animation=False)
+
+    _chart = None
+
+    def show_chart(self):
+        self._chart = UsageChart()
+        self._chart.bind(on_dismiss=lambda view: setattr(self, "_chart", None))
+        self._chart.open()
 
     def show_status(self):
         app = App.get_running_app()
