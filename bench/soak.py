@@ -116,7 +116,8 @@ def main(argv=None) -> int:
     for label, key in (("at start", "memory_at_start"), ("after 10 visits", "memory_after_10_visits"),
                        ("at end", "memory_at_end")):
         if key in out:
-            print(f"memory {label:16s} RSS {out[key]['rss']:7.1f} MB   PSS {out[key]['pss']:7.1f} MB")
+            print(f"memory {label:16s} RSS {out[key]['rss']:7.1f} MB   PSS {out[key]['pss']:7.1f} MB"
+                  f"   USS {out[key]['uss']:7.1f} MB")
     return 0
 
 

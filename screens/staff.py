@@ -23,36 +23,22 @@ CHART_DAYS = 91                 # the usage chart: the last 13 weeks
 
 
 class UsageChart(ModalView):
-    """The chart of `kiosk stats --chart` over the whole window, drawn in a child process
-    (kiosk/stats_chart.py) while "drawing…" shows; closed when staff leave."""
+    """The chart of `kiosk stats --chart` over the whole window; "drawing…" until the
+    staff screen hands it the picture. Closed when staff leave."""
     texture = ObjectProperty(None, allownone=True)
     message = StringProperty("")
 
     def on_pre_open(self):
-        app = App.get_running_app()
-        self.message = tr("Bezig met tekenen…", app.lang)
-        size = (Window.width, Window.height - dp(150))
-        args = (CHART_DAYS, app.cache_dir, app.cfg.site.name, size)
-        threading.Thread(target=self._draw, args=args, daemon=True).start()
+        self.message = tr("Bezig met tekenen…", App.get_running_app().lang)
 
-    def _draw(self, *args):
-        from kiosk import stats_chart
-        try:
-            png = stats_chart.render_in_child(*args)
-            Clock.schedule_once(lambda dt: self._show(png), 0)
-        except (stats_chart.ChartError, OSError) as exc:
-            reason = str(exc)
-            Clock.schedule_once(lambda dt: self._failed(reason), 0)
-
-    def _show(self, png: bytes):
+    def show(self, png: bytes | None, reason: str) -> None:
         from kivy.core.image import Image as CoreImage
-        if self._window is not None:          # still open
-            self.texture = CoreImage(BytesIO(png), ext="png", nocache=True).texture
-            self.message = ""
-
-    def _failed(self, reason: str):
-        self.message = tr("De grafiek kan nu niet getekend worden: {reason}",
-                          App.get_running_app().lang, reason=one_line(reason, 200))
+        if png is None:
+            self.message = tr("De grafiek kan nu niet getekend worden: {reason}",
+                              App.get_running_app().lang, reason=one_line(reason, 200))
+            return
+        self.texture = CoreImage(BytesIO(png), ext="png", nocache=True).texture
+        self.message = ""
 
     def on_dismiss(self):
         self.texture = None                   # a screen-sized texture: free it now
@@ -77,12 +63,35 @@ class StaffScreen(KioskScreen):
         if self._chart is not None:
             self._chart.dismiss(animation=False)
 
-    _chart = None
+    _chart = None                # the open chart view
+    _drawing = False             # a child process is drawing the chart
 
     def show_chart(self):
+        """Open the chart view and draw the chart in a child process (kiosk/stats_chart.py:
+        matplotlib never loads in the kiosk); one drawing at a time."""
         self._chart = UsageChart()
         self._chart.bind(on_dismiss=lambda view: setattr(self, "_chart", None))
         self._chart.open()
+        if not self._drawing:
+            self._drawing = True
+            app = App.get_running_app()
+            size = (Window.width, Window.height - dp(150))
+            threading.Thread(target=self._draw, daemon=True,
+                             args=(CHART_DAYS, app.cache_dir, app.cfg.site.name, size)).start()
+
+    def _draw(self, *args):
+        from kiosk import stats_chart
+        png, reason = None, ""
+        try:
+            png = stats_chart.render_in_child(*args)
+        except (stats_chart.ChartError, OSError) as exc:
+            reason = str(exc)
+        Clock.schedule_once(lambda dt: self._drawn(png, reason), 0)
+
+    def _drawn(self, png, reason):
+        self._drawing = False
+        if self._chart is not None:          # still open
+            self._chart.show(png, reason)
 
     def show_status(self):
         app = App.get_running_app()
