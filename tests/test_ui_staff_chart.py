@@ -40,7 +40,11 @@ def started(app):
     Clock.schedule_once(tick, 0)
 
 def shot(Window, name):
-    record['shots'].append(Window.screenshot(name=f'{OUT}/{name}.png'))
+    def on_flip(*args):                      # right after a frame is drawn, not a stale one
+        Window.unbind(on_flip=on_flip)
+        record['shots'].append(Window.screenshot(name=f'{OUT}/{name}.png'))
+    Window.bind(on_flip=on_flip)
+    Window.canvas.ask_update()
 
 def tap_button(Window, text):
     from screens.widgets import BigButton
@@ -60,6 +64,7 @@ def script(app, Window):
         app.set_language(lang)
         yield 0.3
         shot(Window, f'staff-{lang}')
+        yield 0.3
     app.set_language('nl')
     tap_button(Window, 'Gebruikscijfers')
     yield 0.2
@@ -74,6 +79,7 @@ def script(app, Window):
     record['window'] = list(Window.size)
     yield 0.3
     shot(Window, 'staff-chart')
+    yield 0.3
     tap_button(Window, 'Terug')
     yield 0.5
     record['open_after_back'] = screen._chart is not None
