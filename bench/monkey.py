@@ -94,7 +94,9 @@ class Monkey:
         if self.done >= self.warmup and "memory_after_warmup" not in self.out:
             self.out["memory_after_warmup"] = offscreen.memory_mb()
         if self.done % 500 == 0:
-            self.out.setdefault("pss_every_500", []).append(offscreen.memory_mb()["pss"])
+            memory = offscreen.memory_mb()
+            self.out.setdefault("pss_every_500", []).append(memory["pss"])
+            self.out.setdefault("uss_every_500", []).append(memory["uss"])
 
     def finish(self):
         import gc
@@ -128,6 +130,8 @@ def main(argv=None) -> int:
     offscreen.start_app(config.load(args.config), args.size, started, kiosk_mode=True)
     out["errors"] = errors.records
     out["growth_mb"] = round(out["memory_at_end"]["pss"] - out["memory_after_warmup"]["pss"], 1)
+    out["growth_uss_mb"] = round(out["memory_at_end"]["uss"]
+                                 - out["memory_after_warmup"]["uss"], 1)
     text = json.dumps(out, indent=1)
     if args.json:
         Path(args.json).write_text(text, encoding="utf-8")

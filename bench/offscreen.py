@@ -21,12 +21,16 @@ def off_screen_env() -> None:
 
 
 def memory_mb() -> dict:
-    """RSS and PSS of this process in MB (Linux /proc/self/smaps_rollup)."""
-    out = {}
+    """RSS, PSS and USS (private: what only this process holds, whatever else runs on the
+    machine) of this process in MB (Linux /proc/self/smaps_rollup)."""
+    out = {"uss": 0.0}
     for line in Path("/proc/self/smaps_rollup").read_text().splitlines():
         key, _, rest = line.partition(":")
+        mb = int(rest.split()[0]) / 1024 if rest.strip() else 0
         if key in ("Rss", "Pss"):
-            out[key.lower()] = round(int(rest.split()[0]) / 1024, 1)
+            out[key.lower()] = round(mb, 1)
+        elif key in ("Private_Clean", "Private_Dirty"):
+            out["uss"] = round(out["uss"] + mb, 1)
     return out
 
 

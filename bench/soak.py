@@ -41,16 +41,26 @@ def answer(app, rng: random.Random) -> None:
         screen.option_pressed(rng.choice(buttons))
 
 
+def touched(app) -> None:
+    """What a finger on the screen does to the idle watch: the visitor is still there (the
+    steps below call the screens' handlers directly, not through touches)."""
+    app.last_touch = time.monotonic()
+
+
 def visit_steps(app, rng):
     """One visit as a generator: each yield lets a frame be drawn."""
+    touched(app)
     app.start_visit()
     yield
     while app.manager.current == "question":
+        touched(app)
         answer(app, rng)
         yield
     if app.outcome is not None and app.outcome.results:
+        touched(app)
         app.show_detail(0)
         yield
+        touched(app)
         app.show_booking()
         yield
     app.go_home()
@@ -62,6 +72,8 @@ class Soak:
         self.app, self.left, self.out = app, visits, out
         self.rng = random.Random(seed)
         self.times: list[float] = []
+        self.seen: set = set()                  # screens the current visit reached
+        self.results = self.bookings = 0
         self.steps = None
 
     def tick(self, dt):
@@ -75,11 +87,19 @@ class Soak:
         Clock.schedule_once(self.tick, 0)
         try:
             next(self.steps)
+            self.seen.add(self.app.manager.current)
         except StopIteration:
+            self.results += "results" in self.seen or "detail" in self.seen
+            self.bookings += "booking" in self.seen
+            self.seen = set()
             self.times.append(time.perf_counter() - self.started)
             self.steps = None
             if len(self.times) == 10:
                 self.out["memory_after_10_visits"] = offscreen.memory_mb()
+            if len(self.times) % 100 == 0:
+                print(f"{len(self.times)} visits, median "
+                      f"{statistics.median(self.times) * 1000:.0f} ms, {offscreen.memory_mb()}",
+                      file=sys.stderr, flush=True)
 
     def finish(self):
         gc.collect()
@@ -108,6 +128,8 @@ def main(argv=None) -> int:
     began = time.perf_counter()
     app = offscreen.start_app(config.load(None), args.size, started)
     times = sorted(app.soak.times)
+    print(f"{out['visits']} visits at {args.size}, {app.soak.results} reached the results, "
+          f"{app.soak.bookings} the booking code")
     print(f"{out['visits']} visits at {args.size} in {time.perf_counter() - began:.0f} s "
           f"(seed {args.seed}), {len(errors.records)} errors logged")
     print(f"time per visit: median {statistics.median(times) * 1000:.0f} ms, "
@@ -116,7 +138,8 @@ def main(argv=None) -> int:
     for label, key in (("at start", "memory_at_start"), ("after 10 visits", "memory_after_10_visits"),
                        ("at end", "memory_at_end")):
         if key in out:
-            print(f"memory {label:16s} RSS {out[key]['rss']:7.1f} MB   PSS {out[key]['pss']:7.1f} MB")
+            print(f"memory {label:16s} RSS {out[key]['rss']:7.1f} MB   PSS {out[key]['pss']:7.1f} MB"
+                  f"   USS {out[key]['uss']:7.1f} MB")
     return 0
 
 

@@ -34,6 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_catalog_commands(sub, common)
     _add_visit_commands(sub, common)
     _add_site_commands(sub, common)
+    _add_service_command(sub, common)
     return parser
 
 
@@ -68,6 +69,16 @@ def _add_site_commands(sub, common) -> None:
     ssub = staff.add_subparsers(dest="staff_command", required=True)
     pin = ssub.add_parser("set-pin", parents=[common], help="set the staff PIN (stored hashed)")
     pin.add_argument("--pin", help="the new PIN (digits); asked for when left out")
+
+
+def _add_service_command(sub, common) -> None:
+    install = sub.add_parser("install-service", parents=[common],
+                             help="run the kiosk as a systemd service of this checkout")
+    install.add_argument("--dry-run", action="store_true", help="print what would be written")
+    install.add_argument("--session", choices=("x11", "wayland"),
+                         help="also the boot session (autologin, bare X or cage); as root")
+    install.add_argument("--user", help="as root: the account that shows the kiosk")
+
 
 
 # ---------------------------------------------------------------- kiosk run
@@ -254,6 +265,21 @@ def cmd_doctor(cfg, args) -> int:
     return doctor.exit_code(findings)
 
 
+def cmd_install_service(cfg, args) -> int:
+    from . import paths, service
+    try:
+        todo = service.plan(cfg.path, paths.cache_dir(), session=args.session, user=args.user,
+                            dry_run=args.dry_run)
+        if args.dry_run:
+            say(todo.text())
+            return 0
+        service.apply(todo, owner=args.user)
+    except (service.ServiceError, OSError) as exc:
+        return _fail(str(exc), 1)
+    say("\n".join([*(f"Written: {f.path}" for f in todo.files), todo.next_step]))
+    return 0
+
+
 # command path -> function; each takes (cfg, args) and returns an exit code
 COMMANDS = {
     ("run",): cmd_run,
@@ -265,6 +291,7 @@ COMMANDS = {
     ("staff", "set-pin"): cmd_set_pin,
     ("stats",): cmd_stats,
     ("doctor",): cmd_doctor,
+    ("install-service",): cmd_install_service,
 }
 
 

@@ -15,10 +15,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from prometheus_client import CollectorRegistry, write_to_textfile
-from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
-
-from . import feed, paths, stats
+from . import paths, stats
 
 log = logging.getLogger("kiosk")
 FILE = "kiosk.prom"
@@ -95,13 +92,21 @@ def _timestamp(value) -> float | None:
     return (when if when.tzinfo else when.replace(tzinfo=timezone.utc)).timestamp()
 
 
-def _gauge(name: str, text: str, value, labels: dict | None = None) -> GaugeMetricFamily:
-    family = GaugeMetricFamily(name, text, labels=list(labels or {}))
+def _families():
+    """prometheus_client's metric families, imported only when figures are written: the
+    kiosk's start needs only the crash and start counters above."""
+    from prometheus_client import core
+    return core
+
+
+def _gauge(name: str, text: str, value, labels: dict | None = None):
+    family = _families().GaugeMetricFamily(name, text, labels=list(labels or {}))
     family.add_metric(list((labels or {}).values()), float(value))
     return family
 
 
 def catalog_figures(cfg, cache_dir: Path | None, now: float) -> list:
+    from . import feed
     status = feed.status(cfg, cache_dir)
     refreshed = _timestamp(status.get("checked_at") or status.get("refreshed_at"))
     attempt = _timestamp(status.get("last_attempt_at"))
@@ -149,13 +154,14 @@ def source_figures(lines: list[dict]) -> list:
 
 def usage_figures(cache_dir: Path | None) -> list:
     totals = stats.totals(ALL_DAYS, cache_dir)
+    counter = _families().CounterMetricFamily
     out = []
     for event, (name, text) in USAGE.items():
-        family = CounterMetricFamily(name, text)
+        family = counter(name, text)
         family.add_metric([], sum(totals.get(event, {}).values()))
         out.append(family)
     for event, (name, text) in PER_VALUE.items():
-        family = CounterMetricFamily(name, text, labels=[event])
+        family = counter(name, text, labels=[event])
         for value, n in sorted(totals.get(event, {}).items()):
             family.add_metric([value or "unknown"], n)
         out.append(family)
@@ -164,9 +170,10 @@ def usage_figures(cache_dir: Path | None) -> list:
 
 def health_figures(cfg, cache_dir: Path | None, now: float) -> list:
     health = read_health(cache_dir)
-    crashes = CounterMetricFamily("kiosk_crashes", "Unexpected errors that reset a visit.")
+    counter = _families().CounterMetricFamily
+    crashes = counter("kiosk_crashes", "Unexpected errors that reset a visit.")
     crashes.add_metric([], int(health.get("crashes", 0)))
-    starts = CounterMetricFamily("kiosk_starts", "Times the kiosk UI started.")
+    starts = counter("kiosk_starts", "Times the kiosk UI started.")
     starts.add_metric([], int(health.get("starts", 0)))
     info = {"site": cfg.site.name, "kiosk_id": cfg.site.kiosk_id}
     return [crashes, starts,
@@ -189,6 +196,7 @@ class _Figures:
 
 def write(cfg, cache_dir: Path | None = None, now: float | None = None) -> Path:
     """Write the figures file (atomically: the collector never reads half a file)."""
+    from prometheus_client import CollectorRegistry, write_to_textfile
     registry = CollectorRegistry(auto_describe=False)
     registry.register(_Figures(cfg, cache_dir, time.time() if now is None else now))
     path = metrics_path(cfg, cache_dir)

@@ -21,7 +21,7 @@ from kivy.uix.screenmanager import NoTransition, ScreenManager
 from screens.spoken import ReadAloud
 from screens.text import install as install_shaped_labels
 
-from kiosk import (availability, feed, i18n, matching, metrics, opening_hours, paths,
+from kiosk import (availability, catalog as catalog_mod, i18n, metrics, opening_hours, paths,
                    questionnaire, reach, speech, stats)
 from kiosk.watchdog import Watchdog
 from kiosk.fonts import FONT_BOLD_CANDIDATES, FONT_CANDIDATES
@@ -34,10 +34,25 @@ SCREENS = ("welcome", "question", "results", "detail", "booking", "pin", "staff"
 HOME_SCREENS = ("welcome", "unavailable", "closed")
 WITHOUT_VISITOR = (*HOME_SCREENS, "pin", "staff")
 READING_SCREENS = ("results", "detail", "booking")   # more time: reading, scanning
+KV_NEEDS = {"closed": ("unavailable",)}   # closed.kv uses SiteNameButton of unavailable.kv
+FIRST_FIGURES_AFTER_S = 3     # the first figures file waits until the welcome screen is up
 
 
 def icon_path(name: str) -> str:
     return str(paths.ASSETS / "icons" / name)
+
+
+def load_kv(name: str) -> None:
+    """Load screens/<name>.kv once, when its first widget is needed."""
+    path = str(HERE / f"{name}.kv")
+    if path not in Builder.files:
+        Builder.load_file(path)
+
+
+def popups():
+    from screens import popups as module
+    load_kv("popups")
+    return module
 
 
 def register_font() -> None:
@@ -49,6 +64,19 @@ def register_font() -> None:
     else:
         log.warning("DejaVu Sans not found (Debian fonts-dejavu-core): Arabic cannot be shown")
         LabelBase.register("KioskSans", "Roboto-Regular.ttf", fn_bold="Roboto-Bold.ttf")
+
+
+class LazyScreens(ScreenManager):
+    """Builds a screen (its module and kv rules) the first time it is asked for, so the
+    kiosk starts with only the screen it shows (a faster start, less memory)."""
+
+    def get_screen(self, name):
+        if name in SCREENS and not any(s.name == name for s in self.screens):
+            module = importlib.import_module(f"screens.{name}")
+            for kv in (*KV_NEEDS.get(name, ()), name):
+                load_kv(kv)
+            self.add_widget(module.SCREEN_CLASS(name=name))
+        return super().get_screen(name)
 
 
 class KeepRunning(ExceptionHandler):
@@ -109,15 +137,10 @@ class KioskApp(ReadAloud, App):
         install_shaped_labels()
         self._on_size(Window, Window.size)     # screens built below lay out for this shape
         ExceptionManager.add_handler(KeepRunning())
-        Builder.load_file(str(HERE / "widgets.kv"))
-        Builder.load_file(str(HERE / "popups.kv"))
+        load_kv("widgets")
         self.site_name = self.cfg.site.name
         self.can_speak = speech.available()
-        manager = ScreenManager(transition=NoTransition())
-        for name in SCREENS:
-            module = importlib.import_module(f"screens.{name}")
-            Builder.load_file(str(HERE / f"{name}.kv"))
-            manager.add_widget(module.SCREEN_CLASS(name=name))
+        manager = LazyScreens(transition=NoTransition())
         Window.clearcolor = (1, 1, 1, 1)
         Window.bind(on_request_close=self._on_request_close, on_keyboard=self._on_keyboard,
                     size=self._on_size)
@@ -131,7 +154,7 @@ class KioskApp(ReadAloud, App):
         Clock.schedule_interval(self._check_home, 30)
         self._schedule_home_change()
         metrics.record_start(self.cache_dir)
-        Clock.schedule_once(self.write_metrics, 0)
+        Clock.schedule_once(self.write_metrics, FIRST_FIGURES_AFTER_S)
         Clock.schedule_interval(self.write_metrics, max(10, self.cfg.health.metrics_every_s))
         return manager
 
@@ -169,7 +192,10 @@ class KioskApp(ReadAloud, App):
         """(Re)open the cached catalog when a new one was swapped in; called between visits.
         A new file that cannot be used leaves the open one in service."""
         try:
-            path = feed.ensure_catalog(self.cfg, self.cache_dir, run=feed.refresh_in_child)
+            path = catalog_mod.current_path(self.cache_dir)
+            if not path.exists():       # first start (kiosk/feed is imported only then)
+                from kiosk import feed
+                path = feed.ensure_catalog(self.cfg, self.cache_dir, run=feed.refresh_in_child)
             stat = path.stat()
             stamp = (stat.st_ino, stat.st_mtime_ns)
             if stamp != self._catalog_stamp:
@@ -224,6 +250,7 @@ class KioskApp(ReadAloud, App):
         """Switch language; results already shown get their reasons in the new language
         (the ranking does not depend on it, so the same index is the same course)."""
         if self.outcome is not None and lang != self.lang:
+            from kiosk import matching
             self.outcome = matching.match(self.catalog,
                                           {**self.visit.contract_answers(), "language": lang},
                                           lang=lang)
@@ -274,6 +301,7 @@ class KioskApp(ReadAloud, App):
             self.show_question(previous)
 
     def show_results(self) -> None:
+        from kiosk import matching      # imported at the first visit: a faster start
         self.outcome = matching.match(self.catalog, self.visit.contract_answers(),
                                       lang=self.lang)
         self.count_once(("results", ""), ("goal", self.visit.answers.get("goal") or ""),
@@ -295,8 +323,7 @@ class KioskApp(ReadAloud, App):
         self.stop_reading()
         self.speech_on = False
         self._close_idle_popup()
-        from screens.popups import close_all
-        close_all()                      # "start over?", the language picker
+        popups().close_all()             # "start over?", the language picker
         self.visit = Visit()
         self.outcome = None
         self.course = None
@@ -313,8 +340,7 @@ class KioskApp(ReadAloud, App):
         return [lang for lang in self.cfg.site.languages if lang in have] or ["nl"]
 
     def open_language_picker(self) -> None:
-        from screens.popups import LanguagePopup
-        LanguagePopup().open()
+        popups().LanguagePopup().open()
 
     # --- idle -------------------------------------------------------------------------
     def check_idle(self) -> None:
@@ -329,8 +355,7 @@ class KioskApp(ReadAloud, App):
         policy = self.reading_idle if self.manager.current in READING_SCREENS else self.idle
         state = policy.state(time.monotonic() - self.last_touch)
         if state == "warning" and self._idle_popup is None:
-            from screens.popups import IdleWarning
-            self._idle_popup = IdleWarning(seconds=int(self.idle.warning_s))
+            self._idle_popup = popups().IdleWarning(seconds=int(self.idle.warning_s))
             self._idle_popup.open()
         elif state == "expired":
             self.count_once(("timeout", ""))
@@ -338,8 +363,7 @@ class KioskApp(ReadAloud, App):
 
     def ask_start_over(self) -> None:
         """'Start over' wipes the visit: ask first."""
-        from screens.popups import StartOverQuestion
-        StartOverQuestion.ask()
+        popups().StartOverQuestion.ask()
 
     def more_time(self) -> None:
         self.last_touch = time.monotonic()
@@ -380,6 +404,7 @@ class KioskApp(ReadAloud, App):
         using the kiosk; runs every minute."""
         if self.refreshing or self.in_visit() or not self.cfg.catalog.refresh_at:
             return
+        from kiosk import feed
         last = feed.last_attempt(self.cache_dir)
         if feed.due_for_refresh(self.cfg, now or datetime.now(), last):
             self.refresh_catalog(source=None, on_progress=None, on_done=None)
@@ -389,6 +414,7 @@ class KioskApp(ReadAloud, App):
         callbacks run on the UI thread, also when the child dies."""
         if self.refreshing:
             return
+        from kiosk import feed
         self.refreshing = True
 
         def progress(fraction, message):

@@ -52,6 +52,7 @@ def configure_kivy(size: str | None, fullscreen: bool) -> None:
     Config.set("input", "mouse", "mouse,multitouch_on_demand")
     Config.set("graphics", "resizable", "0" if fullscreen else "1")
     if fullscreen:
+        Config.set("graphics", "show_cursor", "0")     # a touchscreen: no pointer (X or cage)
         # 'auto' asks the window manager for fullscreen; without one the window keeps the
         # size it was opened with, so open it at the display's size in its top-left corner
         Config.set("graphics", "fullscreen", "auto")

@@ -1,8 +1,16 @@
-"""Staff screen: catalog health, refresh with progress and report, rollback, leave kiosk."""
+"""Staff screen: catalog health, refresh with progress and report, rollback, leave kiosk,
+and the usage chart."""
 from __future__ import annotations
 
+import threading
+from io import BytesIO
+
 from kivy.app import App
-from kivy.properties import BooleanProperty, NumericProperty, StringProperty
+from kivy.clock import Clock
+from kivy.core.window import Window
+from kivy.metrics import dp
+from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
+from kivy.uix.modalview import ModalView
 
 from kiosk import feed, handoff, quality, stats
 from kiosk.printable import one_line
@@ -11,6 +19,29 @@ from screens.widgets import KioskScreen
 
 
 REPORT_LINES = 50               # rejected courses listed on screen; the CLI lists them all
+CHART_DAYS = 91                 # the usage chart: the last 13 weeks
+
+
+class UsageChart(ModalView):
+    """The chart of `kiosk stats --chart` over the whole window; "drawing…" until the
+    staff screen hands it the picture. Closed when staff leave."""
+    texture = ObjectProperty(None, allownone=True)
+    message = StringProperty("")
+
+    def on_pre_open(self):
+        self.message = tr("Bezig met tekenen…", App.get_running_app().lang)
+
+    def show(self, png: bytes | None, reason: str) -> None:
+        from kivy.core.image import Image as CoreImage
+        if png is None:
+            self.message = tr("De grafiek kan nu niet getekend worden: {reason}",
+                              App.get_running_app().lang, reason=one_line(reason, 200))
+            return
+        self.texture = CoreImage(BytesIO(png), ext="png", nocache=True).texture
+        self.message = ""
+
+    def on_dismiss(self):
+        self.texture = None                   # a screen-sized texture: free it now
 
 
 class StaffScreen(KioskScreen):
@@ -29,6 +60,38 @@ class StaffScreen(KioskScreen):
 
     def on_leave(self, *args):
         App.get_running_app().lock_staff()     # whoever comes next needs the PIN again
+        if self._chart is not None:
+            self._chart.dismiss(animation=False)
+
+    _chart = None                # the open chart view
+    _drawing = False             # a child process is drawing the chart
+
+    def show_chart(self):
+        """Open the chart view and draw the chart in a child process (kiosk/stats_chart.py:
+        matplotlib never loads in the kiosk); one drawing at a time."""
+        self._chart = UsageChart()
+        self._chart.bind(on_dismiss=lambda view: setattr(self, "_chart", None))
+        self._chart.open()
+        if not self._drawing:
+            self._drawing = True
+            app = App.get_running_app()
+            size = (Window.width, Window.height - dp(150))
+            threading.Thread(target=self._draw, daemon=True,
+                             args=(CHART_DAYS, app.cache_dir, app.cfg.site.name, size)).start()
+
+    def _draw(self, *args):
+        from kiosk import stats_chart
+        png, reason = None, ""
+        try:
+            png = stats_chart.render_in_child(*args)
+        except (stats_chart.ChartError, OSError) as exc:
+            reason = str(exc)
+        Clock.schedule_once(lambda dt: self._drawn(png, reason), 0)
+
+    def _drawn(self, png, reason):
+        self._drawing = False
+        if self._chart is not None:          # still open
+            self._chart.show(png, reason)
 
     def show_status(self):
         app = App.get_running_app()

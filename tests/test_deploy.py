@@ -75,10 +75,23 @@ def test_a_broken_unit_is_caught(tmp_path):
 
 
 @pytest.mark.parametrize("script, shell", [("session/xinitrc", "sh"), ("kiosk-command", "sh"),
-                                           ("session/bash_profile", "bash")])
+                                           ("session/bash_profile", "bash"),
+                                           ("session/cage-session", "sh"),
+                                           ("session/cage-bash_profile", "bash")])
 def test_session_scripts_parse(script, shell):
     proc = subprocess.run([shell, "-n", str(DEPLOY / script)], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_both_sessions_start_the_watched_service_and_the_x_server_keeps_the_keys():
+    for script in ("session/xinitrc", "session/cage-session"):
+        text = (DEPLOY / script).read_text(encoding="utf-8")
+        assert "systemctl --user restart leerwinkel-kiosk.service" in text, script
+        assert "import-environment" in text and "DISPLAY" in text, script
+    assert re.search(r"^\s*exec cage -d -- /etc/leerwinkel/cage-session",
+                     (DEPLOY / "session/cage-bash_profile").read_text(), re.M)
+    xorg = (DEPLOY / "session/10-leerwinkel-noblank.conf").read_text()
+    assert 'Option "DontVTSwitch" "true"' in xorg and 'Option "DontZap"      "true"' in xorg
 
 
 # ---------------------------------------------------------------- ansible-pull

@@ -1,0 +1,141 @@
+"""Start-up time and memory of the kiosk, side by side with a bare Kivy app.
+
+    .venv/bin/python bench/startup.py [--runs 7] [--sizes 1080x1920,1280x800]
+
+Each run is a fresh process, started alternately as the kiosk and as a bare Kivy app
+(one Label), off screen (SDL offscreen, Mesa GL), on a catalog already in the cache. It
+measures from just before the process is started to the first frame drawn: for the kiosk,
+the first frame of a usable welcome screen, for the bare app its first frame. Then, after
+the app has settled for a few seconds, the process's memory (PSS and RSS, from
+/proc/PID/smaps_rollup, read from outside). Prints medians; passes or fails nothing.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SETTLE_S = 5.0                  # after the first figures file (written 3 s after start)
+
+
+def child(kind: str, size: str) -> None:
+    """In the measured process: start the app, print one line when its first frame is up."""
+    sys.path.insert(0, str(ROOT))
+    from screens.launch import configure_kivy
+    configure_kivy(size, fullscreen=False)
+    from kivy.app import App
+    from kivy.clock import Clock
+    from kivy.core.window import Window
+
+    if kind == "kiosk":
+        from kiosk import config
+        from screens.app import KioskApp
+        app = KioskApp(config.load(None))
+    else:
+        from kivy.uix.label import Label
+
+        class Bare(App):
+            def build(self):
+                return Label(text="Hello")
+        app = Bare()
+
+    def first_frame(*args):
+        Window.unbind(on_flip=first_frame)
+        screen = app.root.current if kind == "kiosk" else "bare"
+        used = resource.getrusage(resource.RUSAGE_SELF)
+        print(json.dumps({"ready": time.time(), "screen": screen,
+                          "cpu": used.ru_utime + used.ru_stime}), flush=True)
+        Clock.schedule_once(lambda dt: app.stop(), SETTLE_S + 30)   # the parent stops it first
+    app.bind(on_start=lambda *a: Window.bind(on_flip=first_frame))
+    app.run()
+
+
+def memory_mb(pid: int) -> dict:
+    out = {}
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+        key, _, rest = line.partition(":")
+        if key in ("Rss", "Pss"):
+            out[key.lower()] = int(rest.split()[0]) / 1024
+    return out
+
+
+def measure(kind: str, size: str, env: dict) -> dict:
+    began = time.time()
+    proc = subprocess.Popen([sys.executable, __file__, "--child", kind, "--size", size],
+                            env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    try:
+        line = proc.stdout.readline()
+        if not line:
+            raise RuntimeError(f"{kind} did not start:\n{proc.stderr.read()[-3000:]}")
+        ready = json.loads(line)
+        time.sleep(SETTLE_S)
+        memory = memory_mb(proc.pid)
+    finally:
+        proc.kill()
+        proc.communicate(timeout=30)
+    return {"seconds": ready["ready"] - began, "cpu": ready["cpu"], "screen": ready["screen"],
+            **memory}
+
+
+def prepared_env(folder: Path) -> dict:
+    """An off-screen environment with a private Kivy home and a cache holding the sample
+    catalog, so no run pays for loading a catalog."""
+    env = dict(os.environ, SDL_VIDEODRIVER="offscreen", KIVY_NO_ARGS="1",
+               KIVY_HOME=str(folder / "kivy"), KIOSK_CACHE_DIR=str(folder / "cache"))
+    env.pop("KIOSK_CONFIG", None)
+    subprocess.run([sys.executable, "-m", "kiosk.cli", "catalog", "refresh"], env=env, cwd=ROOT,
+                   check=True, capture_output=True)
+    return env
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--sizes", default="1080x1920,1280x800")
+    parser.add_argument("--child", choices=("kiosk", "bare"), help=argparse.SUPPRESS)
+    parser.add_argument("--size", default="1080x1920", help=argparse.SUPPRESS)
+    parser.add_argument("--json", help="also write every run's figures to this file")
+    args = parser.parse_args(argv)
+    if args.child:
+        child(args.child, args.size)
+        return 0
+    env = prepared_env(Path(tempfile.mkdtemp(prefix="kiosk-startup-")))
+    for kind in ("bare", "kiosk"):                 # a first start warms the disk cache
+        measure(kind, "1080x1920", env)
+    runs: dict = {}
+    for size in args.sizes.split(","):
+        for _ in range(args.runs):
+            for kind in ("bare", "kiosk"):
+                runs.setdefault(f"{kind} {size}", []).append(measure(kind, size, env))
+    print(f"{args.runs} runs per case, medians (Python {sys.version.split()[0]}, "
+          f"{os.cpu_count()} cores, load {os.getloadavg()[0]:.1f})")
+    print(f"{'size':10s} {'app':6s} {'to first frame':>15s} {'CPU time':>9s} {'PSS':>7s} {'RSS':>7s}")
+    for size in args.sizes.split(","):
+        med = {kind: {f: statistics.median(r[f] for r in runs[f"{kind} {size}"])
+                      for f in ("seconds", "cpu", "pss", "rss")} for kind in ("bare", "kiosk")}
+        for kind in ("bare", "kiosk"):
+            m = med[kind]
+            print(f"{size:10s} {kind:6s} {m['seconds']:13.2f} s {m['cpu']:7.2f} s "
+                  f"{m['pss']:4.0f} MB {m['rss']:4.0f} MB")
+        print(f"{size:10s} kiosk/bare: time {med['kiosk']['seconds'] / med['bare']['seconds']:.2f}x, "
+              f"CPU {med['kiosk']['cpu'] / med['bare']['cpu']:.2f}x, "
+              f"PSS +{med['kiosk']['pss'] - med['bare']['pss']:.0f} MB")
+        screens = {r["screen"] for r in runs[f"kiosk {size}"]}
+        if screens != {"welcome"}:
+            print(f"  note: the kiosk showed {screens}, not only the welcome screen")
+    if args.json:
+        Path(args.json).write_text(json.dumps(runs, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,116 @@
+"""`kiosk install-service`: the unit it writes for this checkout verifies with systemd,
+--dry-run prints exactly what would be written, the session recipe follows the account."""
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from kiosk import service
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def dry_run_files(text: str) -> dict[str, str]:
+    """The files a --dry-run output shows, by path."""
+    parts = re.split(r"^# ---- (\S+) \(mode \d+\)\n", text, flags=re.M)
+    files = dict(zip(parts[1::2], parts[2::2]))
+    last = list(files)[-1]
+    files[last] = files[last].split("# ---- then run:")[0]
+    return files
+
+
+def verify_user_unit(tmp_path, text: str) -> subprocess.CompletedProcess:
+    found = shutil.which("systemd-analyze")
+    if found is None:
+        if os.environ.get("CI"):
+            pytest.fail("systemd-analyze is missing: scripts/setup --test installs systemd")
+        pytest.skip("systemd-analyze is not installed (Debian: systemd)")
+    unit = tmp_path / "units" / service.UNIT
+    unit.parent.mkdir()
+    unit.write_text(text, encoding="utf-8")
+    runtime = tmp_path / "runtime"
+    runtime.mkdir(mode=0o700)
+    env = dict(os.environ, XDG_RUNTIME_DIR=str(runtime), SYSTEMD_LOG_LEVEL="notice")
+    return subprocess.run([found, "--user", "verify", str(unit)], capture_output=True,
+                          text=True, env=env, timeout=120)
+
+
+def test_dry_run_prints_a_unit_for_this_checkout_that_verifies(run_cli, tmp_path, monkeypatch):
+    conf = tmp_path / "site.toml"
+    conf.write_text('[site]\nname = "Leerwinkel Test"\n', encoding="utf-8")
+    as_root = ["--user", "kiosk"] if os.geteuid() == 0 else []
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    started = time.time()
+    ran = run_cli("--config", conf, "install-service", "--dry-run", *as_root)
+    assert ran.returncode == 0, ran.stderr
+    files = dry_run_files(ran.stdout)
+    unit = next(text for path, text in files.items() if path.endswith(service.UNIT))
+    kiosk = Path(sys.executable).parent / "kiosk"
+    assert re.search(rf"^ExecStart={re.escape(str(kiosk))} run --kiosk$", unit, re.M)
+    assert f"Environment=KIOSK_CONFIG={conf}\n" in unit
+    assert f"Environment=KIOSK_CACHE_DIR={os.environ['KIOSK_CACHE_DIR']}\n" in unit
+    assert "/opt/leerwinkel" not in unit
+    for line in ("Type=notify", "WatchdogSec=60", "Restart=always", "WantedBy="):
+        assert line in unit
+    proc = verify_user_unit(tmp_path, unit)
+    assert proc.returncode == 0 and not proc.stderr.strip(), proc.stderr
+    assert "systemctl" in ran.stdout.split("# ---- then run:")[1]
+    assert all(not Path(path).exists() or Path(path).stat().st_mtime < started
+               for path in files), "a dry run wrote a file"
+
+
+def test_a_broken_unit_would_be_caught(tmp_path):
+    unit = service.unit_text(Path(sys.executable).parent / "kiosk", None, tmp_path)
+    proc = verify_user_unit(tmp_path, unit.replace("Restart=always", "Restart=allways"))
+    assert "allways" in proc.stderr
+
+
+def test_as_a_normal_user_it_goes_to_the_users_own_systemd(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    todo = service.plan(None, tmp_path / "cache", as_root=False)
+    assert [f.path for f in todo.files] == [tmp_path / "config/systemd/user" / service.UNIT]
+    assert "KIOSK_CONFIG" not in todo.files[0].text      # no site config: the defaults
+    assert todo.commands == [["systemctl", "--user", "daemon-reload"],
+                             ["systemctl", "--user", "enable", service.UNIT]]
+    with pytest.raises(service.ServiceError, match="as root"):
+        service.plan(None, tmp_path, session="x11", as_root=False)
+
+
+@pytest.mark.parametrize("session, script", [("x11", "/etc/leerwinkel/xinitrc"),
+                                             ("wayland", "/etc/leerwinkel/cage-session")])
+def test_as_root_the_session_recipe_logs_the_named_account_in(tmp_path, session, script):
+    todo = service.plan(tmp_path / "site.toml", tmp_path / "cache", session=session,
+                        user="kioskgent", as_root=True, dry_run=True)
+    files = {str(f.path): f for f in todo.files}
+    assert "/etc/systemd/user/leerwinkel-kiosk.service" in files
+    autologin = files["/etc/systemd/system/getty@tty1.service.d/autologin.conf"].text
+    assert "--autologin kioskgent " in autologin
+    assert files[script].mode == 0o755
+    profile = next(f for path, f in files.items() if path.endswith("/.bash_profile"))
+    assert script in profile.text
+    assert ["systemctl", "enable", "getty@tty1.service"] in todo.commands
+    with pytest.raises(service.ServiceError, match="--user"):
+        service.plan(None, tmp_path, session=session, user=None, as_root=True)
+
+
+def test_paths_systemd_would_split_or_expand_are_refused(tmp_path):
+    with pytest.raises(service.ServiceError, match="spaces"):
+        service.plan(tmp_path / "my site.toml", tmp_path, as_root=False)
+    with pytest.raises(service.ServiceError, match="characters"):
+        service.plan(None, tmp_path / "cache$HOME", as_root=False)
+
+
+def test_apply_writes_the_files_then_runs_the_commands(tmp_path):
+    target = tmp_path / "user" / service.UNIT
+    todo = service.Plan([service.File(target, "[Unit]\n", 0o640)],
+                        [["sh", "-c", f"test -f {target}"]])
+    service.apply(todo)
+    assert target.read_text() == "[Unit]\n" and target.stat().st_mode & 0o777 == 0o640
+    failing = service.Plan([], [["sh", "-c", "echo 'no user manager' >&2; exit 1"]])
+    with pytest.raises(service.ServiceError, match="no user manager"):
+        service.apply(failing)
