@@ -1,7 +1,6 @@
 """KioskApp: the screen manager, one visit at a time, idle watch, kiosk-mode window rules."""
 from __future__ import annotations
 
-import importlib
 import logging
 import threading
 import time
@@ -12,71 +11,24 @@ from pathlib import Path
 from kivy.app import App
 from kivy.base import ExceptionHandler, ExceptionManager
 from kivy.clock import Clock
-from kivy.core.text import LabelBase
 from kivy.core.window import Window
-from kivy.lang import Builder
 from kivy.properties import BooleanProperty, ListProperty, ObjectProperty, StringProperty
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
+from screens.loading import LazyScreens, load_kv, popups, register_font
 from screens.spoken import ReadAloud
 from screens.text import install as install_shaped_labels
 
-from kiosk import (availability, catalog as catalog_mod, i18n, metrics, opening_hours, paths,
+from kiosk import (availability, catalog as catalog_mod, i18n, metrics, opening_hours,
                    questionnaire, reach, speech, stats)
 from kiosk.watchdog import Watchdog
-from kiosk.fonts import FONT_BOLD_CANDIDATES, FONT_CANDIDATES
 from kiosk.session import IdlePolicy, Visit
 
 log = logging.getLogger("kiosk")
-HERE = Path(__file__).parent
-SCREENS = ("welcome", "question", "results", "detail", "booking", "pin", "staff",
-           "unavailable", "closed")
 HOME_SCREENS = ("welcome", "unavailable", "closed")
 WITHOUT_VISITOR = (*HOME_SCREENS, "pin", "staff")
 READING_SCREENS = ("results", "detail", "booking")   # more time: reading, scanning
-KV_NEEDS = {"closed": ("unavailable",)}   # closed.kv uses SiteNameButton of unavailable.kv
 FIRST_FIGURES_AFTER_S = 3     # the first figures file waits until the welcome screen is up
-
-
-def icon_path(name: str) -> str:
-    return str(paths.ASSETS / "icons" / name)
-
-
-def load_kv(name: str) -> None:
-    """Load screens/<name>.kv once, when its first widget is needed."""
-    path = str(HERE / f"{name}.kv")
-    if path not in Builder.files:
-        Builder.load_file(path)
-
-
-def popups():
-    from screens import popups as module
-    load_kv("popups")
-    return module
-
-
-def register_font() -> None:
-    """One font for Latin, Cyrillic and Arabic (Kivy's default has no Arabic glyphs)."""
-    regular = next((f for f in FONT_CANDIDATES if Path(f).exists()), None)
-    bold = next((f for f in FONT_BOLD_CANDIDATES if Path(f).exists()), None)
-    if regular:
-        LabelBase.register("KioskSans", regular, fn_bold=bold or regular)
-    else:
-        log.warning("DejaVu Sans not found (Debian fonts-dejavu-core): Arabic cannot be shown")
-        LabelBase.register("KioskSans", "Roboto-Regular.ttf", fn_bold="Roboto-Bold.ttf")
-
-
-class LazyScreens(ScreenManager):
-    """Builds a screen (its module and kv rules) the first time it is asked for, so the
-    kiosk starts with only the screen it shows (a faster start, less memory)."""
-
-    def get_screen(self, name):
-        if name in SCREENS and not any(s.name == name for s in self.screens):
-            module = importlib.import_module(f"screens.{name}")
-            for kv in (*KV_NEEDS.get(name, ()), name):
-                load_kv(kv)
-            self.add_widget(module.SCREEN_CLASS(name=name))
-        return super().get_screen(name)
 
 
 class KeepRunning(ExceptionHandler):
