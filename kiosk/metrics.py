@@ -145,7 +145,7 @@ def source_figures(lines: list[dict]) -> list:
     """One gauge per source for each of SOURCE_GAUGES (docs/sources.md)."""
     out = []
     for key, (name, text) in SOURCE_GAUGES.items():
-        family = GaugeMetricFamily(name, text, labels=["source"])
+        family = _families().GaugeMetricFamily(name, text, labels=["source"])
         for line in lines:
             family.add_metric([line["name"]], float(line.get(key) or 0))
         out.append(family)
