@@ -15,10 +15,10 @@ from kiosk import glossary, i18n, spoken_forms
 LANGUAGES = ["nl", "en", "fr", "ar", "uk"]
 VISIT = [["start"], ["spoken", "question"], ["answer", "goal", "nederlands"],
          ["answer", "dutch_level", "A1"], ["spoken", "status"], ["answer", "status", "werkend"],
-         ["answer", "times", None], ["answer", "formats", None],
+         ["answer", "needs", None], ["answer", "times", None], ["answer", "formats", None],
          ["answer", "postcode", "9000"], ["answer", "max_distance_km", 20],
          ["spoken", "results"], ["open", 0], ["spoken", "detail"], ["back"], ["mark", 0],
-         ["booking"], ["spoken", "booking"], ["idle", 61], ["spoken", "idle-warning"],
+         ["booking"], ["spoken", "booking"], ["idle", 121], ["spoken", "idle-warning"],
          ["tap", "Ik heb meer tijd nodig"], ["wait", 0.5], ["tap", "Taal"], ["wait", 0.5],
          ["spoken", "language"]]
 PRESENTATION_FORMS = range(0xFB50, 0xFF00)
@@ -119,7 +119,8 @@ def test_arabic_detail_and_booking_draw_each_translation_shaped_once(run_visit, 
 
 
 def test_the_visit_after_an_arabic_one_is_laid_out_in_dutch(run_visit):
-    steps = _visit("ar")[:4] + [["tap", "Opnieuw"], ["spoken", "next-welcome"]]
+    steps = _visit("ar")[:4] + [["tap", "Opnieuw"], ["tap", "Ja, wis alles"],
+                                 ["spoken", "next-welcome"]]
     record = run_visit(steps)
     before = {label["text"]: label for label in record["spoken"]["welcome"]["labels"]}
     after = {label["text"]: label for label in record["spoken"]["next-welcome"]["labels"]}
