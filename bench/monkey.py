@@ -6,8 +6,9 @@ Random but seeded. Touches go through Kivy's input events (as a touchscreen's do
 random places, on whatever screen is showing; now and then the monkey jumps to a screen
 random touches seldom reach (results, a course, the booking code, the staff screen, the
 idle warning, the unavailable and closed screens), so all of them take touches. It
-records exceptions logged by the app, the screens it saw, and memory (RSS and PSS) after
-a warm-up and at the end. Used by tests/test_monkey.py.
+records exceptions logged by the app, the screens it saw, and memory (RSS, PSS, USS) every
+500 touches, after a warm-up and at the end, each time measured between visitors (see
+`Monkey.settled`). Used by tests/test_monkey.py.
 """
 from __future__ import annotations
 
@@ -91,18 +92,29 @@ class Monkey:
             self.done += 1
             self.screens[self.app.manager.current] += 1
             self.one()
+        if self.done % 500 == 0 or self.left == 0:     # pause the touches, measure
+            Clock.unschedule(self.step)
+            self.app.go_home()
+            Clock.schedule_once(self.settled, 0.5)
+
+    def settled(self, dt):
+        """Memory between visitors, measured alike each time: "start over" to the home
+        screen, frames drawn (Kivy frees removed widgets' textures as it draws), then what
+        the app itself does a second after a visit (kiosk/memory.py). Growth of this figure
+        is what visits leave behind, not the screen that happens to show."""
+        from kivy.clock import Clock
+        from kiosk import memory
+        memory.release()
+        self.memory = offscreen.memory_mb()
+        self.out.setdefault("pss_every_500", []).append(self.memory["pss"])
+        self.out.setdefault("uss_every_500", []).append(self.memory["uss"])
         if self.done >= self.warmup and "memory_after_warmup" not in self.out:
-            self.out["memory_after_warmup"] = offscreen.memory_mb()
-        if self.done % 500 == 0:
-            memory = offscreen.memory_mb()
-            self.out.setdefault("pss_every_500", []).append(memory["pss"])
-            self.out.setdefault("uss_every_500", []).append(memory["uss"])
+            self.out["memory_after_warmup"] = self.memory
+        Clock.schedule_once(self.step, 0)
 
     def finish(self):
-        import gc
-        gc.collect()
         self.out.update(events=self.done, screens=dict(self.screens),
-                        memory_at_end=offscreen.memory_mb(),
+                        memory_at_end=self.memory,
                         seconds=round(time.perf_counter() - self.started, 1))
         self.app.allow_close = True
         self.app.stop()

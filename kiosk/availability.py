@@ -27,7 +27,7 @@ def open_checked(path: Path) -> catalog_mod.Catalog:
     is missing and sqlite3.DatabaseError when it is not a (sound) SQLite file."""
     cat = catalog_mod.open_catalog(path)
     try:
-        row = cat.db.execute("pragma quick_check").fetchone()
+        row = cat.conn.execute("pragma quick_check").fetchone()
         if not row or row[0] != "ok":
             raise sqlite3.DatabaseError(f"integrity check: {row[0] if row else 'no answer'}")
     except sqlite3.Error:

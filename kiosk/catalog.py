@@ -1,4 +1,4 @@
-"""The cached catalog: one SQLite file per catalog, read through sqlite-utils.
+"""The cached catalog: one SQLite file per catalog, built and queried with sqlite-utils.
 
 `cache_dir/catalog.sqlite` is what visitors see; `catalog.previous.sqlite` is kept for
 rollback. Files are built elsewhere (kiosk.feed) and swapped in whole, so a reader
@@ -10,11 +10,14 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from . import paths
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 CURRENT = "catalog.sqlite"
 PREVIOUS = "catalog.previous.sqlite"
@@ -97,15 +100,23 @@ def current_path(cache_dir: Path | None = None) -> Path:
 
 @dataclass
 class Catalog:
-    """A read-only view of one catalog file."""
+    """A read-only view of one catalog file. Opening it, checking it and counting use the
+    plain connection; `db` wraps that in sqlite-utils when first asked, so the kiosk's
+    start-up does not wait for sqlite-utils to load."""
     path: Path
-    db: sqlite_utils.Database
+    conn: sqlite3.Connection
+
+    @cached_property
+    def db(self) -> sqlite_utils.Database:
+        import sqlite_utils
+        return sqlite_utils.Database(self.conn)
 
     def meta(self) -> dict:
-        return {r["key"]: r["value"] for r in self.db["meta"].rows}
+        return dict(self.conn.execute("select key, value from meta"))
 
     def counts(self) -> dict:
-        return {"providers": self.db["providers"].count, "courses": self.db["courses"].count}
+        return {table: self.conn.execute(f"select count(*) from {table}").fetchone()[0]
+                for table in ("providers", "courses")}
 
     def course(self, course_id: str) -> dict | None:
         rows = list(self.db.query("select * from courses where id = ?", [course_id]))
@@ -115,7 +126,7 @@ class Catalog:
         return {r["id"]: r for r in self.db["providers"].rows}
 
     def close(self) -> None:
-        self.db.conn.close()
+        self.conn.close()
 
 
 def open_catalog(path: Path | None = None) -> Catalog:
@@ -124,4 +135,4 @@ def open_catalog(path: Path | None = None) -> Catalog:
     if not path.exists():
         raise FileNotFoundError(path)
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
-    return Catalog(path, sqlite_utils.Database(conn))
+    return Catalog(path, conn)

@@ -8,8 +8,6 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
-import arabic_reshaper
-
 from . import i18n
 
 FONT_CANDIDATES = ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",)
@@ -47,6 +45,7 @@ def needed_characters(lang: str) -> set[str]:
     and for Arabic every contextual form the reshaper produces."""
     chars = set(_COMMON) | set(LETTERS.get(lang, "")) | set(i18n.LANGUAGE_NAMES.get(lang, ""))
     if lang in i18n.RTL_LANGUAGES:
+        import arabic_reshaper
         for letter in _ARABIC_LETTERS + "لا":
             for word in (letter, "ب" + letter, letter + "ب", "ب" + letter + "ب", "لا"):
                 chars |= set(arabic_reshaper.reshape(word))

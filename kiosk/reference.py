@@ -22,11 +22,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from urllib.parse import unquote_plus
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.ciphers.aead import AESSIV
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-
 from . import clock, vocab
 from .answers import LANGUAGE, MULTI, SINGLE
 
@@ -121,7 +116,12 @@ def _key_id(secret: str) -> bytes:
     return hmac.new(secret.encode(), b"leerwinkel key id", hashlib.sha256).digest()[:KEY_ID_BYTES]
 
 
-def _seal_key(secret: str) -> AESSIV:
+def _seal_key(secret: str):
+    """AES-SIV for this secret (cryptography loads here, on the first booking, not at
+    start-up)."""
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.ciphers.aead import AESSIV
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
     key = HKDF(algorithm=hashes.SHA256(), length=64, salt=b"leerwinkel booking reference",
                info=b"aes-siv v2").derive(secret.encode())
     return AESSIV(key)
@@ -322,6 +322,7 @@ def _open_sealed(data: bytes, token: str, cfg) -> Handoff:
         raise HandoffError("This reference is encrypted, but the site config has no "
                            "booking.secret, so it cannot be read.")
     matching = [(s, kind) for s, kind in keys if hmac.compare_digest(_key_id(s), header[1:])]
+    from cryptography.exceptions import InvalidTag
     for secret, kind in matching:
         try:
             body = _seal_key(secret).decrypt(data[len(header):], [header])

@@ -14,8 +14,6 @@ import sqlite3
 from datetime import date, timedelta
 from pathlib import Path
 
-import sqlite_utils
-
 from . import clock, paths
 
 FILE = "stats.sqlite"
@@ -31,10 +29,12 @@ EVENTS = {
 }
 
 
-def _db(cache_dir: Path | None) -> sqlite_utils.Database:
+def _db(cache_dir: Path | None) -> sqlite3.Connection:
+    """The counters' file, opened with plain sqlite3: one small table, and the kiosk's
+    start-up need not load sqlite-utils for it."""
     folder = paths.cache_dir(cache_dir)
     folder.mkdir(parents=True, exist_ok=True)
-    db = sqlite_utils.Database(folder / FILE)
+    db = sqlite3.connect(folder / FILE)
     db.execute("create table if not exists counts (day text, name text, value text, "
                "n integer not null, primary key (day, name, value))")
     return db
@@ -58,11 +58,11 @@ def count_all(events, cache_dir: Path | None = None, day: date | None = None) ->
     today = (day or clock.today()).isoformat()
     try:
         db = _db(cache_dir)
-        with db.conn:
-            db.conn.executemany("insert into counts values (?, ?, ?, 1) on conflict "
+        with db:
+            db.executemany("insert into counts values (?, ?, ?, 1) on conflict "
                                 "(day, name, value) do update set n = n + 1",
                                 [(today, name, value) for name, value in events])
-        db.conn.close()
+        db.close()
     except sqlite3.Error:
         pass
 
@@ -75,7 +75,7 @@ def totals(days: int = 30, cache_dir: Path | None = None, today: date | None = N
     for name, value, n in db.execute("select name, value, sum(n) from counts where day >= ? "
                                      "group by name, value order by name, value", [since]):
         out.setdefault(name, {})[value] = n
-    db.conn.close()
+    db.close()
     return out
 
 

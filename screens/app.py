@@ -19,8 +19,8 @@ from screens.loading import LazyScreens, load_kv, popups, register_font
 from screens.spoken import ReadAloud
 from screens.text import install as install_shaped_labels
 
-from kiosk import (availability, catalog as catalog_mod, i18n, metrics, opening_hours,
-                   questionnaire, reach, speech, stats)
+from kiosk import (availability, catalog as catalog_mod, i18n, memory, metrics,
+                   opening_hours, questionnaire, reach, speech, stats)
 from kiosk.watchdog import Watchdog
 from kiosk.session import IdlePolicy, Visit
 
@@ -28,7 +28,9 @@ log = logging.getLogger("kiosk")
 HOME_SCREENS = ("welcome", "unavailable", "closed")
 WITHOUT_VISITOR = (*HOME_SCREENS, "pin", "staff")
 READING_SCREENS = ("results", "detail", "booking")   # more time: reading, scanning
+KEPT_BUILT = {"welcome", "question"}   # every visit uses them; other screens are dropped after
 FIRST_FIGURES_AFTER_S = 3     # the first figures file waits until the welcome screen is up
+RELEASE_AFTER_S = 1           # after a visit, memory is given back once the home screen is up
 
 
 class KeepRunning(ExceptionHandler):
@@ -282,6 +284,8 @@ class KioskApp(ReadAloud, App):
         self.set_language(i18n.SOURCE_LANGUAGE)
         self.lock_staff()
         self.manager.current = self.home_screen()
+        self.manager.forget(set(self.manager.screen_names) - KEPT_BUILT)
+        Clock.schedule_once(lambda dt: memory.release(), RELEASE_AFTER_S)
 
     def in_visit(self) -> bool:
         return self.manager is not None and self.manager.current not in WITHOUT_VISITOR

@@ -47,9 +47,15 @@ def configure_kivy(size: str | None, fullscreen: bool) -> None:
     os.environ.setdefault("KIVY_NO_ARGS", "1")
     os.environ.setdefault("KIVY_NO_CONSOLELOG", "0")
     os.environ.setdefault("KCFG_KIVY_LOG_LEVEL", "warning")
+    # SDL_image reads the kiosk's PNG icons and QR code; without this Kivy would also load
+    # its Pillow reader, and Pillow loads numpy: a slower start and more memory
+    os.environ.setdefault("KIVY_IMAGE", "tex,dds,sdl2")
     from kivy.config import Config
     Config.set("kivy", "exit_on_escape", "0")
     Config.set("input", "mouse", "mouse,multitouch_on_demand")
+    # no multisampled frame buffers: they cost 60 MB at 1080x1920 under a software
+    # renderer; shapes draw their own smooth edges (Smooth* instructions in the kv files)
+    Config.set("graphics", "multisamples", "0")
     Config.set("graphics", "resizable", "0" if fullscreen else "1")
     if fullscreen:
         Config.set("graphics", "show_cursor", "0")     # a touchscreen: no pointer (X or cage)

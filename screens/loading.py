@@ -58,3 +58,10 @@ class LazyScreens(ScreenManager):
                 load_kv(kv)
             self.add_widget(module.SCREEN_CLASS(name=name))
         return super().get_screen(name)
+
+    def forget(self, names) -> None:
+        """Drop the built screens of `names` that are not showing; they are built afresh
+        when next asked for. After a visit nothing of it (its results, the booking code)
+        stays in memory, and what those screens held is given back."""
+        for screen in [s for s in self.screens if s.name in names and s.name != self.current]:
+            self.remove_widget(screen)

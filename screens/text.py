@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import re
 
-import arabic_reshaper
-from bidi.algorithm import get_display
 from kivy.app import App
 from kivy.factory import Factory
 from kivy.properties import StringProperty
@@ -42,6 +40,8 @@ def shape_line(line: str) -> str:
     script is left as it is (a Dutch address on an Arabic screen)."""
     if not has_rtl(line):
         return line
+    import arabic_reshaper                       # loaded with the first Arabic text
+    from bidi.algorithm import get_display
     embedded = _LTR_RUN.sub(lambda m: _LRE + m.group(0) + _PDF, line)
     return get_display(arabic_reshaper.reshape(embedded), base_dir="R")
 

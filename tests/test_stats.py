@@ -2,6 +2,7 @@ import json
 from datetime import date
 
 import pytest
+import sqlite_utils
 
 from kiosk import stats
 
@@ -27,7 +28,7 @@ def test_only_known_events_are_counted(tmp_path):
 def test_the_counts_table_holds_no_visit_identity(tmp_path):
     stats.count("visit", cache_dir=tmp_path, day=DAY)
     stats.count("visit", cache_dir=tmp_path, day=DAY)
-    db = stats._db(tmp_path)
+    db = sqlite_utils.Database(stats._db(tmp_path))
     assert [c.name for c in db["counts"].columns] == ["day", "name", "value", "n"]
     assert db["counts"].count == 1          # two visits, one counter row
 

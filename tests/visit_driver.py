@@ -11,7 +11,8 @@ A step is a list: ["start"], ["answer", question_id, value], ["lang", code],
 ["keypad", "9000"], ["tap", msgid], ["mark", index], ["open", index], ["more"], ["back"],
 ["booking"], ["shot", name], ["idle", seconds], ["staff"], ["pin", "1234"], ["escape"],
 ["close"], ["refresh", source], ["scheduled", iso_time], ["settle"], ["fault"],
-["wait", seconds], ["layout", name] (records every control on screen: place, size, colours).
+["wait", seconds], ["layout", name] (records every control on screen: place, size, colours),
+["loaded", name] (the packages imported and the screens built so far).
 """
 from __future__ import annotations
 
@@ -270,6 +271,10 @@ class Driver:
             pass
         elif kind == "layout":
             self.record.setdefault("layouts", {})[args[0]] = layout(app)
+        elif kind == "loaded":             # the packages imported and the screens built
+            self.record.setdefault("loaded", {})[args[0]] = {
+                "packages": sorted({name.split(".")[0] for name in sys.modules}),
+                "screens": sorted(app.manager.screen_names)}
         else:
             raise ValueError(f"unknown step {step!r}")
         return False

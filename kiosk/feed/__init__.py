@@ -29,22 +29,36 @@ With several sources ([[catalog.sources]], docs/sources.md) the refresh runs gat
 each source is fetched and checked into a kept file of its own (sources.py), a few at a
 time, and the kept files are merged into the new catalog file (merge.py), which is swapped
 in as above. sample.py moves the bundled sample's dates to the day it is loaded.
-"""
-from .build import BATCH, build_catalog
-from .check import (FORMAT, MAX_REJECTED_SHARE, VERSION, check_course, check_header,
-                    check_provider, refused_share_message, too_many_rejected)
-from .child import refresh_in_child
-from .limits import LIMITS, Limits, limits_of
-from .pipeline import ensure_catalog, refresh
-from .report import KEPT, FeedRefused, Progress, Rejected, Report
-from .status import due_for_refresh, last_attempt, status
-from .store import LOCK_FILE, STATE_FILE, TMP_PREFIX, rollback, status_counts
 
-__all__ = [
-    "BATCH", "FORMAT", "KEPT", "LOCK_FILE", "MAX_REJECTED_SHARE", "STATE_FILE", "TMP_PREFIX",
-    "VERSION", "FeedRefused", "Progress", "Rejected", "Report", "build_catalog",
-    "check_course", "check_header", "check_provider", "due_for_refresh", "ensure_catalog",
-    "last_attempt", "refresh", "refresh_in_child", "refused_share_message", "LIMITS",
-    "Limits", "limits_of", "rollback", "status",
-    "status_counts", "too_many_rejected",
-]
+The names below load their module when first used, so a caller that only asks for the
+status (the kiosk's figures, every few minutes) does not load the download and build code.
+"""
+import importlib
+
+_HOME = {
+    "build": ("BATCH", "build_catalog"),
+    "check": ("FORMAT", "MAX_REJECTED_SHARE", "VERSION", "check_course", "check_header",
+              "check_provider", "refused_share_message", "too_many_rejected"),
+    "child": ("refresh_in_child",),
+    "limits": ("LIMITS", "Limits", "limits_of"),
+    "pipeline": ("ensure_catalog", "refresh"),
+    "report": ("KEPT", "FeedRefused", "Progress", "Rejected", "Report"),
+    "status": ("due_for_refresh", "last_attempt", "status"),
+    "store": ("LOCK_FILE", "STATE_FILE", "TMP_PREFIX", "rollback", "status_counts"),
+}
+_MODULE_OF = {name: module for module, names in _HOME.items() for name in names}
+__all__ = sorted(_MODULE_OF)
+
+
+def __getattr__(name: str):
+    if name in _MODULE_OF:
+        value = getattr(importlib.import_module(f".{_MODULE_OF[name]}", __name__), name)
+    else:                                    # a module of this package, e.g. feed.fetch
+        try:
+            value = importlib.import_module(f".{name}", __name__)
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{__name__}.{name}":          # a module it needs is missing
+                raise
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+    globals()[name] = value
+    return value

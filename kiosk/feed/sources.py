@@ -3,7 +3,9 @@ feed when it is a CSV or a web page, and checked into a file of its own.
 
 Each source keeps its last good file in `sources/` of the cache folder. A source that
 fails or is refused this time keeps that file, so its courses stay; a source that loads
-replaces it. The files are merged into the catalog by kiosk/feed/merge.py.
+replaces it. The files are merged into the catalog by kiosk/feed/merge.py. The download
+and build code load with the first source fetched; reading the states (the kiosk's
+figures) needs neither.
 """
 from __future__ import annotations
 
@@ -19,8 +21,7 @@ from .. import clock
 from .. import config as config_mod
 from ..files import write_atomically
 from ..printable import one_line
-from . import fetch, store
-from .build import SourceRules, build_catalog
+from . import store
 from .limits import limits_of
 from .report import KEPT, FeedRefused, RefusedWithReport
 
@@ -42,7 +43,8 @@ class Source:
     def aggregate(self) -> bool:
         return config_mod.ANY_PROVIDER in self.providers
 
-    def rules(self) -> SourceRules:
+    def rules(self):
+        from .build import SourceRules
         allowed = None if self.aggregate else frozenset(self.providers)
         return SourceRules(self.name, allowed, clock.today().isoformat())
 
@@ -128,6 +130,7 @@ def load(source: Source, cfg, cache: Path, before: dict) -> Outcome:
 
 def _fetch(source: Source, cfg, download: Path, before: dict, outcome: Outcome) -> Path | None:
     """The source's file on this machine; None when the server says it has not changed."""
+    from . import fetch
     if not fetch.is_url(source.url):
         return fetch.local_feed(source.url, cfg.catalog.max_bytes)
     previous = {k: before.get(k) for k in ("etag", "last_modified")} \
@@ -147,6 +150,8 @@ def _check(source: Source, cfg, path: Path, files: tuple, before: dict,
            outcome: Outcome) -> None:
     """Convert (CSV, web page) and check the file; the kept file is replaced only when
     the source loads."""
+    from . import fetch
+    from .build import build_catalog
     converted, built, kept = files
     digest = fetch.file_digest(path)
     outcome.fetched["sha256"] = digest
