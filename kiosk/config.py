@@ -31,6 +31,7 @@ CATALOG_BOUNDS = {               # sane bounds for the [catalog] limits (docs/fe
     "max_course_age_days": (7, 3_650),
     "source_workers": (1, 16),
 }
+MAX_CONFIG_BYTES = 1_000_000     # a site config with 1,000 sources is about 300 KB
 
 
 class ConfigError(Exception):
@@ -147,18 +148,34 @@ def config_path(explicit: str | os.PathLike | None = None) -> Path | None:
     return Path(value) if value else None
 
 
+def _read_table(path: Path) -> dict:
+    """The config file's TOML, read within a size limit; every failure a ConfigError."""
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_CONFIG_BYTES + 1)
+    except FileNotFoundError:
+        raise ConfigError(f"Config file {path} does not exist.") from None
+    except OSError as exc:
+        raise ConfigError(f"Config file {path} cannot be read ({exc.strerror}).") from None
+    if len(raw) > MAX_CONFIG_BYTES:
+        raise ConfigError(f"Config file {path} is larger than {MAX_CONFIG_BYTES // 1000} KB.")
+    try:
+        return tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(f"Config file {path} is not UTF-8 text.") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"Config file {path} is not valid TOML: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"Config file {path} nests its values too deeply.") from None
+
+
 def load(explicit: str | os.PathLike | None = None) -> Config:
     """Read the site config (or the defaults when no file is named)."""
     cfg = Config()
     path = config_path(explicit)
     if path is None:
         return cfg
-    try:
-        table = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"Config file {path} does not exist.") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"Config file {path} is not valid TOML: {exc}") from None
+    table = _read_table(path)
     _fill(cfg, table, "")
     try:
         opening_hours.parse(cfg.site.open)

@@ -45,3 +45,21 @@ def test_bad_config_says_what_is_wrong(tmp_path, text, message):
     path.write_text(text)
     with pytest.raises(config.ConfigError, match=message):
         config.load(path)
+
+
+@pytest.mark.parametrize("raw, message", [
+    (b"# " + b"x" * config.MAX_CONFIG_BYTES + b"\n", "larger than 1000 KB"),
+    (b"a = " + b"[" * 100_000 + b"]" * 100_000 + b"\n", "nests its values too deeply"),
+    (b"[site]\nname = '\xff\xfe'\n", "not UTF-8 text"),
+])
+def test_a_hostile_config_file_is_refused_in_one_line(tmp_path, raw, message):
+    path = tmp_path / "site.toml"
+    path.write_bytes(raw)
+    with pytest.raises(config.ConfigError, match=message) as refused:
+        config.load(path)
+    assert "\n" not in str(refused.value) and len(str(refused.value)) < 300
+
+
+def test_a_config_folder_is_refused_not_a_traceback(tmp_path):
+    with pytest.raises(config.ConfigError, match="cannot be read"):
+        config.load(tmp_path)
