@@ -28,7 +28,7 @@ KNOWN = {
     "times", "hours_per_week", "duration_weeks", "start_dates", "flexible_start",
     "cost_eur", "free_for", "reduced_for", "opleidingscheques", "opleidingsverlof",
     "location_name", "street", "postcode", "city", "lat", "lon", "wheelchair", "childcare",
-    "url",
+    "url", "kind", "dutch_from", "dutch_to",
 }
 _LANG_COLUMN = re.compile(r"(title|summary)_([a-z]{2,3})")
 _TRUE = {"ja", "j", "yes", "y", "true", "waar", "1", "x", "oui"}
@@ -183,6 +183,9 @@ def row_to_course(row: dict) -> dict:
         "accessibility": _prune({"wheelchair": _flag(g("wheelchair", ""), "wheelchair"),
                                  "childcare": _flag(g("childcare", ""), "childcare")}),
         "url": g("url") or None,
+        "kind": (g("kind") or "").lower() or None,
+        "dutch_levels": _prune({"from": _level(g("dutch_from", "")),
+                                "to": _level(g("dutch_to", ""))}),
     }
     if course["location"].get("lat") is None:
         course["location"].pop("lon", None)     # lon alone would be rejected; ignore it

@@ -143,3 +143,21 @@ def test_flexible_distance_course_and_bad_provider(tmp_path):
     assert report.rejected == [("c-1 (row 3)", "provider bank-y: type 'bank' is unknown "
                                 "(allowed: cvo, cbe, vdab, syntra, hoger-onderwijs, ligo, andere)")]
     assert [p["id"] for p in doc["providers"]] == ["cvo-x"]
+
+
+def test_routes_and_dutch_levels_come_from_their_columns(cfg, cache, tmp_path):
+    header = ("id;provider_id;provider_name;title_nl;goals;format;times;flexible_start;"
+              "postcode;kind;dutch_from;dutch_to")
+    rows = ["intake-gent;ag-i;Agentschap I;Intake Nederlands;nederlands;klassikaal;dag;ja;"
+            "9000;Intake;geen;b2",
+            "nt2-a1;cvo-x;CVO X;Nederlands 1;nederlands;klassikaal;avond;ja;9000;;geen;a1"]
+    path = tmp_path / "routes.csv"
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    doc, report = csv_import.csv_to_feed(path, "Leerwinkel Test")
+    assert report.rejected == []
+    intake, course = doc["courses"]
+    assert intake["kind"] == "intake" and intake["dutch_levels"] == {"from": "geen", "to": "B2"}
+    assert "kind" not in course and course["dutch_levels"] == {"from": "geen", "to": "A1"}
+    out = tmp_path / "feed.json"
+    csv_import.write_feed(doc, out)
+    assert feed.refresh(cfg, source=str(out), cache_dir=cache).loaded == 2
