@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 import pytest
 
-from kiosk import catalog, cli, clock, config, feed, questionnaire
+from kiosk import catalog, cli, clock, config, feed, questionnaire, reach
 
 # The bundled sample catalog (assets/sample-catalog.json) has fixed start dates chosen
 # around this day; scripted visits on that catalog run on it, whatever the date.
@@ -278,3 +278,29 @@ class RawServer:
 
     def close(self):
         self.sock.close()
+
+
+# ---------------------------------------------------------------- reach and contrast
+def assert_within_reach(seen: dict, where: str, diagonal_in: float = 32.0) -> None:
+    """Every control of a recorded layout (visit step ["layout", name]) lies within the
+    reach band, is at least reach.MIN_TARGET_MM big on a screen of `diagonal_in`, and
+    contrasts with what is behind it (edge 3:1, text 4.5:1); every list can be scrolled
+    from within reach (docs/accessibility.md)."""
+    from screens import theme
+    assert seen["controls"], where
+    mm = reach.mm_per_px(*seen["window"], diagonal_in)
+    low, high = seen["band"]
+    for control in seen["controls"]:
+        x, y, w, h = control["rect"]
+        it = f"{where}: {control['kind']} {control['text']!r}"
+        assert low <= y + h / 2 <= high, f"{it} is out of reach at {y + h / 2:.0f}"
+        assert min(w, h) * mm >= reach.MIN_TARGET_MM - 0.05, f"{it} is {min(w, h) * mm:.1f} mm"
+        behind = control["behind"]
+        edge = max(theme.contrast(colour, behind) for colour in
+                   (control["fill"], control["outline"]) if colour is not None)
+        assert edge >= 3.0, f"{it}: its edge contrasts {edge:.2f}:1"
+        for colour, text in control["texts"]:
+            on = control["fill"] if control["fill"] and control["fill"][3] > 0.5 else behind
+            assert theme.contrast(colour, on) >= 4.5, f"{it}: text {text!r}"
+    for x, y, w, h in seen["scrolls"]:          # read above, but scrolled from within reach
+        assert min(y + h, high) - max(y, low) >= min(h, 60 / mm), f"{where}: a list"

@@ -4,7 +4,7 @@ import os
 
 from PIL import Image
 
-from conftest import ROOT, write_config
+from conftest import ROOT, assert_within_reach, write_config
 
 
 def corrupt_catalog(env):
@@ -15,7 +15,8 @@ def corrupt_catalog(env):
 
 def test_corrupt_catalog_shows_contact_details_and_staff_see_why(kiosk_env, run_visit, tmp_path):
     corrupt_catalog(kiosk_env)
-    steps = [["shot", "unavailable"], ["lang", "en"], ["shot", "unavailable-en"], ["staff"],
+    steps = [["shot", "unavailable"], ["layout", "unavailable"], ["lang", "en"],
+             ["shot", "unavailable-en"], ["staff"],
              ["wait", 0.5], ["tap", "Terug naar de kiosk"]]
     record = run_visit(steps, config=write_config(tmp_path),
                        check_stderr=False)
@@ -25,6 +26,7 @@ def test_corrupt_catalog_shows_contact_details_and_staff_see_why(kiosk_env, run_
     assert "file is not a database" in record["staff"]["status"]
     shot = Image.open(record["shots"]["unavailable"]).convert("L")
     assert shot.getextrema()[0] < 100          # text on screen, not a blank page
+    assert_within_reach(record["layouts"]["unavailable"], "unavailable")
 
 
 def test_staff_refresh_repairs_a_corrupt_catalog_and_visitors_come_back(kiosk_env, run_visit):
