@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from . import clock, vocab, words
-from .i18n import gettext_for, join_list, ngettext_for
+from .i18n import LIST_SEPARATOR, gettext_for, join_list, ngettext_for
 
 UPCOMING_SHOWN = 3          # start dates listed on the detail screen
 
@@ -23,14 +23,6 @@ def upcoming_starts(course: dict, today: date, limit: int = UPCOMING_SHOWN) -> l
 def day_text(day: date) -> str:
     """A date as the kiosk writes it: 1/2/2027."""
     return f"{day.day}/{day.month}/{day.year}"
-
-
-def price_text(course: dict, lang: str | None) -> str:
-    """The course's list price in whole euros; empty when the feed gives none."""
-    if course.get("cost_eur") is None:
-        return ""
-    _ = gettext_for(lang)
-    return _("Prijs: {eur} euro").format(eur=f"{course['cost_eur']:.0f}")
 
 
 def visitor_cost(course: dict, statuses) -> tuple[str, str | None]:
@@ -73,8 +65,8 @@ def visitor_price(course: dict, statuses, _) -> str:
     else:
         text = _("Prijs: {eur} euro").format(eur=_euro(eur))
         if course.get("free_for"):
-            text += "; " + ", ".join(_(words.FREE_FOR[s]) for s in vocab.STATUSES
-                                     if s in course["free_for"])
+            text += "; " + _(LIST_SEPARATOR).join(_(words.FREE_FOR[s]) for s in vocab.STATUSES
+                                                   if s in course["free_for"])
     if "werkend" in (statuses or ()) and course.get("opleidingscheques") and eur:
         text += ". " + _("Met opleidingscheques betaal je de helft: {eur} euro").format(
             eur=_euro(eur / 2))
@@ -103,9 +95,14 @@ def _place(course: dict) -> str:
     return ", ".join(p for p in (course.get("location_name"), course.get("street"), town) if p)
 
 
-def _count(value: float) -> int:
-    """The plural form a number takes: 1 is singular, 1.5 is not."""
-    return int(value) if float(value).is_integer() else 2
+# a whole number that takes the plural form a fraction (4.5 hours) takes: in Arabic the
+# form of 100 (2 would pick the dual, "two hours", and drop the number), else that of 2
+FRACTION_COUNT = {"ar": 100}
+
+
+def _count(value: float, lang: str | None) -> int:
+    """The count ngettext picks the plural form by: the number itself when whole."""
+    return int(value) if float(value).is_integer() else FRACTION_COUNT.get(lang, 2)
 
 
 def practical_facts(course: dict, provider: dict, distance_km: float | None,
@@ -119,7 +116,8 @@ def practical_facts(course: dict, provider: dict, distance_km: float | None,
     place = _place(course)
     lines = [
         _when_and_how(course, _, lang),
-        ngettext("{hours} uur per week", "{hours} uur per week", _count(course["hours_per_week"]))
+        ngettext("{hours} uur per week", "{hours} uur per week",
+                 _count(course["hours_per_week"], lang))
         .format(hours=f"{course['hours_per_week']:g}") if course.get("hours_per_week") else "",
         ngettext("{weeks} week", "{weeks} weken", course["duration_weeks"])
         .format(weeks=course["duration_weeks"]) if course.get("duration_weeks") else "",

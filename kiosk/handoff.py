@@ -16,7 +16,7 @@ from urllib.parse import quote, quote_plus, urlencode
 
 from . import words
 from .answers import answers_for_link, known_languages
-from .i18n import N_, gettext_for
+from .i18n import N_, gettext_for, join_list
 # the reference's names, for the callers of the hand-off
 from .reference import (Handoff, HandoffError, clean_courses, kiosk_id,  # noqa: F401
                         make_reference, read_handoff, valid_course_id)
@@ -71,7 +71,7 @@ def summary(answers: dict, course_ids: list[str], lang: str = "nl") -> str:
     if answers.get("goal"):
         parts.append(_("Doel: {goal}.").format(goal=_(words.GOAL_SHORT[answers["goal"]])))
     if course_ids:
-        parts.append(_("Opleidingen: {ids}.").format(ids=", ".join(course_ids)))
+        parts.append(_("Opleidingen: {ids}.").format(ids=join_list(course_ids, lang)))
     else:
         parts.append(_("Praten over mijn mogelijkheden."))
     return " ".join(parts)
@@ -172,17 +172,17 @@ def describe(handoff: Handoff, lang: str = "nl", titles: dict | None = None) -> 
     row(_("Nederlands"), _(words.DUTCH_LEVELS.get(level, level)) if level else unknown)
     row(_("Diploma"), _(words.DIPLOMAS[a["diploma"]]) if "diploma" in a else unknown)
     statuses = [a["status"]] if isinstance(a.get("status"), str) else a.get("status") or []
-    row(_("Situatie"), ", ".join(_(words.STATUSES[s]) for s in statuses) if statuses
+    row(_("Situatie"), join_list((_(words.STATUSES[s]) for s in statuses), lang) if statuses
         else unknown)
-    row(_("Wanneer"), ", ".join(_(words.TIMES[t]) for t in a["times"]) if "times" in a
+    row(_("Wanneer"), join_list((_(words.TIMES[t]) for t in a["times"]), lang) if "times" in a
         else _("maakt niet uit"))
-    row(_("Hoe"), ", ".join(_(words.FORMATS[f]) for f in a["formats"]) if "formats" in a
+    row(_("Hoe"), join_list((_(words.FORMATS[f]) for f in a["formats"]), lang) if "formats" in a
         else _("maakt niet uit"))
     where = a.get("postcode") or unknown
     if "max_distance_km" in a:
         where += " " + _("(tot {km} km)").format(km=a["max_distance_km"])
     row(_("Postcode"), where)
-    row(_("Nodig"), ", ".join(_(words.NEEDS[n]) for n in a["needs"]) if a.get("needs")
+    row(_("Nodig"), join_list((_(words.NEEDS[n]) for n in a["needs"]), lang) if a.get("needs")
         else _("niets gezegd"))
     code = a.get("language")
     row(_("Taal van de bezoeker"),

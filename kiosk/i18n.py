@@ -21,16 +21,17 @@ LANGUAGE_NAMES = {"nl": "Nederlands", "en": "English", "fr": "Français",
                   "ar": "العربية", "uk": "Українська", "tr": "Türkçe"}
 
 
-# how a list of words is joined in a language (Arabic has its own comma)
-LIST_SEPARATORS = {"ar": "، "}
+def N_(message: str) -> str:
+    return message
+
+
+# between the items of a list, translated like any text (Arabic has its own comma):
+# code that has only a language's `_` joins with _(LIST_SEPARATOR)
+LIST_SEPARATOR = N_(", ")
 
 
 def join_list(items, lang: str | None) -> str:
-    return LIST_SEPARATORS.get(lang or SOURCE_LANGUAGE, ", ").join(items)
-
-
-def N_(message: str) -> str:
-    return message
+    return gettext_for(lang)(LIST_SEPARATOR).join(items)
 
 
 def known_language(lang) -> bool:

@@ -11,6 +11,7 @@ from datetime import date
 
 from . import vocab, words
 from .course_facts import visitor_price
+from .i18n import LIST_SEPARATOR
 from .ranking import DISTANCE_HALF_KM, WEIGHTS
 
 # the order of factors that added the same to the score
@@ -56,7 +57,7 @@ def _distance_texts(course: dict, distance_km, asked, _) -> list[str]:
 def _times_texts(course: dict, _) -> list[str]:
     times = course["times"] or []
     if times:
-        return [", ".join(_(words.TIMES[t]) for t in vocab.TIMES if t in times)]
+        return [_(LIST_SEPARATOR).join(_(words.TIMES[t]) for t in vocab.TIMES if t in times)]
     return [_("wanneer het jou past")] if course["format"] == "afstand" else []
 
 

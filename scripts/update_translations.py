@@ -96,7 +96,8 @@ def build_template(root: Path = ROOT) -> Catalog:
 
 def _po_text(catalog: Catalog) -> bytes:
     buf = io.BytesIO()
-    write_po(buf, catalog, width=76, include_lineno=False, sort_output=True)
+    write_po(buf, catalog, width=76, include_lineno=False, sort_output=True,
+             ignore_obsolete=True)        # reworded texts live on in the history, not here
     return buf.getvalue()
 
 

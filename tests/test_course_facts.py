@@ -2,6 +2,7 @@
 from datetime import date
 
 from kiosk import course_facts
+from kiosk.i18n import gettext_for
 
 TODAY = date(2027, 2, 1)
 COURSE = {"times": ["avond", "weekend"], "format": "combinatie", "hours_per_week": 4.5,
@@ -35,5 +36,21 @@ def test_facts_in_order_and_missing_ones_left_out():
 
 def test_facts_speak_the_visitors_language():
     facts = course_facts.practical_facts(COURSE, {}, None, "en", TODAY)
-    assert course_facts.price_text(COURSE, "en") in facts
+    assert course_facts.visitor_price(COURSE, None, gettext_for("en")) in facts
     assert not any(line.startswith(("Prijs", "Waar:")) for line in facts)
+
+
+def test_lists_are_joined_with_the_languages_own_comma():
+    course = dict(COURSE, free_for=["werkzoekend", "leefloon"])
+    arabic = course_facts.visitor_price(course, None, gettext_for("ar"))
+    assert "، " in arabic and ", " not in arabic
+    assert ", " in course_facts.visitor_price(course, None, gettext_for("fr"))
+    facts = course_facts.practical_facts(COURSE, {}, None, "ar", TODAY)
+    when, starts = facts[0], facts[3]
+    assert "، " in when and "، " in starts and ", " not in when + starts
+
+
+def test_a_fraction_of_hours_keeps_its_number_in_every_language():
+    for lang in ("nl", "en", "fr", "ar", "uk"):
+        facts = course_facts.practical_facts(COURSE, {}, None, lang, TODAY)
+        assert any("4.5" in line for line in facts), (lang, facts)
