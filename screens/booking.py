@@ -37,6 +37,7 @@ class BookingScreen(KioskScreen):
     contact = StringProperty("")
     steps = StringProperty("")
     qr_side = NumericProperty(dp(440))
+    type_scale = NumericProperty(1)
 
     def on_kv_post(self, base_widget):
         super().on_kv_post(base_widget)
