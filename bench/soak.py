@@ -97,9 +97,9 @@ class Soak:
             if len(self.times) == 10:
                 self.out["memory_after_10_visits"] = offscreen.memory_mb()
             if len(self.times) % 100 == 0:
-                print(f"{len(self.times)} visits, median "
-                      f"{statistics.median(self.times) * 1000:.0f} ms, {offscreen.memory_mb()}",
-                      file=sys.stderr, flush=True)
+                print(f"{len(self.times)} visits, median of the last 100 "
+                      f"{statistics.median(self.times[-100:]) * 1000:.0f} ms, "
+                      f"{offscreen.memory_mb()}", file=sys.stderr, flush=True)
 
     def finish(self):
         gc.collect()
@@ -135,6 +135,9 @@ def main(argv=None) -> int:
     print(f"time per visit: median {statistics.median(times) * 1000:.0f} ms, "
           f"p95 {times[int(len(times) * 0.95) - 1] * 1000:.0f} ms, max {times[-1] * 1000:.0f} ms"
           " (frames drawn between steps included)")
+    first, last = app.soak.times[:100], app.soak.times[-100:]    # a slowdown shows here
+    print(f"median of the first 100 visits {statistics.median(first) * 1000:.0f} ms, "
+          f"of the last 100 {statistics.median(last) * 1000:.0f} ms")
     for label, key in (("at start", "memory_at_start"), ("after 10 visits", "memory_after_10_visits"),
                        ("at end", "memory_at_end")):
         if key in out:

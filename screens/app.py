@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import logging
-import threading
 import time
 import traceback
 from datetime import datetime
@@ -16,8 +15,9 @@ from kivy.properties import BooleanProperty, ListProperty, ObjectProperty, Strin
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 from screens.loading import LazyScreens, load_kv, popups, register_font
+from screens.refreshing import RefreshesCatalog
 from screens.spoken import ReadAloud
-from screens.text import install as install_shaped_labels
+from screens.text import follow_direction, install as install_shaped_labels
 
 from kiosk import (availability, catalog as catalog_mod, i18n, memory, metrics,
                    opening_hours, questionnaire, reach, speech, stats)
@@ -47,7 +47,7 @@ class KeepRunning(ExceptionHandler):
         return ExceptionManager.PASS
 
 
-class KioskApp(ReadAloud, App):
+class KioskApp(ReadAloud, RefreshesCatalog, App):
     lang = StringProperty(i18n.SOURCE_LANGUAGE)
     rtl = BooleanProperty(False)
     can_speak = BooleanProperty(False)
@@ -79,7 +79,6 @@ class KioskApp(ReadAloud, App):
         self.last_touch = time.monotonic()
         self.allow_close = not kiosk_mode
         self.staff_unlocked = False      # True only while the staff screen is open after the PIN
-        self.refreshing = False
         self._idle_popup = None
         self.last_spoken = ""
         self._counted: set = set()
@@ -215,6 +214,9 @@ class KioskApp(ReadAloud, App):
         self.rtl = lang in i18n.RTL_LANGUAGES
         self.visit.language = lang
         if changed:
+            screen = self.manager.current_screen if self.manager else None
+            if screen is not None and hasattr(screen, "on_activate"):
+                screen.on_activate()     # what the screen built in Python, in the new language
             self.view_changed()
 
     def count_once(self, *events: tuple[str, str]) -> None:
@@ -295,6 +297,10 @@ class KioskApp(ReadAloud, App):
         have = set(i18n.available_languages())
         return [lang for lang in self.cfg.site.languages if lang in have] or ["nl"]
 
+    def on_rtl(self, app, rtl) -> None:
+        """Built screens and open popups follow the new reading direction."""
+        follow_direction([*(self.manager.screens if self.manager else ()), *Window.children], rtl)
+
     def open_language_picker(self) -> None:
         popups().LanguagePopup().open()
 
@@ -354,45 +360,3 @@ class KioskApp(ReadAloud, App):
     def write_metrics(self, dt=None) -> None:
         """Health figures for the fleet's Prometheus (kiosk/metrics.py)."""
         metrics.write_quietly(self.cfg, self.cache_dir)
-
-    def refresh_if_due(self, now: datetime | None = None) -> None:
-        """Start the daily refresh (catalog.refresh_at) when it is due, only while nobody is
-        using the kiosk; runs every minute."""
-        if self.refreshing or self.in_visit() or not self.cfg.catalog.refresh_at:
-            return
-        from kiosk import feed
-        last = feed.last_attempt(self.cache_dir)
-        if feed.due_for_refresh(self.cfg, now or datetime.now(), last):
-            self.refresh_catalog(source=None, on_progress=None, on_done=None)
-
-    def refresh_catalog(self, source, on_progress, on_done, allow_shrink=False) -> None:
-        """Refresh in a child process with a memory cap, watched from a background thread;
-        callbacks run on the UI thread, also when the child dies."""
-        if self.refreshing:
-            return
-        from kiosk import feed
-        self.refreshing = True
-
-        def progress(fraction, message):
-            if on_progress:
-                Clock.schedule_once(lambda dt: on_progress(fraction, message), 0)
-
-        def done(report):
-            self.refreshing = False
-            if not self.in_visit():
-                self.open_catalog()
-                if self.manager.current == "unavailable":
-                    self.go_home()
-            if on_done:
-                on_done(report)
-
-        def work():
-            report = feed.Report(message="The refresh could not be started.")
-            try:
-                report = feed.refresh_in_child(self.cfg, source=source, cache_dir=self.cache_dir,
-                                               progress=progress, allow_shrink=allow_shrink)
-                metrics.write_quietly(self.cfg, self.cache_dir)
-            finally:
-                Clock.schedule_once(lambda dt: done(report), 0)
-
-        threading.Thread(target=work, daemon=True).start()

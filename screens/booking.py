@@ -39,22 +39,6 @@ class BookingScreen(KioskScreen):
     qr_side = NumericProperty(dp(440))
     type_scale = NumericProperty(1)
 
-    def on_kv_post(self, base_widget):
-        super().on_kv_post(base_widget)
-        app = App.get_running_app()
-        app.bind(qr_band=self._fit_qr, portrait=self._fit_qr)
-        self.bind(size=self._fit_qr)
-        self._fit_qr()
-
-    def _fit_qr(self, *args):
-        """The code as large as its band allows, at least about 6 cm on a kiosk screen."""
-        app = App.get_running_app()
-        low, high = app.qr_band
-        if app.portrait:
-            self.qr_side = max(dp(240), min(high - low - dp(16), self.width * 0.45, dp(480)))
-        else:
-            self.qr_side = max(dp(240), min(self.height - dp(260), self.width * 0.36))
-
     def qr_rect(self) -> tuple[float, float, float, float]:
         """Where the code is drawn (x, y, width, height); a popup never covers it."""
         qr = self.ids.qr

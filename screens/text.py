@@ -79,9 +79,11 @@ class ShapedLabel(Label):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        app = App.get_running_app()
-        if app is not None and hasattr(app, "rtl"):
-            app.bind(rtl=self._relayout)         # a weak reference: labels come and go
+        self._relayout()
+
+    def follow_direction(self, rtl: bool) -> None:
+        """The app's reading direction changed (KioskApp.on_rtl tells every widget that has
+        this method; a binding per label would pile up as labels come and go)."""
         self._relayout()
 
     def _trigger_texture_update(self, name=None, source=None, value=None):
@@ -109,6 +111,17 @@ class ShapedLabel(Label):
         room = width - padding[0] - padding[2] - 2
         core = self._label
         return "\n".join(visual_lines(self.text, lambda line: core.get_extents(line)[0] <= room))
+
+
+def follow_direction(roots, rtl: bool) -> None:
+    """Tell every widget under `roots` that follows the reading direction (a ShapedLabel,
+    a mirrored row) that it changed; each once."""
+    seen = set()
+    for root in roots:
+        for widget in root.walk(restrict=True):
+            if id(widget) not in seen and hasattr(widget, "follow_direction"):
+                seen.add(id(widget))
+                widget.follow_direction(rtl)
 
 
 def install() -> None:

@@ -12,15 +12,8 @@ from kiosk import i18n
 
 class KioskScreen(Screen):
     """A screen that is told when it becomes visible (on_activate) and can be read aloud.
-    on_activate runs again when the visitor changes language, so text a screen builds
-    in Python follows the language like the text its kv rules build."""
-
-    def on_kv_post(self, base_widget):
-        App.get_running_app().bind(lang=self._language_changed)
-
-    def _language_changed(self, app, lang):
-        if self.manager is not None and self.manager.current == self.name:
-            self.on_activate()
+    on_activate runs again when the visitor changes language (KioskApp.set_language), so
+    text a screen builds in Python follows the language like the text its kv rules build."""
 
     def on_pre_enter(self, *args):
         self.on_activate()
@@ -37,11 +30,10 @@ class MirroredInRTL:
     _mirrored = False
 
     def on_kv_post(self, base_widget):
-        app = App.get_running_app()
-        app.bind(rtl=self._mirror)
-        self._mirror(app, app.rtl)
+        self.follow_direction(App.get_running_app().rtl)
 
-    def _mirror(self, app, rtl):
+    def follow_direction(self, rtl: bool) -> None:
+        """Called now and by KioskApp.on_rtl when the reading direction changes."""
         if rtl != self._mirrored:
             self.children.reverse()
             self._mirrored = rtl

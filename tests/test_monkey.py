@@ -1,7 +1,7 @@
 """The monkey: thousands of random touches and drags on the real app off screen
 (bench/monkey.py, its own process, seeded). It must stay alive and log no exception on any
-screen. Its memory figures (growth after Kivy's caches have filled) are printed by
-bench/monkey.py; they are a target still to reach, not a test."""
+screen. Its memory figures (growth between visitors after a warm-up) are a target that
+bench/monkey.py measures and prints, not a test."""
 import json
 import os
 import subprocess

@@ -12,7 +12,7 @@ A step is a list: ["start"], ["answer", question_id, value], ["lang", code],
 ["booking"], ["shot", name], ["idle", seconds], ["staff"], ["pin", "1234"], ["escape"],
 ["close"], ["refresh", source], ["scheduled", iso_time], ["settle"], ["fault"],
 ["wait", seconds], ["layout", name] (records every control on screen: place, size, colours),
-["loaded", name] (the packages imported and the screens built so far).
+["loaded", name] (the packages imported, the screens built, the app's property observers).
 """
 from __future__ import annotations
 
@@ -271,10 +271,14 @@ class Driver:
             pass
         elif kind == "layout":
             self.record.setdefault("layouts", {})[args[0]] = layout(app)
-        elif kind == "loaded":             # the packages imported and the screens built
+        elif kind == "loaded":             # the packages imported, the screens built, and
+            import gc                      # how many callbacks watch the app's properties
+            gc.collect()
             self.record.setdefault("loaded", {})[args[0]] = {
                 "packages": sorted({name.split(".")[0] for name in sys.modules}),
-                "screens": sorted(app.manager.screen_names)}
+                "screens": sorted(app.manager.screen_names),
+                "observers": {name: len(app.get_property_observers(name))
+                              for name in app.properties()}}
         else:
             raise ValueError(f"unknown step {step!r}")
         return False
