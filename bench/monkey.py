@@ -1,6 +1,7 @@
 """Monkey test: thousands of random touches and drags on the real kiosk, off screen.
 
     .venv/bin/python bench/monkey.py [--events 5000] [--seed 13] [--json FILE]
+    (memory trends need 10,000 touches or more: --events 25000 --warmup 2500)
 
 Random but seeded. Touches go through Kivy's input events (as a touchscreen's do), at
 random places, on whatever screen is showing; now and then the monkey jumps to a screen
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import statistics
 import sys
 import time
 from collections import Counter
@@ -144,6 +146,14 @@ def main(argv=None) -> int:
     out["growth_mb"] = round(out["memory_at_end"]["pss"] - out["memory_after_warmup"]["pss"], 1)
     out["growth_uss_mb"] = round(out["memory_at_end"]["uss"]
                                  - out["memory_after_warmup"]["uss"], 1)
+    # one figure varies by tens of MB from one measurement to the next (which fonts and
+    # textures the last screens left in Kivy's caches): the median of each 5,000 touches
+    # shows the trend, and the growth over the last 5,000 is the change of that median
+    per_5000 = [round(statistics.median(out["pss_every_500"][i:i + 10]), 1)
+                for i in range(0, len(out["pss_every_500"]) - 9, 10)]
+    out["pss_median_per_5000"] = per_5000
+    if len(per_5000) >= 2:
+        out["growth_over_last_5000_mb"] = round(per_5000[-1] - per_5000[-2], 1)
     text = json.dumps(out, indent=1)
     if args.json:
         Path(args.json).write_text(text, encoding="utf-8")

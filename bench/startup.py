@@ -150,10 +150,10 @@ def main(argv=None) -> int:
                   f"{m['pss']:4.0f} MB {m['rss']:4.0f} MB {m['llvm']:5.0f} MB")
         print(f"{size:10s} kiosk/bare: time {med['kiosk']['seconds'] / med['bare']['seconds']:.2f}x, "
               f"CPU {med['kiosk']['cpu'] / med['bare']['cpu']:.2f}x, "
-              f"PSS +{med['kiosk']['pss'] - med['bare']['pss']:.0f} MB; against bare Kivy with "
+              f"PSS {med['kiosk']['pss'] - med['bare']['pss']:+.0f} MB; against bare Kivy with "
               f"the kiosk's Kivy settings: time "
               f"{med['kiosk']['seconds'] / med['bare-kiosk-settings']['seconds']:.2f}x, "
-              f"PSS +{med['kiosk']['pss'] - med['bare-kiosk-settings']['pss']:.0f} MB")
+              f"PSS {med['kiosk']['pss'] - med['bare-kiosk-settings']['pss']:+.0f} MB")
         screens = {r["screen"] for r in runs[f"kiosk {size}"]}
         if screens != {"welcome"}:
             print(f"  note: the kiosk showed {screens}, not only the welcome screen")
