@@ -60,8 +60,8 @@ def count_all(events, cache_dir: Path | None = None, day: date | None = None) ->
         db = _db(cache_dir)
         with db:
             db.executemany("insert into counts values (?, ?, ?, 1) on conflict "
-                                "(day, name, value) do update set n = n + 1",
-                                [(today, name, value) for name, value in events])
+                           "(day, name, value) do update set n = n + 1",
+                           [(today, name, value) for name, value in events])
         db.close()
     except sqlite3.Error:
         pass
