@@ -41,6 +41,11 @@ def visitor_cost(course: dict, statuses) -> tuple[str, str | None]:
     return ("unknown" if course.get("cost_eur") is None else "full"), None
 
 
+def as_reason(price: str) -> str:
+    """A price line as one of a result's reasons (they start in lower case)."""
+    return price[:1].lower() + price[1:]
+
+
 def _euro(value: float) -> str:
     return f"{value:.0f}"            # whole euros, as everywhere on the kiosk
 

@@ -358,8 +358,8 @@ def match(catalog, answers: dict, today: date | None = None,
         """light: the ranked row; course: the decoded course."""
         scores = (light[FACTOR_SCORES] if len(light) > FACTOR_SCORES.start
                   else factor_scores[light[ROWID]])
-        facts = {"distance_km": light[DISTANCE], "cost": light[COST],
-                 "next_start": light[NEXT_START], "factors": dict(zip(FACTORS, scores))}
+        facts = {"distance_km": light[DISTANCE], "next_start": light[NEXT_START],
+                 "factors": dict(zip(FACTORS, scores))}
         price = course_facts.visitor_price(course, a["status"], _)
         return Result(course=course, provider=provider, distance_km=light[DISTANCE],
                       reasons=reasons.reasons(course, facts, a, asked, orientation, _,

@@ -45,9 +45,11 @@ def row_at(mounting: Mounting, size: tuple[int, int], metres: float) -> float:
     return height - (mounting.top_edge_m - metres) * px_per_m
 
 
-def _clip(low: float, high: float, height: int) -> tuple[int, int]:
+def _clip(low: float, high: float, height: int, min_share: float) -> tuple[int, int]:
+    """The rows from low to high on the screen; when less than min_share of the height is
+    left (a mounting out of reach), the lower half, so the screen stays usable."""
     low, high = max(0.0, low), min(float(height), high)
-    if high - low < height * 0.25:     # a mounting out of reach: keep a usable lower part
+    if high - low < height * min_share:
         return 0, int(height * 0.5)
     return int(math.ceil(low)), int(high)
 
@@ -60,15 +62,11 @@ def operable_band(mounting: Mounting, size: tuple[int, int]) -> tuple[int, int]:
     if width > height:
         return 0, int(height * LANDSCAPE_SHARE)
     return _clip(row_at(mounting, size, REACH_LOW_M), row_at(mounting, size, REACH_HIGH_M),
-                 height)
+                 height, 0.25)
 
 
 def qr_band(mounting: Mounting, size: tuple[int, int]) -> tuple[int, int]:
     """(lowest, highest) row the booking QR code may cover on a portrait screen: between
     QR_LOW_M and QR_HIGH_M above the floor, clipped to the screen."""
-    width, height = size
-    low = max(0.0, row_at(mounting, size, QR_LOW_M))
-    high = min(float(height), row_at(mounting, size, QR_HIGH_M))
-    if high - low < height * 0.15:
-        return 0, int(height * 0.5)
-    return int(math.ceil(low)), int(high)
+    return _clip(row_at(mounting, size, QR_LOW_M), row_at(mounting, size, QR_HIGH_M),
+                 size[1], 0.15)

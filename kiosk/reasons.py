@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from . import vocab, words
-from .course_facts import visitor_price
+from .course_facts import as_reason, visitor_price
 from .i18n import LIST_SEPARATOR
 from .ranking import DISTANCE_HALF_KM, WEIGHTS
 
@@ -65,7 +65,7 @@ def _cost_texts(course: dict, statuses, _, price: str | None = None) -> list[str
     """What this visitor pays (course_facts.visitor_price, or the price it gave already),
     then opleidingsverlof."""
     price = price or visitor_price(course, statuses, _)
-    out = [price[:1].lower() + price[1:]]
+    out = [as_reason(price)]
     if "werkend" in statuses and course["opleidingsverlof"]:
         out.append(_("je kan opleidingsverlof krijgen"))
     return out
@@ -127,7 +127,7 @@ def route_reasons(course: dict, light: dict, a: dict, asked, _, price=None) -> l
 
 def reasons(course: dict, light: dict, a: dict, asked, orientation: bool, _,
             after_intake: bool = False, price: str | None = None) -> list[str]:
-    """course: the decoded course; light: its distance_km, cost, next_start and its
+    """course: the decoded course; light: its distance_km, next_start and its
     factor scores (`factors`, name -> 0..1) for this visitor; a: the checked answers;
     asked: the visitor's own filter (limit_km, times_mask, formats) before relaxing;
     after_intake: an intake leads the results (a Dutch course then says it places you);

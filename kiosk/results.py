@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from . import catalog as catalog_mod
 from . import vocab
+from .course_facts import as_reason
 from .ranking import FIRST_PAGE, PROVIDER, ROWID
 
 
@@ -23,7 +24,7 @@ class Result:
     def first_reasons(self, count: int) -> list[str]:
         """The first count reasons, the last of them what this visitor pays when the
         price is not among them already (a result in a list always says its price)."""
-        price = self.price[:1].lower() + self.price[1:]
+        price = as_reason(self.price)
         shown = self.reasons[:count]
         if price and price not in shown:
             shown = shown[:count - 1] + [price]

@@ -52,9 +52,9 @@ def page_to_feed(path: Path, publisher: str, own_provider: str | None,
     items = _items(path, max_bytes)
     courses, providers, notes = [], {}, []
     for item in _courses_in(items, 0):
-        if len(courses) >= MAX_COURSES:
-            raise FeedRefused(f"The page has more than {MAX_COURSES} courses. {KEPT}")
         for course, said in _records(item, own_provider, providers, len(courses)):
+            if len(courses) >= MAX_COURSES:      # each course instance is one record
+                raise FeedRefused(f"The page has more than {MAX_COURSES} courses. {KEPT}")
             courses.append(course)
             notes += said
     if not courses:

@@ -283,10 +283,10 @@ class KioskApp(ReadAloud, RefreshesCatalog, App):
         self.visit = Visit()
         self.outcome = None
         self.course = None
-        self.set_language(i18n.SOURCE_LANGUAGE)
         self.lock_staff()
         self.manager.current = self.home_screen()
         self.manager.forget(set(self.manager.screen_names) - KEPT_BUILT)
+        self.set_language(i18n.SOURCE_LANGUAGE)      # only the home screen follows it
         Clock.schedule_once(lambda dt: memory.release(), RELEASE_AFTER_S)
 
     def in_visit(self) -> bool:

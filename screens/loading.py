@@ -52,7 +52,7 @@ class LazyScreens(ScreenManager):
     """Builds a screen (its module and kv rules) the first time it is asked for."""
 
     def get_screen(self, name):
-        if name in SCREENS and not any(s.name == name for s in self.screens):
+        if name in SCREENS and not self.has_screen(name):
             module = importlib.import_module(f"screens.{name}")
             for kv in (*KV_NEEDS.get(name, ()), name):
                 load_kv(kv)

@@ -84,9 +84,10 @@ class QuestionScreen(KioskScreen):
         self.columns = columns
 
     def lower_height(self) -> float:
-        """Height of what sits under the answers: the multi row and the navigation bar."""
+        """Height of what sits under the answer buttons: the multi row and the navigation
+        bar (the postcode keypad lays itself out)."""
         below = dp(96)
-        if self.question is not None and self.question.kind in ("multi", "postcode"):
+        if self.question is not None and self.question.kind == "multi":
             below += dp(104) + dp(16)
         return below
 

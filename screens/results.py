@@ -60,15 +60,10 @@ PAGE = 20
 class ResultsScreen(KioskScreen):
     summary = StringProperty("")
     notice = StringProperty("")
-    marked_count = NumericProperty(0)
     more = NumericProperty(0)             # results not in the list yet
     next_step = StringProperty("")        # what to do next, in words
     booking_label = StringProperty("")
     more_text = StringProperty("")
-
-    def on_more(self, *args):
-        self.more_text = trn("Toon nog {count} opleiding", "Toon nog {count} opleidingen",
-                             self.more) if self.more else ""
 
     def on_activate(self):
         self.shown = PAGE
@@ -98,6 +93,8 @@ class ResultsScreen(KioskScreen):
         self.ids.list.data = rows
         count = len(outcome.results)
         self.more = count - len(rows)
+        self.more_text = trn("Toon nog {count} opleiding", "Toon nog {count} opleidingen",
+                             self.more, lang) if self.more else ""
         if outcome.orientation and count:
             self.summary = tr("Ideeën om te leren", lang)
         elif count:
@@ -118,8 +115,7 @@ class ResultsScreen(KioskScreen):
 
     def show_marked_count(self):
         app = App.get_running_app()
-        self.marked_count = len(app.visit.marked)
-        self.booking_label = booking_label(self.marked_count, app.lang)
+        self.booking_label = booking_label(len(app.visit.marked), app.lang)
 
     def open_result(self, index: int):
         App.get_running_app().show_detail(index)

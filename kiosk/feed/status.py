@@ -24,10 +24,10 @@ def status(cfg, cache_dir: Path | None = None) -> dict:
            "last_attempt_at": state.get("last_attempt_at"), "last_ok": state.get("last_ok"),
            "last_message": state.get("last_message")}
     meta = read_meta(current)
-    out["sources"] = source_lines(cfg, cache, meta, out)
+    counts = status_counts(current) if meta else None
+    out["sources"] = source_lines(cfg, cache, meta, counts, out)
     if not meta:
         return out
-    counts = status_counts(current)
     out.update(present=True, **counts, source=meta.get("source") or None,
                feed_generated_at=meta.get("generated_at") or None,
                refreshed_at=meta.get("refreshed_at") or None,
@@ -42,9 +42,9 @@ def status(cfg, cache_dir: Path | None = None) -> dict:
     return out
 
 
-def source_lines(cfg, cache: Path, meta: dict, out: dict) -> list[dict]:
+def source_lines(cfg, cache: Path, meta: dict, counts: dict | None, out: dict) -> list[dict]:
     """Per source: name, kind, ok, courses, last_ok_at, message (and its last HTTP
-    status). A catalog of one feed is one source."""
+    status). A catalog of one feed is one source; `counts` are its status_counts."""
     keys = ("name", "kind", "ok", "courses", "last_ok_at", "message", "http_status")
     if cfg.catalog.sources:
         states = sources_mod.read_states(cache) if cache.exists() else {}
@@ -57,7 +57,6 @@ def source_lines(cfg, cache: Path, meta: dict, out: dict) -> list[dict]:
         return lines
     if not meta:
         return []
-    counts = status_counts(cache / catalog_mod.CURRENT)
     ok = out.get("last_ok") is not False
     return [{"name": meta.get("source") or "catalog.source", "kind": "feed", "ok": ok,
              "courses": counts["courses"], "last_ok_at": meta.get("refreshed_at") or None,
