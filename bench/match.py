@@ -26,7 +26,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import sqlite_utils  # noqa: E402
 
-from kiosk import catalog, feed, matching, places, vocab  # noqa: E402
+from kiosk import vocab
+from kiosk.catalog import check  # noqa: E402
+from kiosk.catalog import db as catalog
+from kiosk.guidance import matching, places
 
 TODAY = date(2027, 1, 10)
 
@@ -75,7 +78,7 @@ def build(path: Path, n: int, rnd: random.Random) -> None:
     db.execute("pragma synchronous = off")
     catalog.create_schema(db)
     db["providers"].insert_all(providers)
-    db["courses"].insert_all((feed.check_course(c) for c in courses), batch_size=2000)
+    db["courses"].insert_all((check.check_course(c) for c in courses), batch_size=2000)
     catalog.create_indexes(db)
     db.conn.close()
 
@@ -162,7 +165,7 @@ def main() -> int:
             size_mb = path.stat().st_size / 1e6
             print(f"\n{n:,} courses, {cat.counts()['providers']} providers, "
                   f"{size_mb:.1f} MB (built in {time.perf_counter() - t0:.1f} s)")
-            scan = timed(lambda: cat.db.execute(
+            scan = timed(lambda cat=cat: cat.db.execute(
                 "select count(*), sum(length(title_nl)) from courses").fetchone()[0], args.runs)
             print(f"  floor, one plain scan of courses      median {scan[0]:7.2f} ms   "
                   f"p95 {scan[1]:7.2f} ms")

@@ -102,10 +102,11 @@ class Monkey:
     def settled(self, dt):
         """Memory between visitors, measured alike each time: "start over" to the home
         screen, frames drawn (Kivy frees removed widgets' textures as it draws), then what
-        the app itself does a second after a visit (kiosk/memory.py). Growth of this figure
+        the app itself does a second after a visit (kiosk/site/memory.py). Growth of this figure
         is what visits leave behind, not the screen that happens to show."""
         from kivy.clock import Clock
-        from kiosk import memory
+
+        from kiosk.site import memory
         memory.release()
         self.memory = offscreen.memory_mb()
         self.out.setdefault("pss_every_500", []).append(self.memory["pss"])
@@ -133,7 +134,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     offscreen.off_screen_env()
     errors = offscreen.catch_errors()
-    from kiosk import config
+    from kiosk.site import config
     out: dict = {"seed": args.seed}
 
     def started(app):

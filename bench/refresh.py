@@ -1,7 +1,7 @@
 """Catalog refresh benchmark: generated feeds of 1k, 10k and 100k courses.
 
 For each size it prints the median wall time, peak memory and courses per second of
-`kiosk.feed.refresh` from a feed file, next to a floor: a bare sqlite3 executemany load
+`kiosk.catalog.pipeline.refresh` from a feed file, next to a floor: a bare sqlite3 executemany load
 of the same file (streamed with ijson, no checks, no indexes). Every measurement runs in
 a fresh child process, whose peak memory is read with getrusage(RUSAGE_CHILDREN) by a
 small wrapper process, so each figure stands alone.
@@ -107,9 +107,10 @@ def generate_sources(n: int, folder: Path, sources: int) -> Path:
 # ---------------------------------------------------------------- work done in a child
 
 def work_refresh(feed_path: str, workdir: str) -> dict:
-    from kiosk import config, feed
+    from kiosk.catalog import pipeline
+    from kiosk.site import config
     start = time.perf_counter()
-    report = feed.refresh(config.Config(), source=feed_path, cache_dir=Path(workdir))
+    report = pipeline.refresh(config.Config(), source=feed_path, cache_dir=Path(workdir))
     wall = time.perf_counter() - start
     if not report.ok:
         raise SystemExit(report.message)
@@ -118,10 +119,11 @@ def work_refresh(feed_path: str, workdir: str) -> dict:
 
 
 def work_sources(config_path: str, workdir: str) -> dict:
-    from kiosk import config, feed
+    from kiosk.catalog import pipeline
+    from kiosk.site import config
     cfg = config.from_table({"catalog": {"sources": json.loads(Path(config_path).read_text())}})
     start = time.perf_counter()
-    report = feed.refresh(cfg, cache_dir=Path(workdir))
+    report = pipeline.refresh(cfg, cache_dir=Path(workdir))
     wall = time.perf_counter() - start
     if not report.ok:
         raise SystemExit(report.message)
@@ -131,7 +133,8 @@ def work_sources(config_path: str, workdir: str) -> dict:
 
 def work_floor(feed_path: str, workdir: str) -> dict:
     import ijson
-    from kiosk.catalog import COURSE_COLUMNS
+
+    from kiosk.catalog.db import COURSE_COLUMNS
     start = time.perf_counter()
     dumps = json.JSONEncoder(ensure_ascii=False).encode
     columns = list(COURSE_COLUMNS)

@@ -117,7 +117,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     offscreen.off_screen_env()
     errors = offscreen.catch_errors()
-    from kiosk import config
+    from kiosk.site import config
     out: dict = {}
 
     def started(app):

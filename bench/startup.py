@@ -48,7 +48,7 @@ def child(kind: str, size: str) -> None:
     from kivy.core.window import Window
 
     if kind == "kiosk":
-        from kiosk import config
+        from kiosk.site import config
         from screens.app import KioskApp
         app = KioskApp(config.load(None))
     else:
@@ -112,7 +112,7 @@ def prepared_env(folder: Path) -> dict:
     env = dict(os.environ, SDL_VIDEODRIVER="offscreen", KIVY_NO_ARGS="1",
                KIVY_HOME=str(folder / "kivy"), KIOSK_CACHE_DIR=str(folder / "cache"))
     env.pop("KIOSK_CONFIG", None)
-    subprocess.run([sys.executable, "-m", "kiosk.cli", "catalog", "refresh"], env=env, cwd=ROOT,
+    subprocess.run([sys.executable, "-m", "kiosk.cli.main", "catalog", "refresh"], env=env, cwd=ROOT,
                    check=True, capture_output=True)
     return env
 

@@ -14,15 +14,18 @@ from kivy.core.window import Window
 from kivy.properties import BooleanProperty, ListProperty, ObjectProperty, StringProperty
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
+from kiosk import reach
+from kiosk.catalog import db as catalog_mod
+from kiosk.guidance import questionnaire
+from kiosk.site import availability, memory, metrics, opening_hours, stats
+from kiosk.site.watchdog import Watchdog
+from kiosk.text import i18n, speech
+from kiosk.visit import IdlePolicy, Visit
 from screens.loading import LazyScreens, load_kv, popups, register_font
 from screens.refreshing import RefreshesCatalog
 from screens.spoken import ReadAloud
-from screens.text import follow_direction, install as install_shaped_labels
-
-from kiosk import (availability, catalog as catalog_mod, i18n, memory, metrics,
-                   opening_hours, questionnaire, reach, speech, stats)
-from kiosk.watchdog import Watchdog
-from kiosk.session import IdlePolicy, Visit
+from screens.text import follow_direction
+from screens.text import install as install_shaped_labels
 
 log = logging.getLogger("kiosk")
 HOME_SCREENS = ("welcome", "unavailable", "closed")
@@ -147,8 +150,8 @@ class KioskApp(ReadAloud, RefreshesCatalog, App):
         try:
             path = catalog_mod.current_path(self.cache_dir)
             if not path.exists():       # first start (kiosk/feed is imported only then)
-                from kiosk import feed
-                path = feed.ensure_catalog(self.cfg, self.cache_dir, run=feed.refresh_in_child)
+                from kiosk.catalog import child, pipeline
+                path = pipeline.ensure_catalog(self.cfg, self.cache_dir, run=child.refresh_in_child)
             stat = path.stat()
             stamp = (stat.st_ino, stat.st_mtime_ns)
             if stamp != self._catalog_stamp:
@@ -166,7 +169,7 @@ class KioskApp(ReadAloud, RefreshesCatalog, App):
     def home_screen(self) -> str:
         """Where a visitor starts: the welcome screen; outside opening hours the closed
         screen; the calm "unavailable" screen when the catalog is unusable or the kiosk
-        keeps crashing (kiosk/availability.py, kiosk/opening_hours.py)."""
+        keeps crashing (kiosk/site/availability.py, kiosk/site/opening_hours.py)."""
         crashes = metrics.event_times(metrics.read_health(self.cache_dir))
         self.unavailable_reason = availability.why_unavailable(self.catalog_reason, crashes,
                                                                time.time())
@@ -203,7 +206,7 @@ class KioskApp(ReadAloud, RefreshesCatalog, App):
         """Switch language; results already shown get their reasons in the new language
         (the ranking does not depend on it, so the same index is the same course)."""
         if self.outcome is not None and lang != self.lang:
-            from kiosk import matching
+            from kiosk.guidance import matching
             self.outcome = matching.match(self.catalog,
                                           {**self.visit.contract_answers(), "language": lang},
                                           lang=lang)
@@ -257,7 +260,7 @@ class KioskApp(ReadAloud, RefreshesCatalog, App):
             self.show_question(previous)
 
     def show_results(self) -> None:
-        from kiosk import matching      # imported at the first visit: a faster start
+        from kiosk.guidance import matching  # imported at the first visit: a faster start
         self.outcome = matching.match(self.catalog, self.visit.contract_answers(),
                                       lang=self.lang)
         self.count_once(("results", ""), ("goal", self.visit.answers.get("goal") or ""),
@@ -358,5 +361,5 @@ class KioskApp(ReadAloud, RefreshesCatalog, App):
         self.stop()
 
     def write_metrics(self, dt=None) -> None:
-        """Health figures for the fleet's Prometheus (kiosk/metrics.py)."""
+        """Health figures for the fleet's Prometheus (kiosk/site/metrics.py)."""
         metrics.write_quietly(self.cfg, self.cache_dir)

@@ -8,10 +8,10 @@ from kivy.core.image import Image as CoreImage
 from kivy.metrics import dp
 from kivy.properties import NumericProperty, ObjectProperty, StringProperty
 
-from kiosk import handoff, i18n
+from kiosk.booking import handoff
+from kiosk.text import i18n
 from screens.text import pick, tr
 from screens.widgets import KioskScreen
-
 
 AFTER_SCAN = (
     i18n.N_("1. Je gsm opent de website van de Leerwinkel."),

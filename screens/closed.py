@@ -1,4 +1,4 @@
-"""Closed: outside the site's opening hours (kiosk/opening_hours.py). Says when to come
+"""Closed: outside the site's opening hours (kiosk/site/opening_hours.py). Says when to come
 back and how to reach the Leerwinkel, and lets the display sleep after a minute; the app
 brings the welcome screen back at opening time."""
 from __future__ import annotations
@@ -9,7 +9,7 @@ from kivy.app import App
 from kivy.clock import Clock
 from kivy.properties import StringProperty
 
-from kiosk import display, opening_hours
+from kiosk.site import display, opening_hours
 from screens.home import HomeScreen
 from screens.text import tr
 from screens.unavailable import contact_text

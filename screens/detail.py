@@ -4,7 +4,8 @@ from __future__ import annotations
 from kivy.app import App
 from kivy.properties import BooleanProperty, StringProperty
 
-from kiosk import course_facts, glossary, i18n
+from kiosk.guidance import course_facts
+from kiosk.text import glossary, i18n
 from screens.text import pick, result_heading, title_language
 from screens.widgets import KioskScreen
 

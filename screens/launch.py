@@ -23,7 +23,7 @@ class _DisplayMode(ctypes.Structure):
 
 
 def _sdl_library():
-    import kivy                    # Kivy's wheel bundles the SDL its window uses
+    import kivy  # Kivy's wheel bundles the SDL its window uses
     bundled = sorted((Path(kivy.__file__).parent.parent / "Kivy.libs").glob("libSDL2-2*.so*"))
     name = str(bundled[0]) if bundled else ctypes.util.find_library("SDL2")
     return ctypes.CDLL(name) if name else None

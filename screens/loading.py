@@ -11,7 +11,7 @@ from kivy.lang import Builder
 from kivy.uix.screenmanager import ScreenManager
 
 from kiosk import paths
-from kiosk.fonts import FONT_BOLD_CANDIDATES, FONT_CANDIDATES
+from kiosk.text.fonts import FONT_BOLD_CANDIDATES, FONT_CANDIDATES
 
 log = logging.getLogger("kiosk")
 HERE = Path(__file__).parent

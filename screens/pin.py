@@ -1,5 +1,5 @@
 """Staff PIN entry. Without a configured PIN, staff access exists only outside kiosk mode.
-After wrong PINs the entry locks for a while (the rule: kiosk.staff.PinLockout); this
+After wrong PINs the entry locks for a while (the rule: kiosk.site.staff.PinLockout); this
 screen only shows how long."""
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from kivy.app import App
 from kivy.clock import Clock
 from kivy.properties import BooleanProperty, StringProperty
 
-from kiosk import i18n, staff
+from kiosk.site import staff
+from kiosk.text import i18n
 from screens.text import tr
 from screens.widgets import KioskScreen
 
@@ -32,7 +33,7 @@ class PinScreen(KioskScreen):
         app = App.get_running_app()
         if not app.cfg.staff.pin_hash:
             if app.kiosk_mode:
-                self.message = tr("Er is geen PIN ingesteld. Stel er een in met: kiosk staff set-pin", app.lang)
+                self.message = tr("Er is geen PIN ingesteld. Stel er een in met: kiosk staff set-pin", app.lang)  # noqa: E501
             else:
                 app.unlock_staff()               # windowed mode without a PIN: no lock
         else:

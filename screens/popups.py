@@ -12,7 +12,7 @@ from kivy.metrics import dp
 from kivy.properties import NumericProperty, StringProperty
 from kivy.uix.modalview import ModalView
 
-from kiosk import speech
+from kiosk.text import speech
 from screens.text import trn
 from screens.widgets import fill_language_buttons
 

@@ -3,10 +3,16 @@ from __future__ import annotations
 
 from kivy.app import App
 from kivy.metrics import dp
-from kivy.properties import (BooleanProperty, ListProperty, NumericProperty, ObjectProperty,
-                             StringProperty)
+from kivy.properties import (
+    BooleanProperty,
+    ListProperty,
+    NumericProperty,
+    ObjectProperty,
+    StringProperty,
+)
 
-from kiosk import glossary, places, questionnaire
+from kiosk.guidance import places, questionnaire
+from kiosk.text import glossary
 from screens.text import tr
 from screens.widgets import BigButton, KioskScreen
 

@@ -1,5 +1,5 @@
 """The catalog's refresh started from the UI: the daily one and the staff's, each in a
-child process with a memory cap (kiosk/feed/child.py), watched from a background thread."""
+child process with a memory cap (kiosk/catalog/child.py), watched from a background thread."""
 from __future__ import annotations
 
 import threading
@@ -7,7 +7,7 @@ from datetime import datetime
 
 from kivy.clock import Clock
 
-from kiosk import metrics
+from kiosk.site import metrics
 
 
 class RefreshesCatalog:
@@ -19,9 +19,9 @@ class RefreshesCatalog:
         using the kiosk; runs every minute."""
         if self.refreshing or self.in_visit() or not self.cfg.catalog.refresh_at:
             return
-        from kiosk import feed
-        last = feed.last_attempt(self.cache_dir)
-        if feed.due_for_refresh(self.cfg, now or datetime.now(), last):
+        from kiosk.catalog import status
+        last = status.last_attempt(self.cache_dir)
+        if status.due_for_refresh(self.cfg, now or datetime.now(), last):
             self.refresh_catalog(source=None, on_progress=None, on_done=None)
 
     def refresh_catalog(self, source, on_progress, on_done, allow_shrink=False) -> None:
@@ -29,7 +29,8 @@ class RefreshesCatalog:
         callbacks run on the UI thread, also when the child dies."""
         if self.refreshing:
             return
-        from kiosk import feed
+        from kiosk.catalog import child
+        from kiosk.catalog.report import Report
         self.refreshing = True
 
         def progress(fraction, message):
@@ -46,9 +47,9 @@ class RefreshesCatalog:
                 on_done(report)
 
         def work():
-            report = feed.Report(message="The refresh could not be started.")
+            report = Report(message="The refresh could not be started.")
             try:
-                report = feed.refresh_in_child(self.cfg, source=source, cache_dir=self.cache_dir,
+                report = child.refresh_in_child(self.cfg, source=source, cache_dir=self.cache_dir,
                                                progress=progress, allow_shrink=allow_shrink)
                 metrics.write_quietly(self.cfg, self.cache_dir)
             finally:

@@ -6,8 +6,8 @@ from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.recycleview.views import RecycleDataViewBehavior
 
-from kiosk import i18n
-from kiosk.reference import MAX_COURSES
+from kiosk.booking.reference import MAX_COURSES
+from kiosk.text import i18n
 from screens.text import result_heading, title_language, tr, trn
 from screens.widgets import KioskScreen
 
@@ -101,14 +101,14 @@ class ResultsScreen(KioskScreen):
             self.summary = trn("{count} opleiding past bij jou.",
                                "{count} opleidingen passen bij jou.", count, lang)
         else:
-            self.summary = tr("We vonden geen opleiding die past. Een begeleider helpt je graag verder.", lang)
+            self.summary = tr("We vonden geen opleiding die past. Een begeleider helpt je graag verder.", lang)  # noqa: E501
         # "here are other times" only above courses: relaxing that found nothing says nothing
         notices = [tr(RELAXED_MESSAGES[name], lang) for name in outcome.relaxed
                    if name in RELAXED_MESSAGES and count]
         if outcome.unknown_postcode:
             notices.append(tr("We kennen je postcode niet. We tonen opleidingen zonder afstand.", lang))
         if outcome.orientation:
-            notices.append(tr("Je weet nog niet wat je wil leren? Hier zijn ideeën. Praat er zeker over met een begeleider.", lang))
+            notices.append(tr("Je weet nog niet wat je wil leren? Hier zijn ideeën. Praat er zeker over met een begeleider.", lang))  # noqa: E501
         self.notice = "\n".join(notices)
         self.next_step = tr(NEXT_STEP if count else NEXT_STEP_NONE, lang)
         self.show_marked_count()

@@ -4,7 +4,7 @@ The open popup is read when there is one, else the current screen. Labels are re
 reading order (top to bottom, then from the start side of the line); a label's text is in
 the screen's language unless it names its own (`speech_lang`: a Dutch course title, a
 language's name on the picker). Arabic texts the kiosk ships are said in their vocalised
-form (kiosk/spoken_forms.py).
+form (kiosk/text/spoken_forms.py).
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from kivy.core.window import Window
 from kivy.uix.label import Label
 from kivy.uix.modalview import ModalView
 
-from kiosk import speech, spoken_forms
+from kiosk.text import speech, spoken_forms
 
 
 def _shown(widget) -> bool:

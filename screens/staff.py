@@ -12,11 +12,12 @@ from kivy.metrics import dp
 from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.modalview import ModalView
 
-from kiosk import feed, handoff, quality, stats
-from kiosk.printable import one_line
+from kiosk.booking import handoff
+from kiosk.catalog import quality, status, store
+from kiosk.site import stats
+from kiosk.text.printable import one_line
 from screens.text import tr
 from screens.widgets import KioskScreen
-
 
 REPORT_LINES = 50               # rejected courses listed on screen; the CLI lists them all
 CHART_DAYS = 91                 # the usage chart: the last 13 weeks
@@ -67,7 +68,7 @@ class StaffScreen(KioskScreen):
     _drawing = False             # a child process is drawing the chart
 
     def show_chart(self):
-        """Open the chart view and draw the chart in a child process (kiosk/stats_chart.py:
+        """Open the chart view and draw the chart in a child process (kiosk/site/stats_chart.py:
         matplotlib never loads in the kiosk); one drawing at a time."""
         self._chart = UsageChart()
         self._chart.bind(on_dismiss=lambda view: setattr(self, "_chart", None))
@@ -80,7 +81,7 @@ class StaffScreen(KioskScreen):
                              args=(CHART_DAYS, app.cache_dir, app.cfg.site.name, size)).start()
 
     def _draw(self, *args):
-        from kiosk import stats_chart
+        from kiosk.site import stats_chart
         png, reason = None, ""
         try:
             png = stats_chart.render_in_child(*args)
@@ -95,7 +96,7 @@ class StaffScreen(KioskScreen):
 
     def show_status(self):
         app = App.get_running_app()
-        s = feed.status(app.cfg, app.cache_dir)
+        s = status.status(app.cfg, app.cache_dir)
         lines = [
             tr("Bron: {source}", app.lang, source=s.get("source") or "-"),
             tr("Uitgever: {publisher}", app.lang, publisher=s.get("publisher") or "-"),
@@ -148,7 +149,7 @@ class StaffScreen(KioskScreen):
 
     def rollback(self):
         app = App.get_running_app()
-        report = feed.rollback(app.cache_dir)
+        report = store.rollback(app.cache_dir)
         app.open_catalog()
         self.report = report.text(max_rejected=REPORT_LINES)
         self.show_status()

@@ -1,5 +1,5 @@
 """Temporarily unavailable: shown instead of the welcome screen when the kiosk cannot
-serve visitors (kiosk/availability.py decides). Calm words and how to reach the
+serve visitors (kiosk/site/availability.py decides). Calm words and how to reach the
 Leerwinkel; staff reach the staff screen, which says why."""
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
 """Draw the kiosk's icons into assets/icons/ (256x256 PNG, transparent background).
 
 Pictures come from the Noto Color Emoji font (Debian package fonts-noto-color-emoji);
-level bars, distances, the weekend, the empty star and the free coin are drawn. Run again after changing ICONS:
+level bars, distances, the weekend, the empty star and the free coin are drawn. Run again
+after changing ICONS:
 
     python scripts/make_icons.py [--font PATH]
 """

@@ -1,7 +1,8 @@
 """Collect the visitor-facing texts and bring the translations up to date.
 
 Texts come from `_("...")`, `N_("...")` and `tr("...", lang)` in kiosk/ and screens/
-(Python), `_('...')` and `tr('...', app.lang)` in screens/*.kv, and the titles, hints and labels of assets/questionnaire.json. They go into
+(Python), `_('...')` and `tr('...', app.lang)` in screens/*.kv, and the titles, hints and
+labels of assets/questionnaire.json. They go into
 assets/locales/kiosk.pot, are merged into assets/locales/<lang>/LC_MESSAGES/kiosk.po
 (existing translations are kept) and compiled into kiosk.mo beside each .po.
 
@@ -70,7 +71,7 @@ def _questionnaire_messages(root: Path):
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except ValueError as exc:
-        raise SystemExit(f"update_translations: {path.name} is not valid JSON ({exc}).")
+        raise SystemExit(f"update_translations: {path.name} is not valid JSON ({exc}).") from None
     where = "assets/questionnaire.json"
     for question in data.get("questions", []):
         for key in QUESTION_TEXT_KEYS:

@@ -14,7 +14,12 @@ from typing import NamedTuple
 
 import pytest
 
-from kiosk import catalog, cli, clock, config, feed, questionnaire, reach
+from kiosk import clock, reach
+from kiosk.catalog import db as catalog
+from kiosk.catalog import pipeline
+from kiosk.cli import main as cli
+from kiosk.guidance import questionnaire
+from kiosk.site import config
 
 # The bundled sample catalog (assets/sample-catalog.json) has fixed start dates chosen
 # around this day; scripted visits on that catalog run on it, whatever the date.
@@ -24,7 +29,7 @@ SAMPLE_DAY = date(2026, 11, 28)
 @pytest.fixture
 def cache(tmp_path, monkeypatch) -> Path:
     """An empty catalog cache folder, set as KIOSK_CACHE_DIR, so the core and the command
-    line run in this process (kiosk.cli.main) use it; no site config from outside."""
+    line run in this process (kiosk.cli.main.main) use it; no site config from outside."""
     folder = tmp_path / "cache"
     folder.mkdir()
     monkeypatch.setenv("KIOSK_CACHE_DIR", str(folder))
@@ -65,7 +70,7 @@ class Ran(NamedTuple):
 @pytest.fixture
 def run_cli(capsys, cache):
     """run_cli(*args) -> Ran(returncode, stdout, stderr) of the kiosk command line, run in
-    this process (kiosk.cli.main) on `cache`."""
+    this process (kiosk.cli.main.main) on `cache`."""
     def run(*args) -> Ran:
         capsys.readouterr()                     # only this command's output
         code = cli.main([str(arg) for arg in args])
@@ -92,7 +97,7 @@ def visit_day(monkeypatch) -> date:
 
 # ---------------------------------------------------------------- catalogs for matching tests
 # Test catalogs are built the way the kiosk builds them: a feed document (docs/feed.md)
-# written to a file and loaded with kiosk.feed.refresh. Matching tests import the helpers
+# written to a file and loaded with kiosk.catalog.pipeline.refresh. Matching tests import the helpers
 # (`from conftest import make_course, provider, write_catalog`) or use `open_cat`.
 
 
@@ -120,7 +125,7 @@ _NEVER_FITS = make_course("never-fits", provider="never-fits", start_dates=["200
 
 
 def write_catalog(cache_dir: Path, providers: list[dict], courses: list[dict]) -> Path:
-    """Load a feed of these providers and courses into cache_dir (kiosk.feed.refresh);
+    """Load a feed of these providers and courses into cache_dir (kiosk.catalog.pipeline.refresh);
     returns the catalog file. Every course must be accepted."""
     cache_dir = Path(cache_dir)
     cache_dir.mkdir(parents=True, exist_ok=True)
@@ -133,7 +138,7 @@ def write_catalog(cache_dir: Path, providers: list[dict], courses: list[dict]) -
         "publisher": "Test", "providers": providers, "courses": courses}), encoding="utf-8")
     cfg = config.Config()
     cfg.catalog.retries = 0
-    report = feed.refresh(cfg, source=str(source), cache_dir=cache_dir)
+    report = pipeline.refresh(cfg, source=str(source), cache_dir=cache_dir)
     assert report.ok and not report.rejected, report.message
     return catalog.current_path(cache_dir)
 
@@ -302,5 +307,5 @@ def assert_within_reach(seen: dict, where: str, diagonal_in: float = 32.0) -> No
         for colour, text in control["texts"]:
             on = control["fill"] if control["fill"] and control["fill"][3] > 0.5 else behind
             assert theme.contrast(colour, on) >= 4.5, f"{it}: text {text!r}"
-    for x, y, w, h in seen["scrolls"]:          # read above, but scrolled from within reach
+    for _x, y, _w, h in seen["scrolls"]:          # read above, but scrolled from within reach
         assert min(y + h, high) - max(y, low) >= min(h, 60 / mm), f"{where}: a list"

@@ -3,10 +3,17 @@ from datetime import datetime
 
 import pytest
 
-from kiosk import config as config_mod, questionnaire
-from kiosk.answers import (AnswersError, answers_for_link, answers_that_apply, check_answers,
-                           read_answers)
-from kiosk.handoff import booking_url, read_handoff
+from kiosk.booking.handoff import booking_url
+from kiosk.booking.reference import read_handoff
+from kiosk.guidance import questionnaire
+from kiosk.guidance.answers import (
+    AnswersError,
+    answers_for_link,
+    answers_that_apply,
+    check_answers,
+    read_answers,
+)
+from kiosk.site import config as config_mod
 
 
 def test_normal_form_has_every_key_with_any_as_none_or_empty():

@@ -7,10 +7,12 @@ import os
 import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
-
 from conftest import write_site
-from kiosk import cli, i18n, paths
-from kiosk.answers import MAX_BYTES, AnswersError, check_answers
+
+from kiosk import paths
+from kiosk.cli import main as cli
+from kiosk.guidance.answers import MAX_BYTES, AnswersError, check_answers
+from kiosk.text import i18n
 
 HUGE = "x" * (1 << 20)
 

@@ -234,7 +234,7 @@ def test_every_message_is_translated(lang):
 
 
 def test_questionnaire_texts_show_translated(questions):
-    from kiosk.i18n import gettext_for
+    from kiosk.text.i18n import gettext_for
     title = questions[0]["title"]
     for lang in LANGUAGES:
         assert gettext_for(lang)(title) not in ("", title)

@@ -1,16 +1,17 @@
-"""The rules that take the kiosk out of service for visitors (kiosk/availability.py)."""
+"""The rules that take the kiosk out of service for visitors (kiosk/site/availability.py)."""
 import os
 import sqlite3
 
 import pytest
 
-from kiosk import availability, feed, metrics
-from kiosk.config import Config
+from kiosk.catalog import pipeline
+from kiosk.site import availability, metrics
+from kiosk.site.config import Config
 
 
 @pytest.fixture
 def good_catalog(tmp_path):
-    feed.ensure_catalog(Config(), tmp_path)
+    pipeline.ensure_catalog(Config(), tmp_path)
     return tmp_path / "catalog.sqlite"
 
 

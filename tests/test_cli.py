@@ -5,7 +5,7 @@ import sys
 import time
 from pathlib import Path
 
-from kiosk import cli
+from kiosk.cli import main as cli
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -23,7 +23,7 @@ def test_every_command_is_wired_to_a_function():
 
 def test_kiosk_run_starts_on_the_sample_catalog_without_a_traceback(tmp_path, cache):
     env = dict(os.environ, SDL_VIDEODRIVER="offscreen", KIVY_HOME=str(tmp_path / "kivy"))
-    proc = subprocess.Popen([sys.executable, "-m", "kiosk.cli", "run", "--size", "1080x1920"],
+    proc = subprocess.Popen([sys.executable, "-m", "kiosk.cli.main", "run", "--size", "1080x1920"],
                             env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True)
     deadline = time.monotonic() + 60

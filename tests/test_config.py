@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk import config
+from kiosk.site import config
 
 ROOT = Path(__file__).resolve().parent.parent
 

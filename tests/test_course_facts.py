@@ -1,8 +1,8 @@
 """The practical facts of a course on the detail screen."""
 from datetime import date
 
-from kiosk import course_facts
-from kiosk.i18n import gettext_for
+from kiosk.guidance import course_facts
+from kiosk.text.i18n import gettext_for
 
 TODAY = date(2027, 2, 1)
 COURSE = {"times": ["avond", "weekend"], "format": "combinatie", "hours_per_week": 4.5,

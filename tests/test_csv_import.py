@@ -4,7 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from kiosk import cli, csv_import, feed, paths
+from kiosk import paths
+from kiosk.catalog import convert_csv as csv_import
+from kiosk.catalog import pipeline
+from kiosk.cli import main as cli
 
 TEMPLATE = paths.ASSETS / "catalog-template.csv"
 HEADER = ("id;provider_id;provider_name;provider_type;title_nl;title_fr;goals;format;times;"
@@ -34,7 +37,7 @@ def test_template_converts_and_loads(cfg, cache, tmp_path):
     assert doc["publisher"] == "Leerwinkel Test"
     out = tmp_path / "feed.json"
     csv_import.write_feed(doc, out)
-    loaded = feed.refresh(cfg, source=str(out), cache_dir=cache)
+    loaded = pipeline.refresh(cfg, source=str(out), cache_dir=cache)
     assert loaded.ok and loaded.loaded == report.loaded and loaded.rejected == []
 
 
@@ -99,7 +102,7 @@ def test_cli_writes_feed_with_publisher(tmp_path, capsys):
 @pytest.mark.parametrize("content, words", [
     (None, "does not exist"),
     (b"", "empty"),
-    ("id;titel\r\nx;y\r\n".encode(), "missing the column(s): provider_id"),
+    (b"id;titel\r\nx;y\r\n", "missing the column(s): provider_id"),
     ((HEADER + "\r\n" + good_row(1)).encode("cp1252").replace(b"Cursus", b"Cursus \xe9"),
      "not UTF-8"),
     ((HEADER + ";goals\r\n").encode(), "more than once"),
@@ -160,4 +163,4 @@ def test_routes_and_dutch_levels_come_from_their_columns(cfg, cache, tmp_path):
     assert "kind" not in course and course["dutch_levels"] == {"from": "geen", "to": "A1"}
     out = tmp_path / "feed.json"
     csv_import.write_feed(doc, out)
-    assert feed.refresh(cfg, source=str(out), cache_dir=cache).loaded == 2
+    assert pipeline.refresh(cfg, source=str(out), cache_dir=cache).loaded == 2

@@ -11,7 +11,9 @@ import jinja2
 import pytest
 import yaml
 
-from kiosk import config, feed, metrics, paths, stats
+from kiosk import paths
+from kiosk.catalog import pipeline
+from kiosk.site import config, metrics, stats
 
 ROOT = Path(__file__).resolve().parent.parent
 DEPLOY = ROOT / "deploy"
@@ -162,7 +164,7 @@ def test_agent_config_sends_out_with_site_labels():
 # ---------------------------------------------------------------- Grafana
 
 def written_metric_names(tmp_path) -> set[str]:
-    assert feed.refresh(config.Config(), str(paths.SAMPLE_CATALOG), tmp_path).ok
+    assert pipeline.refresh(config.Config(), str(paths.SAMPLE_CATALOG), tmp_path).ok
     stats.count_all([("visit", ""), ("goal", "digitaal"), ("language", "nl")], tmp_path)
     text = metrics.write(config.Config(), tmp_path).read_text()
     return set(re.findall(r"^(kiosk_\w+?)(?:\{| )", text, re.M))

@@ -1,7 +1,7 @@
-"""Display sleep through xset (kiosk/display.py): used when there, harmless when not."""
+"""Display sleep through xset (kiosk/site/display.py): used when there, harmless when not."""
 import os
 
-from kiosk import display
+from kiosk.site import display
 
 
 def test_without_xset_or_display_nothing_happens_and_nothing_fails(monkeypatch, tmp_path):

@@ -4,12 +4,14 @@ import os
 import shutil
 import subprocess
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from kiosk import config, doctor, feed, paths
+from kiosk import paths
+from kiosk.catalog import pipeline
+from kiosk.site import config, doctor
 
 ROOT = Path(__file__).resolve().parent.parent
 LONG_SECRET = "k3y-" + "x" * 40
@@ -36,7 +38,7 @@ def site(tmp_path):
     cfg = config.load(path)
     cache = tmp_path / "cache"
     cache.mkdir()
-    assert feed.refresh(cfg, source=str(source), cache_dir=cache).ok
+    assert pipeline.refresh(cfg, source=str(source), cache_dir=cache).ok
     return cfg, cache
 
 
@@ -79,7 +81,7 @@ def test_missing_catalog_is_a_warning(tmp_path):
 
 def test_old_catalog_and_sample_source_are_warnings(site):
     cfg, cache = site
-    later = datetime.now(timezone.utc) + timedelta(days=cfg.catalog.max_age_days + 5)
+    later = datetime.now(UTC) + timedelta(days=cfg.catalog.max_age_days + 5)
     findings = doctor.check_catalog(cfg, cache, now=later)
     assert levels(findings) == {doctor.WARNING} and "days old" in findings[0].message
     cfg.catalog.source = ""
@@ -149,7 +151,7 @@ def test_low_disk_is_a_warning(tmp_path):
 
 
 def test_clock_before_the_installation_is_broken():
-    findings = doctor.check_clock(now=datetime(2001, 1, 1, tzinfo=timezone.utc))
+    findings = doctor.check_clock(now=datetime(2001, 1, 1, tzinfo=UTC))
     assert levels(findings) == {doctor.BROKEN} and "2001-01-01" in findings[0].message
     assert levels(doctor.check_clock()) == {doctor.OK}
 
@@ -157,7 +159,7 @@ def test_clock_before_the_installation_is_broken():
 def run_doctor(cfg, cache, *args):
     env = dict(os.environ, KIOSK_CACHE_DIR=str(cache), KIOSK_CONFIG=str(cfg.path),
                KIVY_HOME=str(cache / "kivy"))
-    return subprocess.run([sys.executable, "-m", "kiosk.cli", "doctor", *args], env=env,
+    return subprocess.run([sys.executable, "-m", "kiosk.cli.main", "doctor", *args], env=env,
                           cwd=ROOT, capture_output=True, text=True, timeout=120)
 
 

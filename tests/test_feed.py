@@ -12,7 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from kiosk import catalog, cli, feed, paths, vocab
+from kiosk import paths, vocab
+from kiosk.catalog import db as catalog
+from kiosk.catalog import pipeline, status, store
+from kiosk.cli import main as cli
 
 PYTHON = sys.executable
 
@@ -57,7 +60,7 @@ def write(path: Path, doc) -> str:
 
 
 def load(cfg, cache, tmp_path, doc, name="feed.json", allow_shrink=False):
-    return feed.refresh(cfg, source=write(tmp_path / name, doc), cache_dir=cache,
+    return pipeline.refresh(cfg, source=write(tmp_path / name, doc), cache_dir=cache,
                         allow_shrink=allow_shrink)
 
 
@@ -174,7 +177,7 @@ def test_bad_provider_is_skipped_and_its_courses_rejected(cfg, cache, tmp_path):
 def test_ten_percent_bad_loads_the_rest(cfg, cache, tmp_path):
     report = load(cfg, cache, tmp_path, make_feed(20, bad=2))
     assert report.ok and report.loaded == 18 and len(report.rejected) == 2
-    assert feed.status(cfg, cache)["rejected"] == 2
+    assert status.status(cfg, cache)["rejected"] == 2
 
 
 def test_twenty_percent_is_still_loaded_thirty_is_refused(cfg, cache, tmp_path, titles):
@@ -217,7 +220,7 @@ def test_gzip_feed_file(cfg, cache, tmp_path):
     import gzip
     path = tmp_path / "feed.json.gz"
     path.write_bytes(gzip.compress(json.dumps(make_feed(3)).encode()))
-    assert feed.refresh(cfg, source=str(path), cache_dir=cache).loaded == 3
+    assert pipeline.refresh(cfg, source=str(path), cache_dir=cache).loaded == 3
 
 
 def test_gzip_file_growing_past_the_limit_is_cut(cfg, cache, tmp_path):
@@ -227,18 +230,18 @@ def test_gzip_file_growing_past_the_limit_is_cut(cfg, cache, tmp_path):
     path.write_bytes(gzip.compress(b'{"format": "leerwinkel-catalog", "version": 1, '
                                    b'"providers": [], "courses": [' + b" " * 5_000_000))
     assert path.stat().st_size < cfg.catalog.max_bytes
-    report = feed.refresh(cfg, source=str(path), cache_dir=cache)
+    report = pipeline.refresh(cfg, source=str(path), cache_dir=cache)
     assert not report.ok and "larger than the allowed 1 MB" in report.message
 
 
 def test_feed_with_utf8_bom(cfg, cache, tmp_path):
     path = tmp_path / "bom.json"
     path.write_bytes(b"\xef\xbb\xbf" + json.dumps(make_feed(2)).encode())
-    assert feed.refresh(cfg, source=str(path), cache_dir=cache).loaded == 2
+    assert pipeline.refresh(cfg, source=str(path), cache_dir=cache).loaded == 2
 
 
 def test_missing_file_and_oversize_file(cfg, cache, tmp_path):
-    report = feed.refresh(cfg, source=str(tmp_path / "nope.json"), cache_dir=cache)
+    report = pipeline.refresh(cfg, source=str(tmp_path / "nope.json"), cache_dir=cache)
     assert not report.ok and "does not exist" in report.message
     cfg.catalog.max_bytes = 1000
     report = load(cfg, cache, tmp_path, make_feed(20))
@@ -247,10 +250,10 @@ def test_missing_file_and_oversize_file(cfg, cache, tmp_path):
 
 def test_same_file_again_is_unchanged(cfg, cache, tmp_path):
     path = write(tmp_path / "feed.json", make_feed(3))
-    assert feed.refresh(cfg, source=path, cache_dir=cache).ok
-    again = feed.refresh(cfg, source=path, cache_dir=cache)
+    assert pipeline.refresh(cfg, source=path, cache_dir=cache).ok
+    again = pipeline.refresh(cfg, source=path, cache_dir=cache)
     assert again.ok and again.unchanged and "not changed" in again.message
-    assert not feed.status(cfg, cache)["previous_available"]
+    assert not status.status(cfg, cache)["previous_available"]
 
 
 # ------------------------------------------------------------------ swap, readers, rollback
@@ -266,25 +269,25 @@ def test_open_reader_keeps_old_catalog_next_open_sees_new(cfg, cache, tmp_path, 
 
 
 def test_rollback_swaps_current_and_previous(cfg, cache, tmp_path, titles):
-    assert not feed.rollback(cache).ok
+    assert not store.rollback(cache).ok
     assert load(cfg, cache, tmp_path, make_feed(3, tag="a")).ok
-    assert "no previous" in feed.rollback(cache).message
+    assert "no previous" in store.rollback(cache).message
     assert load(cfg, cache, tmp_path, make_feed(4, tag="b"), "b.json").ok
-    report = feed.rollback(cache)
+    report = store.rollback(cache)
     assert report.ok and report.loaded == 3 and "3 courses" in report.message
     assert titles(cache) == {f"Cursus a{i}" for i in range(3)}
-    assert feed.rollback(cache).ok
+    assert store.rollback(cache).ok
     assert titles(cache) == {f"Cursus b{i}" for i in range(4)}
 
 
 def test_second_refresh_waits_for_lock(cfg, cache, tmp_path, titles):
     assert load(cfg, cache, tmp_path, make_feed(3, tag="a")).ok
-    fd = os.open(cache / feed.LOCK_FILE, os.O_RDWR)
+    fd = os.open(cache / store.LOCK_FILE, os.O_RDWR)
     fcntl.flock(fd, fcntl.LOCK_EX)
     try:
         report = load(cfg, cache, tmp_path, make_feed(4, tag="b"), "b.json")
         assert not report.ok and "Another catalog refresh" in report.message
-        assert not feed.rollback(cache).ok
+        assert not store.rollback(cache).ok
     finally:
         os.close(fd)
     assert titles(cache) == {f"Cursus a{i}" for i in range(3)}
@@ -294,35 +297,35 @@ def test_ensure_catalog_loads_bundled_sample_once(cfg, cache, tmp_path, titles, 
     sample = tmp_path / "sample.json"
     write(sample, make_feed(2, tag="sample"))
     monkeypatch.setattr(paths, "SAMPLE_CATALOG", sample)
-    path = feed.ensure_catalog(cfg, cache)
+    path = pipeline.ensure_catalog(cfg, cache)
     assert path == cache / catalog.CURRENT and titles(cache) == {"Cursus sample0", "Cursus sample1"}
     assert load(cfg, cache, tmp_path, make_feed(1, tag="site")).ok
-    assert feed.ensure_catalog(cfg, cache) == path and titles(cache) == {"Cursus site0"}
+    assert pipeline.ensure_catalog(cfg, cache) == path and titles(cache) == {"Cursus site0"}
 
 
 def test_ensure_catalog_without_sample_says_why(cfg, cache, tmp_path, monkeypatch):
     monkeypatch.setattr(paths, "SAMPLE_CATALOG", tmp_path / "missing.json")
     with pytest.raises(RuntimeError, match="does not exist"):
-        feed.ensure_catalog(cfg, cache)
+        pipeline.ensure_catalog(cfg, cache)
 
 
 # ------------------------------------------------------------------ status and schedule
 
 def test_status_fresh_and_stale(cfg, cache, tmp_path):
-    info = feed.status(cfg, cache)
+    info = status.status(cfg, cache)
     assert info["present"] is False and info["courses"] == 0
     assert load(cfg, cache, tmp_path, make_feed(3)).ok
-    info = feed.status(cfg, cache)
+    info = status.status(cfg, cache)
     assert info["providers"] == 1 and info["courses"] == 3 and info["stale"] is False
     assert info["feed_generated_at"] == "2026-11-20T08:00:00Z" and info["age_days"] == 0.0
     assert info["publisher"] == "Test " and info["source"].endswith("feed.json")
-    old = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=20)).isoformat()
+    old = (dt.datetime.now(dt.UTC) - dt.timedelta(days=20)).isoformat()
     conn = sqlite3.connect(cache / catalog.CURRENT)
     conn.execute("update meta set value = ? where key = 'refreshed_at'", [old])
     conn.commit()
     conn.close()
-    (cache / feed.STATE_FILE).unlink()
-    info = feed.status(cfg, cache)
+    (cache / store.STATE_FILE).unlink()
+    info = status.status(cfg, cache)
     assert info["stale"] is True and 19.9 < info["age_days"] < 20.1
     assert "WARNING: the catalog is older than 14 days" in cli.status_text(info)
 
@@ -345,7 +348,7 @@ def test_cli_refused_refresh_and_rollback_exit_nonzero(cfg, cache, tmp_path, cap
     assert "not valid JSON" in err and "Traceback" not in err
     assert cli.main(["catalog", "rollback"]) == 1
     assert "no previous catalog" in capsys.readouterr().err
-    info = feed.status(cfg, cache)
+    info = status.status(cfg, cache)
     assert info["last_ok"] is False and "not valid JSON" in info["last_message"]
 
 
@@ -360,16 +363,16 @@ def test_cli_refused_refresh_and_rollback_exit_nonzero(cfg, cache, tmp_path, cap
 def test_due_for_refresh(cfg, now, last, expected):
     cfg.catalog.refresh_at = "06:00"
     parse = dt.datetime.fromisoformat
-    assert feed.due_for_refresh(cfg, parse(now), last and parse(last)) is expected
+    assert status.due_for_refresh(cfg, parse(now), last and parse(last)) is expected
 
 
 def test_due_for_refresh_off_or_bad_setting(cfg):
     now = dt.datetime(2026, 11, 20, 12, 0)
-    assert feed.due_for_refresh(cfg, now, None) is False
+    assert status.due_for_refresh(cfg, now, None) is False
     cfg.catalog.refresh_at = "25:00"
-    assert feed.due_for_refresh(cfg, now, None) is False
+    assert status.due_for_refresh(cfg, now, None) is False
     cfg.catalog.refresh_at = "06:00"
-    assert feed.due_for_refresh(cfg, now, "2026-11-20T05:30:00") is True
+    assert status.due_for_refresh(cfg, now, "2026-11-20T05:30:00") is True
 
 
 # ------------------------------------------------------------------ killed refreshes
@@ -377,7 +380,8 @@ def test_due_for_refresh_off_or_bad_setting(cfg):
 KILL_CHILD = r"""
 import os, sys, time
 from pathlib import Path
-from kiosk import config, feed
+from kiosk.catalog import pipeline
+from kiosk.site import config
 stage = sys.argv[3]
 real_replace, real_link = os.replace, os.link
 def pause(tag):
@@ -392,7 +396,7 @@ def link(src, dst):
     pause("before-link")
     real_link(src, dst)
 os.replace, os.link = replace, link
-feed.refresh(config.Config(), source=sys.argv[1], cache_dir=Path(sys.argv[2]))
+pipeline.refresh(config.Config(), source=sys.argv[1], cache_dir=Path(sys.argv[2]))
 """
 
 
@@ -427,8 +431,8 @@ def test_refresh_killed_mid_swap_leaves_a_working_catalog(cfg, cache, tmp_path, 
     # the new file replaces the current one first; the previous one changes after that
     assert got == (old if stage in ("before-link", "before-replace:catalog.sqlite") else new)
     if got == new:                  # a rollback goes somewhere: back to the old catalog
-        assert feed.rollback(cache).ok and titles(cache) == old
-        assert feed.rollback(cache).ok and titles(cache) == new
+        assert store.rollback(cache).ok and titles(cache) == old
+        assert store.rollback(cache).ok and titles(cache) == new
     # the next refresh cleans up and works
     assert load(cfg, cache, tmp_path, make_feed(2, tag="next"), "next.json",
                 allow_shrink=True).ok

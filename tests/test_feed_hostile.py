@@ -10,10 +10,14 @@ import time
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings, strategies as st
-
 from conftest import RawServer, make_course, provider
-from kiosk import config, feed, paths
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kiosk import paths
+from kiosk.catalog import check, child, limits, pipeline, status, store
+from kiosk.catalog.report import Rejected
+from kiosk.site import config
 
 PYTHON = sys.executable
 CAP = 1024 ** 3                 # 1 GB of address space for a capped refresh
@@ -22,7 +26,7 @@ OLD = {f"Cursus old{i}" for i in range(4)}
 CAPPED_REFRESH = """
 import resource, sys
 resource.setrlimit(resource.RLIMIT_AS, (int(sys.argv[1]), int(sys.argv[1])))
-from kiosk import cli
+from kiosk.cli import main as cli
 try:
     code = cli.main(sys.argv[2:])
 finally:
@@ -47,7 +51,7 @@ def old(cache, tmp_path, cfg, titles):
     source = tmp_path / "old.json"
     source.write_text(json.dumps(head(courses=[
         make_course(f"o{i}", title={"nl": f"Cursus old{i}"}) for i in range(4)])))
-    assert feed.refresh(cfg, source=str(source), cache_dir=cache).ok
+    assert pipeline.refresh(cfg, source=str(source), cache_dir=cache).ok
     assert titles(cache) == OLD
     return cache
 
@@ -97,8 +101,8 @@ def test_rejection_message_of_a_deeply_nested_value_is_short(field):
     value = []
     for _ in range(3000):
         value = [value]
-    with pytest.raises(feed.Rejected) as err:
-        feed.check_course(make_course("x", **{field: value}))
+    with pytest.raises(Rejected) as err:
+        check.check_course(make_course("x", **{field: value}))
     assert len(str(err.value)) < 200 and "[[" not in str(err.value)
 
 
@@ -106,36 +110,37 @@ def test_five_megabyte_invalid_format_is_not_put_into_the_report(old, cfg, tmp_p
     courses = [make_course(f"n{i}") for i in range(9)] + [make_course("big", format="x" * 5_000_000)]
     source = tmp_path / "big.json"
     source.write_text(json.dumps(head(courses=courses)))
-    report = feed.refresh(cfg, source=str(source), cache_dir=old, allow_shrink=True)
+    report = pipeline.refresh(cfg, source=str(source), cache_dir=old, allow_shrink=True)
     assert report.ok and len(report.text()) < 2000
     assert "format 'xxx" in report.rejected[0][1] and "…" in report.rejected[0][1]
 
 
 @pytest.mark.parametrize("field, value, words", [
     ("title", {"nl": "t" * 301}, "title.nl is longer than 300 characters (limit catalog.max_title_chars)"),
-    ("summary", {"nl": "s" * 2001}, "summary.nl is longer than 2000 characters (limit catalog.max_summary_chars)"),
+    ("summary", {"nl": "s" * 2001},
+     "summary.nl is longer than 2000 characters (limit catalog.max_summary_chars)"),
     ("id", "i" * 101, "id is longer than 100 characters (limit catalog.max_id_chars)"),
     ("url", "https://x/" + "u" * 2000, "url is longer than 2000 characters (limit catalog.max_url_chars)"),
     ("location", {"postcode": "9000", "city": "c" * 301}, "location.city is longer than 300"),
 ])
 def test_too_long_texts_reject_the_course_with_the_limit(field, value, words):
-    with pytest.raises(feed.Rejected, match=words.replace("(", r"\(").replace(")", r"\)")):
-        feed.check_course(make_course("x", **{field: value}))
+    with pytest.raises(Rejected, match=words.replace("(", r"\(").replace(")", r"\)")):
+        check.check_course(make_course("x", **{field: value}))
     ok = make_course("x", title={"nl": "t" * 300}, summary={"nl": "s" * 2000})
-    assert feed.check_course(ok)["title_nl"] == "t" * 300
+    assert check.check_course(ok)["title_nl"] == "t" * 300
 
 
 def test_too_long_provider_name_skips_the_provider():
-    with pytest.raises(feed.Rejected, match="name is longer than 300 characters"):
-        feed.check_provider(provider("p", name="n" * 301))
+    with pytest.raises(Rejected, match="name is longer than 300 characters"):
+        check.check_provider(provider("p", name="n" * 301))
 
 
 def test_limits_follow_the_site_config(tmp_path):
     path = tmp_path / "site.toml"
     path.write_text("[catalog]\nmax_title_chars = 50\n")
-    limits = feed.limits_of(config.load(path).catalog)
-    with pytest.raises(feed.Rejected, match="longer than 50"):
-        feed.check_course(make_course("x", title={"nl": "t" * 51}), limits)
+    site_limits = limits.limits_of(config.load(path).catalog)
+    with pytest.raises(Rejected, match="longer than 50"):
+        check.check_course(make_course("x", title={"nl": "t" * 51}), site_limits)
     path.write_text("[catalog]\nmax_depth = 100000\n")
     with pytest.raises(config.ConfigError, match="'catalog.max_depth' must be from 8 to 64"):
         config.load(path)
@@ -154,7 +159,7 @@ def test_too_many_courses_are_refused(old, cfg, tmp_path, titles):
     cfg.catalog.max_courses = 100
     source = tmp_path / "many.json"
     source.write_text(json.dumps(head(courses=[make_course(f"m{i}") for i in range(101)])))
-    report = feed.refresh(cfg, source=str(source), cache_dir=old)
+    report = pipeline.refresh(cfg, source=str(source), cache_dir=old)
     assert not report.ok and "more courses than 100 (limit catalog.max_courses)" in report.message
     assert titles(old) == OLD
 
@@ -165,7 +170,7 @@ def test_invisible_characters_and_unicode_forms_make_no_visible_duplicate(cache,
     courses += [make_course(f"good{i}") for i in range(20)]
     source = tmp_path / "ids.json"
     source.write_text(json.dumps(head(courses=courses)))
-    report = feed.refresh(cfg, source=str(source), cache_dir=cache, allow_shrink=True)
+    report = pipeline.refresh(cfg, source=str(source), cache_dir=cache, allow_shrink=True)
     assert report.ok and report.loaded == 22
     reasons = dict(report.rejected)
     assert "more than once" in reasons["caf\u00e9"]
@@ -176,7 +181,7 @@ def test_invisible_characters_and_unicode_forms_make_no_visible_duplicate(cache,
 def test_a_shrinking_catalog_waits_for_staff(old, cfg, tmp_path, titles, run_cli):
     source = tmp_path / "one.json"
     source.write_text(json.dumps(head(courses=[make_course("only")])))
-    report = feed.refresh(cfg, source=str(source), cache_dir=old)
+    report = pipeline.refresh(cfg, source=str(source), cache_dir=old)
     assert not report.ok and report.needs_confirm
     assert "shrinks by more than 50% (limit catalog.max_shrink)" in report.message
     assert titles(old) == OLD
@@ -209,7 +214,7 @@ def test_a_server_answering_one_byte_a_second_is_cut_off(old, cfg, titles):
     cfg.catalog.read_timeout_s = 5
     server = SlowServer()
     started = time.monotonic()
-    report = feed.refresh(cfg, source=server.url, cache_dir=old)
+    report = pipeline.refresh(cfg, source=server.url, cache_dir=old)
     assert time.monotonic() - started < 10
     assert not report.ok
     assert "longer than 3 seconds (limit catalog.download_deadline_s)" in report.message
@@ -219,19 +224,19 @@ def test_a_server_answering_one_byte_a_second_is_cut_off(old, cfg, titles):
 
 def test_a_server_always_answering_304_cannot_make_a_new_address_unchanged(old, cfg, titles,
                                                                            httpserver):
-    checked = feed.status(cfg, old)["checked_at"]
+    checked = status.status(cfg, old)["checked_at"]
     httpserver.expect_request("/feed.json").respond_with_data("", status=304)
-    report = feed.refresh(cfg, source=httpserver.url_for("/feed.json"), cache_dir=old)
+    report = pipeline.refresh(cfg, source=httpserver.url_for("/feed.json"), cache_dir=old)
     assert not report.ok and not report.unchanged and "304" in report.message
     assert titles(old) == OLD
-    after = feed.status(cfg, old)
+    after = status.status(cfg, old)
     assert after["last_ok"] is False and after["checked_at"] == checked   # not made fresh
 
 
 # ------------------------------------------------------------------ the child process
 
 def refresh_children() -> list[int]:
-    """The pids of this process's refresh children (python -m kiosk.feed.child)."""
+    """The pids of this process's refresh children (python -m kiosk.catalog.child)."""
     found = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -239,7 +244,7 @@ def refresh_children() -> list[int]:
             cmd = (stat.parent / "cmdline").read_bytes()
         except (OSError, ValueError, IndexError):
             continue
-        if ppid == os.getpid() and b"kiosk.feed.child" in cmd:
+        if ppid == os.getpid() and b"kiosk.catalog.child" in cmd:
             found.append(int(stat.parent.name))
     return found
 
@@ -250,7 +255,7 @@ def test_a_refresh_child_killed_like_the_out_of_memory_killer_does_is_recorded(
     server = SlowServer()
     result = {}
     worker = threading.Thread(target=lambda: result.update(
-        report=feed.refresh_in_child(cfg, source=server.url, cache_dir=old)))
+        report=child.refresh_in_child(cfg, source=server.url, cache_dir=old)))
     worker.start()
     deadline = time.monotonic() + 30
     while not refresh_children():
@@ -267,7 +272,7 @@ def test_a_refresh_child_killed_like_the_out_of_memory_killer_does_is_recorded(
     status = json.loads(run_cli("catalog", "status", "--json").stdout)
     assert status["last_ok"] is False and "max_memory_mb" in status["last_message"]
     assert "FAILED" in run_cli("catalog", "status").stdout
-    again = feed.refresh_in_child(cfg, source=str(old.parent / "old.json"), cache_dir=old)
+    again = child.refresh_in_child(cfg, source=str(old.parent / "old.json"), cache_dir=old)
     assert again.ok and again.unchanged          # the lock went with the killed child
     server.sock.close()
 
@@ -282,7 +287,7 @@ def test_one_course_with_a_million_keys_is_refused(old, tmp_path, titles):
 
 def test_a_refresh_in_a_child_loads_and_passes_progress_back(cache, cfg, titles):
     seen = []
-    report = feed.refresh_in_child(cfg, cache_dir=cache, progress=lambda f, l: seen.append(f))
+    report = child.refresh_in_child(cfg, cache_dir=cache, progress=lambda f, _label: seen.append(f))
     assert report.ok and report.loaded > 0 and seen[-1] == 1.0
 
 
@@ -291,7 +296,7 @@ def test_a_refresh_in_a_child_loads_and_passes_progress_back(cache, cfg, titles)
 KILL_AT_STEP = """
 import os, sys
 from pathlib import Path
-from kiosk.feed import store
+from kiosk.catalog import store
 store.swap_in(Path(sys.argv[1]), Path(sys.argv[2]),
               on_step=lambda n: os.kill(os.getpid(), 9) if n == int(sys.argv[3]) else None)
 """
@@ -303,21 +308,21 @@ def test_a_kill_at_every_step_of_the_swap_leaves_a_rollback_target(old, cfg, tmp
     source = tmp_path / "second.json"
     source.write_text(json.dumps(head(courses=[make_course(f"s{i}", title={"nl": f"S{i}"})
                                                for i in range(4)])))
-    assert feed.refresh(cfg, source=str(source), cache_dir=old).ok
+    assert pipeline.refresh(cfg, source=str(source), cache_dir=old).ok
     second = titles(old)
     new = tmp_path / "third.sqlite"
     third_src = tmp_path / "third.json"
     third_src.write_text(json.dumps(head(courses=[make_course(f"t{i}", title={"nl": f"T{i}"})
                                                   for i in range(4)])))
     scratch = tmp_path / "scratch"
-    assert feed.refresh(cfg, source=str(third_src), cache_dir=scratch).ok
+    assert pipeline.refresh(cfg, source=str(third_src), cache_dir=scratch).ok
     os.link(scratch / "catalog.sqlite", new)
     ran = subprocess.run([PYTHON, "-c", KILL_AT_STEP, str(new), str(old), str(step)],
                          cwd=paths.ROOT)
     assert ran.returncode == -9
     now = titles(old)
     assert now in (second, {f"T{i}" for i in range(4)})
-    back = feed.rollback(old)
+    back = store.rollback(old)
     assert back.ok, back.message
     assert titles(old) != now                # the rollback goes somewhere else
 
@@ -334,20 +339,21 @@ odd_text = st.text(st.characters(codec="utf-8"), max_size=400) | st.sampled_from
 def test_any_feed_text_is_cut_or_rejected_by_the_checker(title, summary, cid):
     course = make_course(cid, title={"nl": title}, summary={"nl": summary})
     try:
-        row = feed.check_course(course)
-    except feed.Rejected as exc:
+        row = check.check_course(course)
+    except Rejected as exc:
         assert "\n" not in str(exc) and len(str(exc)) < 400
         return
-    assert len(row["title_nl"]) <= feed.LIMITS.max_title_chars
-    assert len(row["summary_nl"]) <= feed.LIMITS.max_summary_chars
-    assert len(row["id"]) <= feed.LIMITS.max_id_chars
+    assert len(row["title_nl"]) <= limits.LIMITS.max_title_chars
+    assert len(row["summary_nl"]) <= limits.LIMITS.max_summary_chars
+    assert len(row["id"]) <= limits.LIMITS.max_id_chars
 
 
 # ------------------------------------------------------------------ the CSV template
 
 def test_csv_with_huge_cells_rejects_rows_with_short_reasons(tmp_path):
-    from kiosk import csv_import
     from test_csv_import import good_row, write_csv
+
+    from kiosk.catalog import convert_csv as csv_import
     rows = [good_row(i) for i in range(10)]
     cells = good_row(98).split(";")
     cells[4] = "T" * 100_000                              # title_nl
@@ -363,9 +369,10 @@ def test_csv_with_huge_cells_rejects_rows_with_short_reasons(tmp_path):
 
 
 def test_csv_with_more_rows_than_the_course_limit_is_refused(tmp_path, monkeypatch):
-    from kiosk import csv_import
     from test_csv_import import good_row, write_csv
-    monkeypatch.setattr(feed, "LIMITS", feed.Limits(max_courses=5))
+
+    from kiosk.catalog import convert_csv as csv_import
+    monkeypatch.setattr(limits, "LIMITS", limits.Limits(max_courses=5))
     path = write_csv(tmp_path / "many.csv", [good_row(i) for i in range(6)])
     with pytest.raises(csv_import.CsvError, match="more than 5 course rows"):
         csv_import.csv_to_feed(path, "Test")

@@ -1,11 +1,14 @@
-"""docs/feed.schema.json agrees with the rules a refresh checks (kiosk/feed/check.py),
+"""docs/feed.schema.json agrees with the rules a refresh checks (kiosk/catalog/check.py),
 and with the vocabulary."""
 import json
 
 import pytest
-
 from conftest import make_course, provider
-from kiosk import feed, feed_schema, paths, vocab
+
+from kiosk import paths, vocab
+from kiosk.catalog import check
+from kiosk.catalog import schema as feed_schema
+from kiosk.catalog.report import FeedRefused, Rejected
 
 BAD = {                                 # a change to a good course -> rejected by both
     "no goal": {"goals": []},
@@ -60,9 +63,9 @@ def document(course) -> dict:
 
 def checks_accept(course) -> bool:
     try:
-        feed.check_course(course)
+        check.check_course(course)
         return True
-    except feed.Rejected:
+    except Rejected:
         return False
 
 
@@ -106,5 +109,5 @@ def test_a_document_that_is_not_a_feed_is_refused_by_both(tmp_path):
     for header in ({"format": "other"}, {"version": 2}, {"version": True}):
         doc = {**document(make_course("c1")), **header}
         assert feed_schema.problems(doc)
-        with pytest.raises(feed.FeedRefused):
-            feed.check_header(doc, doc["providers"], True)
+        with pytest.raises(FeedRefused):
+            check.check_header(doc, doc["providers"], True)

@@ -3,7 +3,9 @@ import json
 import socket
 from pathlib import Path
 
-from kiosk import catalog, feed, paths
+from kiosk import paths
+from kiosk.catalog import db as catalog
+from kiosk.catalog import pipeline
 
 
 def small_feed(tmp_path) -> Path:
@@ -17,7 +19,7 @@ def small_feed(tmp_path) -> Path:
 
 def test_first_start_loads_the_configured_source(cfg, cache, tmp_path):
     cfg.catalog.source = str(small_feed(tmp_path))
-    path = feed.ensure_catalog(cfg, cache)
+    path = pipeline.ensure_catalog(cfg, cache)
     opened = catalog.open_catalog(path)
     assert opened.counts()["courses"] == 10 and opened.meta()["publisher"] == "Leerwinkel Test"
 
@@ -29,6 +31,6 @@ def test_first_start_without_network_falls_back_to_the_sample(cfg, cache):
     cfg.catalog.source = f"http://127.0.0.1:{port}/feed.json"
     cfg.catalog.retries = 0
     cfg.catalog.connect_timeout_s = 1
-    path = feed.ensure_catalog(cfg, cache)
+    path = pipeline.ensure_catalog(cfg, cache)
     sample = json.loads(paths.SAMPLE_CATALOG.read_text(encoding="utf-8"))
     assert catalog.open_catalog(path).counts()["courses"] == len(sample["courses"])

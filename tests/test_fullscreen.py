@@ -52,7 +52,7 @@ def test_kiosk_mode_fills_a_screen_without_a_window_manager(bare_x_display, tmp_
                KIVY_HOME=str(tmp_path / "kivy"), KIOSK_CACHE_DIR=str(tmp_path / "cache"))
     for name in ("SDL_VIDEODRIVER", "KIOSK_CONFIG", "KIOSK_WINDOW_SIZE"):
         env.pop(name, None)
-    app = subprocess.Popen([sys.executable, "-m", "kiosk.cli", "run", "--kiosk"], env=env,
+    app = subprocess.Popen([sys.executable, "-m", "kiosk.cli.main", "run", "--kiosk"], env=env,
                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
         deadline, windows = time.monotonic() + 60, []

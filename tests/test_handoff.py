@@ -7,14 +7,31 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 import zxingcpp
-from hypothesis import given, settings, strategies as st
+from conftest import ANSWERS, COURSES, NOW, SECRET, make_cfg, make_course, provider, write_catalog
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
-from conftest import ANSWERS, COURSES, NOW, SECRET, make_cfg, make_course, provider, write_catalog
-from kiosk import config as config_mod, handoff, reference, vocab
-from kiosk.answers import ALL_DIPLOMAS, ALL_GOALS, MULTI, SINGLE, answers_for_link, known_languages
-from kiosk.handoff import (HandoffError, booking_url, describe, make_reference,
-                           qr_png, read_handoff)
+from kiosk import vocab
+from kiosk.booking import handoff, reference
+from kiosk.booking.handoff import (
+    HandoffError,
+    booking_url,
+    describe,
+    make_reference,
+    qr_png,
+)
+from kiosk.booking.reference import read_handoff
+from kiosk.guidance.answers import (
+    ALL_DIPLOMAS,
+    ALL_GOALS,
+    MULTI,
+    SINGLE,
+    answers_for_link,
+    known_languages,
+)
+from kiosk.site import config as config_mod
+
 
 def token_of(url):
     return parse_qs(urlsplit(url).query)["ref"][0]
@@ -225,7 +242,7 @@ def test_only_whitelisted_answers_travel(answers):
 def test_free_text_as_a_course_id_is_dropped_unless_it_is_an_id(text):
     kept = handoff.clean_courses([text])
     if kept:
-        assert handoff.valid_course_id(text) and "@" not in text and " " not in text
+        assert reference.valid_course_id(text) and "@" not in text and " " not in text
         assert any(c.isalpha() for c in text)
 
 
@@ -371,7 +388,7 @@ def test_cli_booking_url_prints_exactly_the_link(site, kiosk):
     assert done.returncode == 0, done.stderr
     cfg = config_mod.load(site["conf"])
     assert done.stdout == booking_url(cfg, ANSWERS, COURSES) + "\n"
-    piped = subprocess.run([sys.executable, "-m", "kiosk.cli", "--config", str(site["conf"]),
+    piped = subprocess.run([sys.executable, "-m", "kiosk.cli.main", "--config", str(site["conf"]),
                             "booking-url", "--answers", "-", *course_args(COURSES)],
                            input=json.dumps(ANSWERS), capture_output=True, text=True, timeout=60)
     assert piped.stdout == done.stdout

@@ -4,7 +4,8 @@ import re
 import pytest
 from babel.messages.pofile import read_po
 
-from kiosk import glossary, i18n, paths, words
+from kiosk import paths
+from kiosk.text import glossary, i18n, words
 
 LANGUAGES = ["nl", "en", "fr", "ar", "uk"]
 JARGON = ("beroepskwalificatie", "deelcertificaat", "attest", "volstaat", "inburgeraar",

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from conftest import make_course, provider, write_catalog
 
-from kiosk import matching
+from kiosk.guidance import matching
 
 TODAY = date(2027, 1, 10)
 
@@ -294,7 +294,7 @@ def test_invalid_answers_are_refused_in_plain_words(open_cat, answers, word):
 def run_kiosk(tmp_path, *args, stdin=None):
     env = dict(os.environ, KIOSK_CACHE_DIR=str(tmp_path / "cache"))
     env.pop("KIOSK_CONFIG", None)
-    return subprocess.run([sys.executable, "-m", "kiosk.cli", "match", *args],
+    return subprocess.run([sys.executable, "-m", "kiosk.cli.main", "match", *args],
                           input=stdin, capture_output=True, text=True, env=env, timeout=60)
 
 

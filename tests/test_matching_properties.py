@@ -7,12 +7,13 @@ import tempfile
 from datetime import date, timedelta
 from pathlib import Path
 
+from conftest import provider, write_catalog
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import provider, write_catalog
-
-from kiosk import catalog, matching, places, vocab
+from kiosk import vocab
+from kiosk.catalog import db as catalog
+from kiosk.guidance import matching, places
 
 TODAY = date(2027, 1, 10)
 SETTINGS = settings(max_examples=60, deadline=None,

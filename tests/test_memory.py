@@ -1,7 +1,7 @@
-"""Memory given back between visitors (kiosk/memory.py), measured on this process."""
+"""Memory given back between visitors (kiosk/site/memory.py), measured on this process."""
 from pathlib import Path
 
-from kiosk import memory
+from kiosk.site import memory
 
 
 def resident_mb() -> float:

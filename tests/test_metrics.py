@@ -10,7 +10,10 @@ from pathlib import Path
 
 from prometheus_client.parser import text_string_to_metric_families
 
-from kiosk import cli, config, feed, metrics, paths, stats
+from kiosk import paths
+from kiosk.catalog import status
+from kiosk.cli import main as cli
+from kiosk.site import config, metrics, stats
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -29,9 +32,9 @@ def test_refresh_command_writes_the_catalog_figures(tmp_path, monkeypatch):
     monkeypatch.delenv("KIOSK_CONFIG", raising=False)
     assert cli.main(["catalog", "refresh", "--source", str(paths.SAMPLE_CATALOG)]) == 0
     figures = read_figures(tmp_path / "kiosk.prom")
-    status = feed.status(config.Config(), tmp_path)
-    assert status["courses"] > 0
-    assert figures["kiosk_catalog_courses", ()] == status["courses"]
+    loaded = status.status(config.Config(), tmp_path)
+    assert loaded["courses"] > 0
+    assert figures["kiosk_catalog_courses", ()] == loaded["courses"]
     assert figures["kiosk_catalog_present", ()] == 1
     assert figures["kiosk_refresh_last_ok", ()] == 1
     assert figures["kiosk_catalog_stale", ()] == 0
@@ -105,7 +108,7 @@ def test_running_kiosk_writes_the_file_by_itself(tmp_path):
     site.write_text(f'[health]\nmetrics_every_s = 10\nmetrics_file = "{tmp_path}/k.prom"\n')
     env = dict(os.environ, SDL_VIDEODRIVER="offscreen", KIVY_HOME=str(tmp_path / "kivy"),
                KIOSK_CACHE_DIR=str(cache), KIOSK_CONFIG=str(site))
-    proc = subprocess.Popen([sys.executable, "-m", "kiosk.cli", "run", "--size", "800x600"],
+    proc = subprocess.Popen([sys.executable, "-m", "kiosk.cli.main", "run", "--size", "800x600"],
                             env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True)
     try:

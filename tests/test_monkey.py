@@ -48,7 +48,7 @@ def test_start_over_while_the_idle_warning_opens_does_not_crash(tmp_path):
     code = (
         "import sys; sys.path.insert(0, 'bench'); import offscreen; offscreen.off_screen_env()\n"
         "errors = offscreen.catch_errors()\n"
-        "from kiosk import config\n"
+        "from kiosk.site import config\n"
         "def started(app):\n"
         "    app.start_visit()\n"
         "    import time\n"

@@ -1,9 +1,10 @@
-"""Opening hours with pinned times (kiosk/opening_hours.py); 2026-11-30 is a Monday."""
+"""Opening hours with pinned times (kiosk/site/opening_hours.py); 2026-11-30 is a Monday."""
 from datetime import datetime
 
 import pytest
 
-from kiosk import config, opening_hours as oh
+from kiosk.site import config
+from kiosk.site import opening_hours as oh
 
 WEEK = {"mon": "09:00-12:00, 13:00-17:00", "wed": "13:00-19:00", "sat": "10:00-24:00"}
 

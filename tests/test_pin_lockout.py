@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from kiosk import staff
+from kiosk.site import staff
 
 STORED = staff.hash_pin("4321")
 

@@ -1,6 +1,6 @@
 import pytest
 
-from kiosk import places
+from kiosk.guidance import places
 
 
 def test_known_postcode_has_coordinates_and_name():

@@ -7,10 +7,12 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 import zxingcpp
+from conftest import assert_within_reach
 from PIL import Image
 
-from conftest import assert_within_reach
-from kiosk import config, i18n, reach
+from kiosk import reach
+from kiosk.site import config
+from kiosk.text import i18n
 from screens import theme
 
 PORTRAIT, LANDSCAPE, SMALL = "1080x1920", "1920x1080", "1280x800"

@@ -11,11 +11,13 @@ import threading
 import time
 
 import pytest
+from conftest import RawServer
 from werkzeug.wrappers import Response
 
-from kiosk import config, feed, paths
-from conftest import RawServer
-from kiosk.feed import fetch
+from kiosk import paths
+from kiosk.catalog import fetch, pipeline, status, store
+from kiosk.catalog.report import Report
+from kiosk.site import config
 
 
 def course(i: int, tag: str) -> dict:
@@ -51,7 +53,7 @@ def cache(cache, tmp_path, monkeypatch, cfg):
     monkeypatch.setattr(fetch, "BACKOFF_S", 0.01)
     path = tmp_path / "old.json"
     path.write_text(json.dumps(make_feed(4, "old")))
-    assert feed.refresh(cfg, source=str(path), cache_dir=cache).ok
+    assert pipeline.refresh(cfg, source=str(path), cache_dir=cache).ok
     return cache
 
 
@@ -59,8 +61,8 @@ def cache(cache, tmp_path, monkeypatch, cfg):
 def refused(cfg, cache, titles):
     """refused(url, *words) -> the report of a refresh from url that must be refused with
     these words in its one-line message, leaving the old catalog in place."""
-    def refresh(url: str, *words: str) -> feed.Report:
-        report = feed.refresh(cfg, source=url, cache_dir=cache)
+    def refresh(url: str, *words: str) -> Report:
+        report = pipeline.refresh(cfg, source=url, cache_dir=cache)
         assert not report.ok, report.text()
         for word in words:
             assert word in report.message
@@ -100,7 +102,7 @@ def test_server_error_then_success(cfg, cache, titles, httpserver):
     httpserver.expect_oneshot_request("/feed.json").respond_with_data("oops", status=500)
     httpserver.expect_oneshot_request("/feed.json").respond_with_data("busy", status=503)
     httpserver.expect_request("/feed.json").respond_with_json(make_feed(5, "new"))
-    report = feed.refresh(cfg, source=httpserver.url_for("/feed.json"), cache_dir=cache)
+    report = pipeline.refresh(cfg, source=httpserver.url_for("/feed.json"), cache_dir=cache)
     assert report.ok and report.loaded == 5
     assert [resp.status_code for _, resp in httpserver.log[-3:]] == [500, 503, 200]
     assert titles(cache) == {f"Cursus new{i}" for i in range(5)}
@@ -124,12 +126,12 @@ def test_etag_304_is_unchanged(cfg, cache, titles, httpserver):
         .respond_with_data("", status=304)
     httpserver.expect_request("/feed.json").respond_with_json(make_feed(5, "new"),
                                                                headers={"ETag": '"v1"'})
-    assert feed.refresh(cfg, source=url, cache_dir=cache).loaded == 5
-    report = feed.refresh(cfg, source=url, cache_dir=cache)
+    assert pipeline.refresh(cfg, source=url, cache_dir=cache).loaded == 5
+    report = pipeline.refresh(cfg, source=url, cache_dir=cache)
     assert report.ok and report.unchanged
     assert httpserver.log[-1][1].status_code == 304
     assert titles(cache) == {f"Cursus new{i}" for i in range(5)}
-    assert feed.status(cfg, cache)["checked_at"] is not None
+    assert status.status(cfg, cache)["checked_at"] is not None
 
 
 def test_last_modified_304_is_unchanged(cfg, cache, httpserver):
@@ -139,16 +141,16 @@ def test_last_modified_304_is_unchanged(cfg, cache, httpserver):
         .respond_with_data("", status=304)
     httpserver.expect_request("/feed.json").respond_with_json(make_feed(5, "new"),
                                                                headers={"Last-Modified": stamp})
-    assert feed.refresh(cfg, source=url, cache_dir=cache).ok
-    assert feed.refresh(cfg, source=url, cache_dir=cache).unchanged
+    assert pipeline.refresh(cfg, source=url, cache_dir=cache).ok
+    assert pipeline.refresh(cfg, source=url, cache_dir=cache).unchanged
 
 
 def test_same_body_without_validators_is_unchanged(cfg, cache, titles, httpserver):
     httpserver.expect_request("/feed.json").respond_with_json(make_feed(5, "new"))
     url = httpserver.url_for("/feed.json")
-    assert feed.refresh(cfg, source=url, cache_dir=cache).ok
-    assert feed.refresh(cfg, source=url, cache_dir=cache).unchanged
-    assert not feed.rollback(cache).unchanged and titles(cache) == OLD
+    assert pipeline.refresh(cfg, source=url, cache_dir=cache).ok
+    assert pipeline.refresh(cfg, source=url, cache_dir=cache).unchanged
+    assert not store.rollback(cache).unchanged and titles(cache) == OLD
 
 
 def test_truncated_body_connection_closed(refused):
@@ -197,7 +199,7 @@ def test_wrong_version(refused, httpserver):
 
 def test_ten_percent_bad_loads_the_rest(cfg, cache, titles, httpserver):
     httpserver.expect_request("/feed.json").respond_with_json(make_feed(20, "new", bad=2))
-    report = feed.refresh(cfg, source=httpserver.url_for("/feed.json"), cache_dir=cache)
+    report = pipeline.refresh(cfg, source=httpserver.url_for("/feed.json"), cache_dir=cache)
     assert report.ok and report.loaded == 18
     assert [cid for cid, _ in report.rejected] == ["c-0", "c-1"]
     assert "'nacht'" in report.rejected[0][1]
@@ -234,7 +236,7 @@ def test_gzip_encoded_feed(cfg, cache, httpserver):
     body = gzip.compress(json.dumps(make_feed(5, "new")).encode())
     httpserver.expect_request("/feed.json").respond_with_data(
         body, headers={"Content-Encoding": "gzip"}, content_type="application/json")
-    report = feed.refresh(cfg, source=httpserver.url_for("/feed.json"), cache_dir=cache)
+    report = pipeline.refresh(cfg, source=httpserver.url_for("/feed.json"), cache_dir=cache)
     assert report.ok and report.loaded == 5
     assert "gzip" in httpserver.log[0][0].headers.get("Accept-Encoding")
 
@@ -258,7 +260,7 @@ def test_refresh_killed_during_download(cfg, cache, titles, httpserver, tmp_path
         return Response(chunks(), content_type="application/json")
     httpserver.expect_request("/feed.json").respond_with_handler(slow)
     env = {**os.environ, "KIOSK_CACHE_DIR": str(cache)}
-    proc = subprocess.Popen([sys.executable, "-m", "kiosk.cli", "catalog", "refresh", "--source",
+    proc = subprocess.Popen([sys.executable, "-m", "kiosk.cli.main", "catalog", "refresh", "--source",
                              httpserver.url_for("/feed.json")], env=env, cwd=paths.ROOT,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 30
@@ -268,4 +270,4 @@ def test_refresh_killed_during_download(cfg, cache, titles, httpserver, tmp_path
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     assert titles(cache) == OLD
-    assert feed.status(cfg, cache)["courses"] == 4
+    assert status.status(cfg, cache)["courses"] == 4

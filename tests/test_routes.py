@@ -4,12 +4,15 @@ import json
 from datetime import date
 
 import pytest
-
 from conftest import ANSWERS, COURSES, NOW, make_cfg, make_course, provider, write_catalog
-from kiosk import course_facts, i18n, matching, vocab
-from kiosk.feed.check import check_course
-from kiosk.feed.report import Rejected
-from kiosk.handoff import booking_url, describe, read_handoff
+
+from kiosk import vocab
+from kiosk.booking.handoff import booking_url, describe
+from kiosk.booking.reference import read_handoff
+from kiosk.catalog.check import check_course
+from kiosk.catalog.report import Rejected
+from kiosk.guidance import course_facts, matching
+from kiosk.text import i18n
 
 TODAY = date(2027, 1, 10)
 GENT = {"postcode": "9000", "lat": 51.05, "lon": 3.72}
@@ -273,7 +276,7 @@ def test_several_situations_and_needs_travel_sealed_and_old_answers_still_work()
 def test_the_sample_catalog_has_the_routes_of_flanders_and_brussels(cache, run_cli):
     code, _out, err = run_cli("catalog", "refresh")
     assert code == 0, err
-    from kiosk import catalog
+    from kiosk.catalog import db as catalog
     cat = catalog.open_catalog(catalog.current_path(cache))
     try:
         kinds = {r["kind"] for r in cat.db.query("select kind from courses")}

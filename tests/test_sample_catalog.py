@@ -1,5 +1,5 @@
 """The bundled sample catalog never goes out of date: its dates move forward by whole
-weeks when it is loaded (kiosk/feed/sample.py), the file itself stays as written."""
+weeks when it is loaded (kiosk/catalog/sample.py), the file itself stays as written."""
 import datetime as dt
 import json
 import os
@@ -9,10 +9,11 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import SAMPLE_DAY
-from kiosk import clock, config, feed, paths
-from kiosk.feed import sample
+
+from kiosk import clock, paths
+from kiosk.catalog import pipeline, sample
+from kiosk.site import config
 
 ROOT = paths.ROOT
 
@@ -28,7 +29,7 @@ def upcoming(cache) -> int:
 
 def load_on(day, folder, monkeypatch) -> int:
     monkeypatch.setattr(clock, "today", lambda: day)
-    assert feed.refresh(config.Config(), cache_dir=folder).ok
+    assert pipeline.refresh(config.Config(), cache_dir=folder).ok
     return upcoming(folder)
 
 
@@ -64,15 +65,16 @@ def test_a_copy_of_the_sample_elsewhere_is_loaded_as_written(tmp_path, monkeypat
     copy = tmp_path / "feed.json"
     shutil.copy(paths.SAMPLE_CATALOG, copy)
     monkeypatch.setattr(clock, "today", lambda: SAMPLE_DAY + dt.timedelta(days=365))
-    assert feed.refresh(config.Config(), source=str(copy), cache_dir=tmp_path / "c").ok
-    assert feed.refresh(config.Config(), cache_dir=tmp_path / "s").ok
+    assert pipeline.refresh(config.Config(), source=str(copy), cache_dir=tmp_path / "c").ok
+    assert pipeline.refresh(config.Config(), cache_dir=tmp_path / "s").ok
     assert upcoming(tmp_path / "c") < 20 < upcoming(tmp_path / "s")  # only flexible ones
 
 
 @pytest.mark.skipif(not shutil.which("faketime"), reason="needs faketime")
 def test_a_year_ahead_with_faketime(tmp_path):
-    count = ("import sys, pathlib, sqlite3, datetime; from kiosk import config, feed; "
-             "d = pathlib.Path(sys.argv[1]); assert feed.refresh(config.Config(), cache_dir=d).ok; "
+    count = ("import sys, pathlib, sqlite3, datetime; from kiosk.site import config; "
+             "from kiosk.catalog import pipeline; "
+             "d = pathlib.Path(sys.argv[1]); assert pipeline.refresh(config.Config(), cache_dir=d).ok; "
              "print(sqlite3.connect(d / 'catalog.sqlite').execute('select count(*) from courses "
              "where flexible_start or last_start >= ?', [datetime.date.today().isoformat()])"
              ".fetchone()[0])")

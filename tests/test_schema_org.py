@@ -6,9 +6,14 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-
 from conftest import catalog_titles
-from kiosk import catalog, clock, config, feed, quality, schema_org
+
+from kiosk import clock
+from kiosk.catalog import check, pipeline, quality
+from kiosk.catalog import convert_schema_org as schema_org
+from kiosk.catalog import db as catalog
+from kiosk.catalog.report import FeedRefused, Rejected
+from kiosk.site import config
 
 PAGES = Path(__file__).with_name("pages")
 
@@ -63,8 +68,8 @@ def test_microdata_names_its_provider_and_unmapped_fields_are_reported():
     assert prefix + "no goal: none of the documented words in keywords, about, teaches " \
         "or name" in notes
     assert prefix + "no location with an address" in notes
-    with pytest.raises(feed.Rejected, match="goals needs at least one goal"):
-        feed.check_course(cooking)
+    with pytest.raises(Rejected, match="goals needs at least one goal"):
+        check.check_course(cooking)
 
 
 def test_a_schema_org_source_over_http_loads_and_reports(httpserver, cache, run_cli, tmp_path):
@@ -73,7 +78,7 @@ def test_a_schema_org_source_over_http_loads_and_reports(httpserver, cache, run_
     cfg = config.from_table({"catalog": {"retries": 0, "sources": [
         {"name": "CVO Gent web", "kind": "schema.org", "url": httpserver.url_for("/aanbod/nt2"),
          "providers": ["cvo-gent"]}]}})
-    report = feed.refresh(cfg, cache_dir=cache)
+    report = pipeline.refresh(cfg, cache_dir=cache)
     assert report.ok, report.text()
     assert catalog_titles(cache) == {"Nederlands als tweede taal - Richtgraad 2 (A2)"}
     opened = catalog.open_catalog(catalog.current_path(cache))
@@ -92,7 +97,7 @@ def test_a_page_without_course_markup_is_refused(tmp_path, cache):
                     '{"@type": "Organization", "name": "X"}</script></body></html>')
     cfg = config.from_table({"catalog": {"sources": [
         {"name": "Web", "kind": "schema.org", "url": str(page), "providers": ["x"]}]}})
-    report = feed.refresh(cfg, cache_dir=cache)
+    report = pipeline.refresh(cfg, cache_dir=cache)
     assert not report.ok and "No source could be loaded" in report.message
     assert "no schema.org Course markup" in report.message
 
@@ -107,7 +112,7 @@ def test_hostile_markup_is_read_within_limits(tmp_path):
                     "<script type='application/ld+json'>{broken</script></html>")
     doc, notes = schema_org.page_to_feed(page, "Web", "x")
     assert len(doc["courses"]) == 300 and doc["courses"][0]["title"] == {"nl": "<b>C0</b>"}
-    with pytest.raises(feed.FeedRefused, match="larger than"):
+    with pytest.raises(FeedRefused, match="larger than"):
         schema_org.page_to_feed(page, "Web", "x", max_bytes=1000)
 
 

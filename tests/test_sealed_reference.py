@@ -5,11 +5,13 @@ from datetime import date, timedelta
 from urllib.parse import unquote
 
 import pytest
-
-from kiosk import cli, handoff, reference, words
-from kiosk.handoff import HandoffError, booking_url, describe, read_handoff, secret_problem
-
 from conftest import ANSWERS, COURSES, NOW, SECRET, make_cfg, write_site
+
+from kiosk.booking import handoff, reference
+from kiosk.booking.handoff import HandoffError, booking_url, describe, secret_problem
+from kiosk.booking.reference import read_handoff
+from kiosk.cli import main as cli
+from kiosk.text import words
 
 PRIVATE = dict(ANSWERS, status="leefloon", dutch_level="A2", postcode="2060",
                diploma="buitenlands")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk import service
+from kiosk.site import service
 
 ROOT = Path(__file__).resolve().parent.parent
 

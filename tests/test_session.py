@@ -1,6 +1,7 @@
-from kiosk import questionnaire, staff
-from kiosk.reference import MAX_COURSES
-from kiosk.session import IdlePolicy, Visit
+from kiosk.booking.reference import MAX_COURSES
+from kiosk.guidance import questionnaire
+from kiosk.site import staff
+from kiosk.visit import IdlePolicy, Visit
 
 
 def test_questions_follow_the_contract_order_and_skip_what_does_not_matter():

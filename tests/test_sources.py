@@ -5,11 +5,13 @@ import json
 from datetime import date
 
 import pytest
+from conftest import RawServer, catalog_titles, make_course, provider
 from prometheus_client.parser import text_string_to_metric_families
 
-from conftest import RawServer, catalog_titles, make_course, provider
-from kiosk import catalog, clock, config, feed, metrics, quality
-from kiosk.feed import fetch
+from kiosk import clock
+from kiosk.catalog import child, fetch, pipeline, quality, status, store
+from kiosk.catalog import db as catalog
+from kiosk.site import config, metrics
 
 TODAY = date(2026, 11, 28)
 
@@ -69,7 +71,7 @@ def six(httpserver):
 
 def test_each_source_is_checked_on_its_own_and_the_report_says_what_happened(six, cache,
                                                                              run_cli, tmp_path):
-    report = feed.refresh(site(six), cache_dir=cache)
+    report = pipeline.refresh(site(six), cache_dir=cache)
     assert report.ok, report.text()
     titles = catalog_titles(cache)
     # the provider's own courses load, the aggregate's copy of one of them does not
@@ -110,17 +112,17 @@ def test_a_failing_source_keeps_its_last_good_courses_and_the_others_update(
     two_doc = own_feed("two")
     httpserver.expect_oneshot_request("/two.json").respond_with_data(json.dumps(two_doc))
     cfg = site([src("One", one, ["one"]), src("Two", httpserver.url_for("/two.json"), ["two"])])
-    assert feed.refresh(cfg, cache_dir=cache).ok
+    assert pipeline.refresh(cfg, cache_dir=cache).ok
     assert "Cursus two-1" in titles(cache)
     httpserver.clear()
     updated = own_feed("one", 4)
     updated["courses"][3]["title"] = {"nl": "Nieuw bij one"}
     serve(httpserver, "/one.json", updated)
     httpserver.expect_request("/two.json").respond_with_data("boom", status=500)
-    report = feed.refresh(cfg, cache_dir=cache)
+    report = pipeline.refresh(cfg, cache_dir=cache)
     assert report.ok and "1 failed and keep their last good courses" in report.message
     assert {"Nieuw bij one", "Cursus two-1"} <= titles(cache)
-    lines = {s["name"]: s for s in feed.status(cfg, cache)["sources"]}
+    lines = {s["name"]: s for s in status.status(cfg, cache)["sources"]}
     assert lines["Two"]["ok"] is False and lines["Two"]["courses"] == 3
     assert lines["Two"]["http_status"] == 500 and lines["One"]["http_status"] == 200
     assert set(lines["Two"]) >= {"name", "kind", "ok", "courses", "last_ok_at", "message"}
@@ -129,11 +131,11 @@ def test_a_failing_source_keeps_its_last_good_courses_and_the_others_update(
 
 def test_rollback_after_a_merged_refresh(httpserver, cache, titles):
     cfg = site([src("One", serve(httpserver, "/one.json", own_feed("one")), ["one"])])
-    assert feed.refresh(cfg, cache_dir=cache).ok
+    assert pipeline.refresh(cfg, cache_dir=cache).ok
     httpserver.clear()
     serve(httpserver, "/one.json", own_feed("one", 4, title={"nl": "Anders"}))
-    assert feed.refresh(cfg, cache_dir=cache).ok and titles(cache) == {"Anders"}
-    assert feed.rollback(cache).ok
+    assert pipeline.refresh(cfg, cache_dir=cache).ok and titles(cache) == {"Anders"}
+    assert store.rollback(cache).ok
     assert titles(cache) == {"Cursus one-0", "Cursus one-1", "Cursus one-2"}
 
 
@@ -146,7 +148,7 @@ def test_past_courses_and_old_last_verified_are_hidden(tmp_path, cache, titles):
     path.write_text(json.dumps(doc([provider("p1")], courses,
                                    generated_at="2025-01-01T00:00:00Z")))
     cfg = site([src("P1", str(path), ["p1"])], max_course_age_days=90)
-    assert feed.refresh(cfg, cache_dir=cache).ok
+    assert pipeline.refresh(cfg, cache_dir=cache).ok
     assert titles(cache) == {"Cursus fresh"}
     hidden = dict(quality.build(cfg, cache)["sources"][0]["hidden"])
     assert hidden == {"now": "last confirmed on 2025-01-01",
@@ -159,9 +161,9 @@ def test_catalog_source_beside_sources_is_one_more_aggregate(tmp_path, cache, ti
     own.write_text(json.dumps(own_feed("p1", 1)))
     agg.write_text(json.dumps(own_feed("p1", 2, title={"nl": "Via de regio"})))
     cfg = site([src("Own", str(own), ["p1"])], source=str(agg))
-    report = feed.refresh(cfg, cache_dir=cache)
+    report = pipeline.refresh(cfg, cache_dir=cache)
     assert report.ok and titles(cache) == {"Cursus p1-0", "Via de regio"}
-    names = [s["name"] for s in feed.status(cfg, cache)["sources"]]
+    names = [s["name"] for s in status.status(cfg, cache)["sources"]]
     assert names == ["Own", "catalog.source"]
 
 
@@ -188,7 +190,7 @@ def test_metrics_carry_each_sources_http_status(httpserver, cache):
     httpserver.expect_request("/gone.json").respond_with_data("", status=404)
     cfg = site([src("One", serve(httpserver, "/one.json", own_feed("one")), ["one"]),
                 src("Gone", httpserver.url_for("/gone.json"), ["gone"])])
-    assert feed.refresh(cfg, cache_dir=cache).ok
+    assert pipeline.refresh(cfg, cache_dir=cache).ok
     text = metrics.write(cfg, cache).read_text(encoding="utf-8")
     samples = {(s.name, s.labels.get("source")): s.value
                for family in text_string_to_metric_families(text) for s in family.samples}
@@ -201,9 +203,9 @@ def test_metrics_carry_each_sources_http_status(httpserver, cache):
 def test_no_source_loads_then_nothing_changes(cache, titles, tmp_path):
     first = tmp_path / "first.json"
     first.write_text(json.dumps(own_feed("x")))
-    assert feed.refresh(config.Config(), source=str(first), cache_dir=cache).ok
+    assert pipeline.refresh(config.Config(), source=str(first), cache_dir=cache).ok
     cfg = site([src("Nothing", str(tmp_path / "missing.json"), ["x"])])
-    report = feed.refresh(cfg, cache_dir=cache)
+    report = pipeline.refresh(cfg, cache_dir=cache)
     assert not report.ok and "No source could be loaded" in report.message
     assert titles(cache) == {"Cursus x-0", "Cursus x-1", "Cursus x-2"}
 
@@ -260,10 +262,10 @@ def test_catalog_check_gives_the_same_messages_and_touches_no_catalog(tmp_path, 
 def test_a_csv_source_loads_like_the_template(tmp_path, cache, titles):
     from kiosk import paths
     cfg = site([src("Sheet", str(paths.ASSETS / "catalog-template.csv"), ["*"], kind="csv")])
-    report = feed.refresh(cfg, cache_dir=cache)
+    report = pipeline.refresh(cfg, cache_dir=cache)
     assert report.ok, report.text()
     assert "Aanvullende algemene vorming" in titles(cache)
-    line = feed.status(cfg, cache)["sources"][0]
+    line = status.status(cfg, cache)["sources"][0]
     assert line["ok"] and line["kind"] == "csv" and line["courses"] > 0
 
 
@@ -297,7 +299,7 @@ def test_sources_are_fetched_a_few_at_a_time(cache):
         cfg = site([src(f"S{i}", f"{base}/{i}.json", [f"p{i}"]) for i in range(6)],
                    source_workers=2)
         started = time.monotonic()
-        assert feed.refresh(cfg, cache_dir=cache).ok
+        assert pipeline.refresh(cfg, cache_dir=cache).ok
         took = time.monotonic() - started
     finally:
         server.shutdown()
@@ -305,18 +307,18 @@ def test_sources_are_fetched_a_few_at_a_time(cache):
 
 
 def test_a_damaged_kept_file_is_left_out_and_the_rest_loads(tmp_path, cache, titles):
-    from kiosk.feed import sources
+    from kiosk.catalog import sources
     one, two = tmp_path / "one.json", tmp_path / "two.json"
     one.write_text(json.dumps(own_feed("one")))
     two.write_text(json.dumps(own_feed("two")))
     cfg = site([src("One", str(one), ["one"]), src("Two", str(two), ["two"])])
-    assert feed.refresh(cfg, cache_dir=cache).ok
+    assert pipeline.refresh(cfg, cache_dir=cache).ok
     kept = sources.kept_file(cache, sources.configured(cfg)[1])
     kept.write_bytes(b"not a database" * 100)
     two.unlink()                                   # and the source fails this time
-    report = feed.refresh(cfg, cache_dir=cache)
+    report = pipeline.refresh(cfg, cache_dir=cache)
     assert report.ok and titles(cache) == {"Cursus one-0", "Cursus one-1", "Cursus one-2"}
-    line = {s["name"]: s for s in feed.status(cfg, cache)["sources"]}["Two"]
+    line = {s["name"]: s for s in status.status(cfg, cache)["sources"]}["Two"]
     assert line["ok"] is False and "damaged" in line["message"]
 
 
@@ -324,10 +326,10 @@ def test_first_start_and_the_kiosks_child_refresh_use_the_sources(tmp_path, cach
     path = tmp_path / "one.json"
     path.write_text(json.dumps(own_feed("one")))
     cfg = site([src("One", str(path), ["one"])])
-    assert feed.ensure_catalog(cfg, cache_dir=cache).exists()
+    assert pipeline.ensure_catalog(cfg, cache_dir=cache).exists()
     assert titles(cache) == {"Cursus one-0", "Cursus one-1", "Cursus one-2"}
     path.write_text(json.dumps(own_feed("one", 4)))     # the child runs on the kiosk's day
-    report = feed.refresh_in_child(cfg, cache_dir=cache)
+    report = child.refresh_in_child(cfg, cache_dir=cache)
     assert report.ok, report.text()
     assert "Cursus one-3" in titles(cache)
 
@@ -344,10 +346,10 @@ def test_report_text_keeps_hostile_notes_on_one_line(tmp_path, cache, run_cli):
 
 
 def test_doctor_takes_sources_for_a_real_catalog(tmp_path, cache):
-    from kiosk import doctor
+    from kiosk.site import doctor
     path = tmp_path / "one.json"
     path.write_text(json.dumps(own_feed("one")))
     cfg = site([src("One", str(path), ["one"])])
-    assert feed.refresh(cfg, cache_dir=cache).ok
+    assert pipeline.refresh(cfg, cache_dir=cache).ok
     findings = doctor.check_catalog(cfg, cache)
     assert not any("bundled sample" in f.message for f in findings), findings

@@ -4,7 +4,9 @@ import wave
 
 import pytest
 
-from kiosk import i18n, paths, questionnaire, speech, spoken_forms
+from kiosk import paths
+from kiosk.guidance import questionnaire
+from kiosk.text import i18n, speech, spoken_forms
 
 
 @pytest.mark.parametrize("lang", ["nl", "fr", "en", "ar", "uk"])
@@ -14,9 +16,9 @@ def test_question_is_spoken_in_the_visitors_language(tmp_path, lang):
     short, long = tmp_path / "short.wav", tmp_path / "long.wav"
     assert speech.speak(title, lang, wav=str(short)) and speech.wait() == 0
     assert speech.speak(f"{title} {title} {title}", lang, wav=str(long)) and speech.wait() == 0
-    with wave.open(str(short)) as s, wave.open(str(long)) as l:
+    with wave.open(str(short)) as s, wave.open(str(long)) as longer:
         assert s.getnframes() > s.getframerate() * 0.3          # real speech, not silence
-        assert l.getnframes() > 2 * s.getnframes()
+        assert longer.getnframes() > 2 * s.getnframes()
 
 
 def test_nothing_to_say_starts_nothing():

@@ -4,7 +4,7 @@ from datetime import date
 import pytest
 import sqlite_utils
 
-from kiosk import stats
+from kiosk.site import stats
 
 DAY = date(2026, 11, 28)
 

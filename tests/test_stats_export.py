@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageStat
 
-from kiosk import stats, stats_chart, stats_export
+from kiosk.site import stats, stats_chart, stats_export
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = date(2026, 11, 28)                      # a Saturday; its week starts 2026-11-23
@@ -71,7 +71,7 @@ def test_chart_of_a_kiosk_without_figures_still_renders(tmp_path):
 
 def test_kiosk_stats_writes_csv_and_chart(figures, tmp_path):
     env = {"KIOSK_CACHE_DIR": str(figures), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
-    out = subprocess.run([sys.executable, "-m", "kiosk.cli", "stats", "--days", "3650",
+    out = subprocess.run([sys.executable, "-m", "kiosk.cli.main", "stats", "--days", "3650",
                           "--csv", str(tmp_path / "f.csv"), "--chart", str(tmp_path / "f.png")],
                          cwd=ROOT, env=env, capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
@@ -80,7 +80,7 @@ def test_kiosk_stats_writes_csv_and_chart(figures, tmp_path):
     assert sum(int(row["visits started"]) for row in rows
                if row["visits started"] not in ("<5",)) == 19
     assert Image.open(tmp_path / "f.png").size == (1200, 800)
-    bad = subprocess.run([sys.executable, "-m", "kiosk.cli", "stats", "--csv",
+    bad = subprocess.run([sys.executable, "-m", "kiosk.cli.main", "stats", "--csv",
                           str(tmp_path / "no" / "such" / "dir.csv")],
                          cwd=ROOT, env=env, capture_output=True, text=True)
     assert bad.returncode == 1 and "Cannot write" in bad.stderr

@@ -5,9 +5,11 @@ import json
 import unicodedata
 
 import pytest
-
-from kiosk import cli, paths, printable
 from conftest import write_site
+
+from kiosk import paths
+from kiosk.cli import main as cli
+from kiosk.text import printable
 
 CLEAR = "\x1b[2J\x1b[H"
 FAKE_LINE = "\nLoaded 999 courses from 99 providers.\n"

@@ -13,11 +13,12 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 import zxingcpp
+from conftest import ROOT, visit_steps, write_config
 from PIL import Image
 
-from kiosk import questionnaire, staff
+from kiosk.guidance import questionnaire
+from kiosk.site import staff
 
-from conftest import ROOT, visit_steps, write_config
 NL_VISIT = {"goal": "nederlands", "dutch_level": "A1", "status": "inburgeraar",
             "times": ["avond"], "formats": [], "postcode": "9000", "max_distance_km": 20}
 AR_VISIT = {"goal": "digitaal", "dutch_level": None, "status": "werkzoekend",
@@ -190,7 +191,7 @@ def test_unsure_visitor_sees_a_page_of_ideas_and_can_ask_for_more(run_visit):
 
 
 def test_read_aloud_reads_the_question_in_the_chosen_language(run_visit):
-    from kiosk import i18n
+    from kiosk.text import i18n
     steps = [["lang", "uk"], ["start"], ["tap", "Voorlezen"]]
     record = run_visit(steps)
     goal = questionnaire.load()[0]
@@ -208,7 +209,7 @@ def test_an_unexpected_error_resets_the_visit_instead_of_crashing(run_visit):
 
 
 def test_changing_language_mid_question_translates_the_answers_on_screen(run_visit):
-    from kiosk import i18n
+    from kiosk.text import i18n
     steps = [["start"], ["tap", "Taal"], ["lang", "uk"], ["wait", 0.2]]
     record = run_visit(steps)
     _ = i18n.gettext_for("uk")
@@ -217,7 +218,7 @@ def test_changing_language_mid_question_translates_the_answers_on_screen(run_vis
 
 
 def test_changing_language_on_the_results_translates_their_reasons(run_visit):
-    from kiosk import i18n
+    from kiosk.text import i18n
     steps = [["start"], *visit_steps({"goal": "digitaal"}), ["tap", "Taal"], ["lang", "uk"],
              ["wait", 0.2]]
     record = run_visit(steps)
@@ -255,7 +256,7 @@ def test_a_visitor_cannot_reach_leave_kiosk_mode_without_the_pin(run_visit, tmp_
 
 
 def locked_message(lang: str, seconds: int) -> str:
-    from kiosk import i18n
+    from kiosk.text import i18n
     _ = i18n.gettext_for(lang)
     wait = _("{seconds} s").format(seconds=seconds)
     return (_("Te veel verkeerde PINs. Probeer het opnieuw over {wait}.").format(wait=wait))
@@ -281,7 +282,7 @@ def test_wrong_pins_lock_the_pin_entry_also_after_a_restart(run_visit, cache, tm
 
 def test_a_maximal_feed_text_with_markup_builds_results_and_detail_quickly(run_visit, run_cli,
                                                                           tmp_path):
-    from kiosk.feed import LIMITS
+    from kiosk.catalog.limits import LIMITS
     head = "[b]Vet[/b] [size=999]Groot[/size] \u202eomgekeerd\u202c e\u0301\u0301\u0301 "
     title = (head + "Spaans " * 60)[:LIMITS.max_title_chars]
     summary = (head + "[color=ff0000]rood[/color] " * 200)[:LIMITS.max_summary_chars]

@@ -138,7 +138,7 @@ def started(app):
     Clock.schedule_once(tick, 0)
 
 from kivy.clock import Clock
-from kiosk import config
+from kiosk.site import config
 from screens.app import KioskApp
 app = KioskApp(config.load(None), kiosk_mode=True)
 Clock.schedule_once(lambda dt: started(app), 0.5)

@@ -10,7 +10,7 @@ import pytest
 from arabic_reshaper import reshape
 from bidi.algorithm import get_display
 
-from kiosk import glossary, i18n, spoken_forms
+from kiosk.text import glossary, i18n, spoken_forms
 
 LANGUAGES = ["nl", "en", "fr", "ar", "uk"]
 VISIT = [["start"], ["spoken", "question"], ["answer", "goal", "nederlands"],
@@ -138,7 +138,7 @@ def test_the_same_button_stops_and_restarts_speech_and_new_screens_are_read(
     # this machine has no sound card: the kiosk writes its speech to files and takes as
     # long as playing them would
     kiosk_env["KIOSK_SPEECH_WAV_DIR"] = str(tmp_path)
-    from kiosk import questionnaire
+    from kiosk.guidance import questionnaire
     level = next(q for q in questionnaire.load() if q.id == "dutch_level")
     steps = [["start"], ["tap", "Voorlezen"], ["spoken", "on"], ["tap", "Stop"],
              ["spoken", "off"], ["tap", "Voorlezen"], ["answer", "goal", "nederlands"],

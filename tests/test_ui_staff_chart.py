@@ -16,7 +16,7 @@ SCENARIO = r"""
 import json, sys, time
 sys.path.insert(0, 'bench'); import offscreen; offscreen.off_screen_env()
 errors = offscreen.catch_errors()
-from kiosk import config, stats
+from kiosk.site import config, stats
 stats.count_all([('visit', ''), ('results', ''), ('goal', 'digitaal'), ('language', 'nl')])
 for _ in range(11):
     stats.count_all([('visit', ''), ('goal', 'nederlands'), ('language', 'ar')])

@@ -2,9 +2,8 @@
 off screen, one process a scenario, as in test_ui.py)."""
 import os
 
-from PIL import Image
-
 from conftest import ROOT, assert_within_reach, write_config
+from PIL import Image
 
 
 def corrupt_catalog(env):

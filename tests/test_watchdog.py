@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.watchdog import Watchdog
+from kiosk.site.watchdog import Watchdog
 
 ROOT = Path(__file__).resolve().parent.parent
 FREEZE_S = 5
@@ -19,7 +19,7 @@ import time
 from screens.launch import configure_kivy
 configure_kivy("400x300", False)
 from kivy.clock import Clock
-from kiosk import config
+from kiosk.site import config
 from screens.app import KioskApp
 app = KioskApp(config.load())
 Clock.schedule_once(lambda dt: time.sleep({FREEZE_S}), 6)
@@ -43,7 +43,7 @@ def received(sock) -> list[tuple[float, str]]:
     while True:
         try:
             out.append((time.monotonic(), sock.recv(4096).decode()))
-        except socket.timeout:
+        except TimeoutError:
             return out
 
 

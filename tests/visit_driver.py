@@ -178,7 +178,7 @@ class Driver:
         if kind == "start":
             self.tap_text("Start")
         elif kind == "lang":
-            from kiosk import i18n
+            from kiosk.text import i18n
             from screens.widgets import BigButton
             name = i18n.LANGUAGE_NAMES[args[0]]
             self.tap_widget(self.find(lambda w: isinstance(w, BigButton) and w.text == name))
@@ -272,7 +272,7 @@ class Driver:
         elif kind == "layout":
             self.record.setdefault("layouts", {})[args[0]] = layout(app)
         elif kind == "loaded":             # the packages imported, the screens built, and
-            import gc                      # how many callbacks watch the app's properties
+            import gc  # how many callbacks watch the app's properties
             gc.collect()
             self.record.setdefault("loaded", {})[args[0]] = {
                 "packages": sorted({name.split(".")[0] for name in sys.modules}),
@@ -287,6 +287,7 @@ class Driver:
         """The read-aloud segments of the current view, built from the widget tree, and
         independently every label drawn in it: logical text, drawn text, alignment."""
         from kivy.uix.label import Label
+
         from screens import spoken
         app = self.app
         root = spoken.reading_root(app)
@@ -418,7 +419,7 @@ def main(argv=None) -> int:
     if args.today:
         clock.today = lambda: args.today
     configure_kivy(args.size, fullscreen=False)
-    from kiosk import config
+    from kiosk.site import config
     from screens.app import KioskApp
 
     out = Path(args.out)

@@ -1,0 +1,90 @@
+"""The questionnaire, defined as data in assets/questionnaire.json.
+
+Each question fills one key of the answers (docs/answers.md). Questions
+that do not matter for the chosen goal are skipped (`skip_for_goals`), and a question
+that `requires` another answer is skipped while that answer is missing.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from kiosk import paths
+
+MAX_QUESTIONS = 9
+
+
+@dataclass(frozen=True)
+class Option:
+    value: object          # a contract value; None = "I don't know / doesn't matter"
+    label: str             # Dutch msgid
+    icon: str = ""
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str                # the answer key it fills
+    kind: str              # choice | multi | postcode
+    title: str
+    hint: str = ""
+    options: tuple[Option, ...] = ()
+    skip_for_goals: tuple[str, ...] = ()
+    requires: str = ""
+    none_label: str = ""   # multi: label of the empty choice
+    skip_label: str = ""   # postcode: label of "rather not say"
+
+    def applies(self, answers: dict) -> bool:
+        if answers.get("goal") in self.skip_for_goals:
+            return False
+        return not self.requires or answers.get(self.requires) not in (None, "", [])
+
+    def may_apply(self, answers: dict) -> bool:
+        """Applies, or may still apply: the answer it requires is not given yet."""
+        return self.applies(answers) or (answers.get("goal") not in self.skip_for_goals
+                                         and self.requires not in answers)
+
+
+@lru_cache(maxsize=4)
+def load(path: Path = paths.QUESTIONNAIRE) -> tuple[Question, ...]:
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    questions = []
+    for q in data["questions"]:
+        options = tuple(Option(o.get("value"), o["label"], o.get("icon", ""))
+                        for o in q.get("options", ()))
+        questions.append(Question(
+            id=q["id"], kind=q["kind"], title=q["title"], hint=q.get("hint", ""),
+            options=options, skip_for_goals=tuple(q.get("skip_for_goals", ())),
+            requires=q.get("requires", ""), none_label=q.get("none_label", ""),
+            skip_label=q.get("skip_label", "")))
+    return tuple(questions)
+
+
+def applicable(answers: dict, questions: tuple[Question, ...] | None = None) -> list[Question]:
+    """The questions this visitor gets, given what they answered so far."""
+    return [q for q in (questions or load()) if q.applies(answers)]
+
+
+def next_question(answers: dict, current: str | None) -> Question | None:
+    """The question after `current` (the first one when None); None at the end."""
+    questions = load()
+    ids = [q.id for q in questions]
+    start = ids.index(current) + 1 if current else 0
+    for q in questions[start:]:
+        if q.applies(answers):
+            return q
+    return None
+
+
+def position(answers: dict, question_id: str) -> tuple[int, int | None] | None:
+    """(number, total) of a question this visitor gets; None when they do not get it.
+    The total counts every question the chosen goal brings (also one that a later
+    answer may still skip), so it never changes during a visit; before the goal is
+    known it is None: the first question shows no total rather than one that changes."""
+    question = next((q for q in load() if q.id == question_id), None)
+    if question is None or not question.may_apply(answers):
+        return None
+    goal = answers.get("goal")
+    ids = [q.id for q in load() if goal not in q.skip_for_goals]
+    return ids.index(question_id) + 1, (len(ids) if "goal" in answers else None)

@@ -1,0 +1,216 @@
+"""Health and usage figures as a Prometheus text file (the node exporter's textfile
+collector format), for a coordinator watching many kiosks.
+
+Written after every refresh and every `health.metrics_every_s` seconds while the kiosk
+runs, to `health.metrics_file` (default `kiosk.prom` in the cache folder). Usage counts
+are totals since the kiosk's figures began (`kiosk/site/stats.py`): Prometheus takes the
+increase per week itself. Small counts stay exact here; the dashboard hides them.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from kiosk import paths
+from kiosk.site import stats
+
+log = logging.getLogger("kiosk")
+FILE = "kiosk.prom"
+HEALTH_FILE = "health.json"            # crashes and starts survive a restart
+KEEP_TIMES = 10                        # recent crash times, for the crash-loop rule
+ALL_DAYS = 36500                       # "since the figures began"
+USAGE = {                              # stats event -> (metric name, help)
+    "visit": ("kiosk_visits", "Visits started."),
+    "results": ("kiosk_results", "Visits that reached the results."),
+    "no_results": ("kiosk_no_results", "Visits with no matching course."),
+    "booking": ("kiosk_bookings", "Booking QR codes shown."),
+    "timeout": ("kiosk_idle_wipes", "Visits wiped after no touch."),
+}
+PER_VALUE = {"goal": ("kiosk_visits_by_goal", "Visits per goal."),
+             "language": ("kiosk_visits_by_language", "Visits per language.")}
+
+
+def metrics_path(cfg, cache_dir: Path | None = None) -> Path:
+    return Path(cfg.health.metrics_file or paths.cache_dir(cache_dir) / FILE)
+
+
+# ---------------------------------------------------------------- crashes and starts
+
+def _health_file(cache_dir: Path | None) -> Path:
+    return paths.cache_dir(cache_dir) / HEALTH_FILE
+
+
+def read_health(cache_dir: Path | None = None) -> dict:
+    try:
+        return json.loads(_health_file(cache_dir).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _add_one(name: str, cache_dir: Path | None) -> None:
+    """Add one to a health counter (and remember when); never fails the caller."""
+    path = _health_file(cache_dir)
+    health = read_health(cache_dir)
+    now = time.time()
+    health[name] = int(health.get(name, 0)) + 1
+    health[f"last_{name}_at"] = now
+    health[f"{name}_times"] = [*event_times(health, name), now][-KEEP_TIMES:]
+    try:
+        tmp = path.with_name(f".{HEALTH_FILE}.{os.getpid()}")
+        tmp.write_text(json.dumps(health), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as exc:
+        log.warning("Health counter %s not saved: %s", name, exc)
+
+
+def event_times(health: dict, name: str = "crashes") -> list[float]:
+    """When the last few crashes (or starts) happened, as Unix times."""
+    times = health.get(f"{name}_times")
+    return [float(t) for t in times if isinstance(t, (int, float))] \
+        if isinstance(times, list) else []
+
+
+def record_crash(cache_dir: Path | None = None) -> None:
+    """An unexpected error sent the visitor back to the welcome screen."""
+    _add_one("crashes", cache_dir)
+
+
+def record_start(cache_dir: Path | None = None) -> None:
+    _add_one("starts", cache_dir)
+
+
+# ---------------------------------------------------------------- the figures
+
+def _timestamp(value) -> float | None:
+    try:
+        when = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return (when if when.tzinfo else when.replace(tzinfo=UTC)).timestamp()
+
+
+def _families():
+    """prometheus_client's metric families, imported only when figures are written: the
+    kiosk's start needs only the crash and start counters above."""
+    from prometheus_client import core
+    return core
+
+
+def _gauge(name: str, text: str, value, labels: dict | None = None):
+    family = _families().GaugeMetricFamily(name, text, labels=list(labels or {}))
+    family.add_metric(list((labels or {}).values()), float(value))
+    return family
+
+
+def catalog_figures(cfg, cache_dir: Path | None, now: float) -> list:
+    from kiosk.catalog import status
+    status = status.status(cfg, cache_dir)
+    refreshed = _timestamp(status.get("checked_at") or status.get("refreshed_at"))
+    attempt = _timestamp(status.get("last_attempt_at"))
+    out = [
+        _gauge("kiosk_catalog_present", "1 when a catalog is loaded.", status["present"]),
+        _gauge("kiosk_catalog_courses", "Courses in the loaded catalog.", status["courses"]),
+        _gauge("kiosk_catalog_providers", "Providers in the loaded catalog.",
+               status["providers"]),
+        _gauge("kiosk_catalog_max_age_seconds", "Older catalogs count as stale.",
+               cfg.catalog.max_age_days * 86400),
+        _gauge("kiosk_catalog_stale", "1 when the catalog is older than allowed.",
+               status["stale"]),
+    ]
+    if refreshed is not None:
+        out += [_gauge("kiosk_catalog_refreshed_timestamp_seconds",
+                       "When the catalog was last loaded or found unchanged.", refreshed),
+                _gauge("kiosk_catalog_age_seconds", "Age of the loaded catalog.",
+                       max(0.0, now - refreshed))]
+    if attempt is not None:
+        out += [_gauge("kiosk_refresh_last_attempt_timestamp_seconds",
+                       "When a refresh last ran.", attempt),
+                _gauge("kiosk_refresh_last_ok", "1 when the last refresh loaded or kept a "
+                       "catalog, 0 when it was refused.", bool(status.get("last_ok")))]
+    return out + source_figures(status.get("sources") or [])
+
+
+SOURCE_GAUGES = {                      # per source: key of its status line -> metric
+    "ok": ("kiosk_source_ok", "1 when the source loaded at its last refresh."),
+    "courses": ("kiosk_source_courses", "Courses of the source in the catalog."),
+    "http_status": ("kiosk_source_http_status",
+                    "The source's last HTTP status; 0 when there was no answer or no HTTP."),
+}
+
+
+def source_figures(lines: list[dict]) -> list:
+    """One gauge per source for each of SOURCE_GAUGES (docs/sources.md)."""
+    out = []
+    for key, (name, text) in SOURCE_GAUGES.items():
+        family = _families().GaugeMetricFamily(name, text, labels=["source"])
+        for line in lines:
+            family.add_metric([line["name"]], float(line.get(key) or 0))
+        out.append(family)
+    return out
+
+
+def usage_figures(cache_dir: Path | None) -> list:
+    totals = stats.totals(ALL_DAYS, cache_dir)
+    counter = _families().CounterMetricFamily
+    out = []
+    for event, (name, text) in USAGE.items():
+        family = counter(name, text)
+        family.add_metric([], sum(totals.get(event, {}).values()))
+        out.append(family)
+    for event, (name, text) in PER_VALUE.items():
+        family = counter(name, text, labels=[event])
+        for value, n in sorted(totals.get(event, {}).items()):
+            family.add_metric([value or "unknown"], n)
+        out.append(family)
+    return out
+
+
+def health_figures(cfg, cache_dir: Path | None, now: float) -> list:
+    health = read_health(cache_dir)
+    counter = _families().CounterMetricFamily
+    crashes = counter("kiosk_crashes", "Unexpected errors that reset a visit.")
+    crashes.add_metric([], int(health.get("crashes", 0)))
+    starts = counter("kiosk_starts", "Times the kiosk UI started.")
+    starts.add_metric([], int(health.get("starts", 0)))
+    info = {"site": cfg.site.name, "kiosk_id": cfg.site.kiosk_id}
+    return [crashes, starts,
+            _gauge("kiosk_info", "The site and kiosk these figures come from.", 1, info),
+            _gauge("kiosk_metrics_written_timestamp_seconds",
+                   "When this file was written: a kiosk that stops writing is down.", now)]
+
+
+class _Figures:
+    """A one-shot collector: everything is read when the file is written."""
+
+    def __init__(self, cfg, cache_dir: Path | None, now: float):
+        self.cfg, self.cache_dir, self.now = cfg, cache_dir, now
+
+    def collect(self):
+        yield from catalog_figures(self.cfg, self.cache_dir, self.now)
+        yield from usage_figures(self.cache_dir)
+        yield from health_figures(self.cfg, self.cache_dir, self.now)
+
+
+def write(cfg, cache_dir: Path | None = None, now: float | None = None) -> Path:
+    """Write the figures file (atomically: the collector never reads half a file)."""
+    from prometheus_client import CollectorRegistry, write_to_textfile
+    registry = CollectorRegistry(auto_describe=False)
+    registry.register(_Figures(cfg, cache_dir, time.time() if now is None else now))
+    path = metrics_path(cfg, cache_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_to_textfile(str(path), registry)
+    return path
+
+
+def write_quietly(cfg, cache_dir: Path | None = None) -> Path | None:
+    """`write`, for the running kiosk and the refresh command: figures are never worth
+    a crash, so a failure is logged and forgotten."""
+    try:
+        return write(cfg, cache_dir)
+    except Exception as exc:          # noqa: BLE001 - any failure here must stay here
+        log.warning("Health figures not written to %s: %s", metrics_path(cfg, cache_dir), exc)
+        return None
