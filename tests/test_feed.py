@@ -15,6 +15,7 @@ import pytest
 from kiosk import paths, vocab
 from kiosk.catalog import db as catalog
 from kiosk.catalog import pipeline, status, store
+from kiosk.cli import catalog as cli_catalog
 from kiosk.cli import main as cli
 
 PYTHON = sys.executable
@@ -327,7 +328,7 @@ def test_status_fresh_and_stale(cfg, cache, tmp_path):
     (cache / store.STATE_FILE).unlink()
     info = status.status(cfg, cache)
     assert info["stale"] is True and 19.9 < info["age_days"] < 20.1
-    assert "WARNING: the catalog is older than 14 days" in cli.status_text(info)
+    assert "WARNING: the catalog is older than 14 days" in cli_catalog.status_text(info)
 
 
 def test_cli_status_json_and_text(cfg, cache, tmp_path, capsys):

@@ -8,20 +8,24 @@ from kiosk.cli.output import say
 from kiosk.text.printable import json_text, one_line
 
 
-def add_catalog_commands(sub, common) -> None:
+def register(sub, common) -> None:
     catalog = sub.add_parser("catalog", parents=[common], help="the cached course catalog")
     csub = catalog.add_subparsers(dest="catalog_command", required=True)
     refresh = csub.add_parser("refresh", parents=[common], help="fetch, validate and swap in a feed")
     refresh.add_argument("--source", help="feed URL or file; default: the config's catalog.source")
     refresh.add_argument("--allow-shrink", action="store_true", help="load it even when the "
                          "catalog shrinks by more than catalog.max_shrink")
+    refresh.set_defaults(func=cmd_refresh)
     status = csub.add_parser("status", parents=[common], help="what catalog is loaded")
     status.add_argument("--json", action="store_true")
-    csub.add_parser("rollback", parents=[common], help="go back to the previous catalog")
+    status.set_defaults(func=cmd_status)
+    csub.add_parser("rollback", parents=[common],
+                    help="go back to the previous catalog").set_defaults(func=cmd_rollback)
     imp = csub.add_parser("import-csv", parents=[common], help="turn the CSV template into a feed")
     imp.add_argument("file")
     imp.add_argument("--out", required=True, help="feed file to write (JSON)")
     imp.add_argument("--publisher", default=None)
+    imp.set_defaults(func=cmd_import_csv)
     add_quality_commands(csub, common)
 
 
@@ -156,6 +160,7 @@ def add_quality_commands(csub, common) -> None:
                              help="data quality per source and provider")
     report.add_argument("--html", metavar="FILE", help="also write it as an HTML page")
     report.add_argument("--json", action="store_true")
+    report.set_defaults(func=cmd_report)
     check = csub.add_parser("check", parents=[common],
                             help="check a feed, CSV or web page; nothing is loaded")
     check.add_argument("file")
@@ -164,13 +169,5 @@ def add_quality_commands(csub, common) -> None:
     check.add_argument("--provider", metavar="ID",
                        help="the provider the file speaks for (default: any it names)")
     check.add_argument("--json", action="store_true")
+    check.set_defaults(func=cmd_check)
 
-
-CATALOG_COMMANDS = {
-    ("catalog", "refresh"): cmd_refresh,
-    ("catalog", "status"): cmd_status,
-    ("catalog", "rollback"): cmd_rollback,
-    ("catalog", "import-csv"): cmd_import_csv,
-    ("catalog", "report"): cmd_report,
-    ("catalog", "check"): cmd_check,
-}
