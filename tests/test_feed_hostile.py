@@ -236,7 +236,7 @@ def test_a_server_always_answering_304_cannot_make_a_new_address_unchanged(old, 
 # ------------------------------------------------------------------ the child process
 
 def refresh_children() -> list[int]:
-    """The pids of this process's refresh children (python -m kiosk.catalog.child)."""
+    """The pids of this process's refresh children (python -m kiosk.cli.children refresh)."""
     found = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -244,7 +244,7 @@ def refresh_children() -> list[int]:
             cmd = (stat.parent / "cmdline").read_bytes()
         except (OSError, ValueError, IndexError):
             continue
-        if ppid == os.getpid() and b"kiosk.catalog.child" in cmd:
+        if ppid == os.getpid() and b"kiosk.cli.children" in cmd:
             found.append(int(stat.parent.name))
     return found
 

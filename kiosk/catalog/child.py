@@ -3,7 +3,7 @@ feed can take the kiosk down: the kiosk waits for the child's report, and when t
 dies (out of memory, killed, crashed) the failure is recorded in the state file like any
 failed refresh, so `kiosk catalog status` and the staff screen show it.
 
-The child is `python -m kiosk.catalog.child`; it reads the site config as JSON on stdin and
+The child is `python -m kiosk.cli.children refresh`; it reads the site config as JSON on stdin and
 writes one JSON object a line on stdout: progress, then the report.
 """
 from __future__ import annotations
@@ -33,7 +33,7 @@ def refresh_in_child(cfg, source: str | None = None, cache_dir: Path | None = No
     job = {"config": settings, "source": source, "allow_shrink": allow_shrink,
            "cache_dir": str(paths.cache_dir(cache_dir)), "today": clock.today().isoformat()}
     with tempfile.TemporaryFile() as errors:
-        proc = subprocess.Popen([sys.executable, "-m", "kiosk.catalog.child"], cwd=paths.ROOT,
+        proc = subprocess.Popen([sys.executable, "-m", "kiosk.cli.children", "refresh"], cwd=paths.ROOT,
                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors)
         proc.stdin.write(json.dumps(job).encode())
         proc.stdin.close()
@@ -89,8 +89,8 @@ def _send(message: dict) -> None:
     sys.stdout.flush()
 
 
-def main() -> int:
-    job = json.loads(sys.stdin.read())
+def run_job(job: dict) -> int:
+    """The child's side: run the refresh `job` (from refresh_in_child), report on stdout."""
     cfg = config_mod.from_table(job["config"])
     today = datetime.date.fromisoformat(job["today"])
     clock.today = lambda: today              # the kiosk's day: the same rules as its own
@@ -104,6 +104,3 @@ def main() -> int:
     _send({"report": dataclasses.asdict(report)})
     return 0
 
-
-if __name__ == "__main__":
-    sys.exit(main())

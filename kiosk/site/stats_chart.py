@@ -2,11 +2,10 @@
 per week, where visitors stop, goals and languages. Counts from 1 to 4 are drawn as a
 hatched bar up to 5 labelled "<5", never at their exact height.
 
-The staff screen shows the same chart, drawn by `python -m kiosk.site.stats_chart` in a child
+The staff screen shows the same chart, drawn by `python -m kiosk.cli.children chart` in a child
 process (`render_in_child`), so matplotlib never takes room in the running kiosk."""
 from __future__ import annotations
 
-import argparse
 import io
 import subprocess
 import sys
@@ -84,7 +83,7 @@ def render_in_child(days: int, cache_dir: Path | None, title: str, size_px: tupl
                     timeout: float = 60) -> bytes:
     """The chart of the last `days` days as PNG bytes, drawn in a child process."""
     width, height = (max(MIN_PX, min(MAX_PX, int(n))) for n in size_px)
-    command = [sys.executable, "-m", "kiosk.site.stats_chart", "--days", str(days),
+    command = [sys.executable, "-m", "kiosk.cli.children", "chart", "--days", str(days),
                "--size", f"{width}x{height}", "--title", title[:200]]
     if cache_dir is not None:
         command += ["--cache-dir", str(cache_dir)]
@@ -96,20 +95,3 @@ def render_in_child(days: int, cache_dir: Path | None, title: str, size_px: tupl
         lines = done.stderr.decode("utf-8", "replace").strip().splitlines() or ["no message"]
         raise ChartError(f"drawing the chart failed: {lines[-1][:300]}")
     return done.stdout
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m kiosk.site.stats_chart")
-    parser.add_argument("--days", type=int, default=90)
-    parser.add_argument("--size", default="1200x800", help="WIDTHxHEIGHT in pixels")
-    parser.add_argument("--title", default="Leerwinkel kiosk")
-    parser.add_argument("--cache-dir")
-    args = parser.parse_args(argv)
-    width, height = (int(n) for n in args.size.split("x"))
-    weeks = stats_export.weekly(max(1, args.days), args.cache_dir)
-    sys.stdout.buffer.write(chart_png(weeks, args.title, (width, height)))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
