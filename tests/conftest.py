@@ -172,6 +172,18 @@ ANSWERS = {"goal": "diploma-secundair", "dutch_level": "B1", "diploma": "secunda
 COURSES = ["cvo-gent-aav-2027-02", "cvo-gent-nt2-a2-2027", "vdab-lasser-gent-2027"]
 
 
+PRIVATE = dict(ANSWERS, status="leefloon", dutch_level="A2", postcode="2060",
+               diploma="buitenlands")
+
+
+def legacy_token(secret, answers, courses, day, kiosk="gent-bib-1"):
+    """A reference as kiosks made them before sealing: signed, readable."""
+    from kiosk.booking import reference
+    payload = (bytes([reference.VERSION, 1]) + reference._key_id(secret)
+               + reference._pack(answers, courses, kiosk, day))
+    return reference._b64(payload + reference._sign(secret, payload))
+
+
 def make_cfg(preset="generic", secret=SECRET, previous=(), template=None, kiosk_id="gent-bib-1"):
     """A site config for booking links with this preset and secret."""
     cfg = config.Config()

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from urllib.parse import unquote
 
 import pytest
-from conftest import ANSWERS, COURSES, NOW, SECRET, make_cfg, write_site
+from conftest import COURSES, NOW, PRIVATE, SECRET, legacy_token, make_cfg, write_site
 
 from kiosk.booking import handoff, reference
 from kiosk.booking.handoff import HandoffError, booking_url, describe, secret_problem
@@ -13,16 +13,7 @@ from kiosk.booking.reference import read_handoff
 from kiosk.cli import main as cli
 from kiosk.text import words
 
-PRIVATE = dict(ANSWERS, status="leefloon", dutch_level="A2", postcode="2060",
-               diploma="buitenlands")
 TODAY = date(2027, 3, 12)
-
-
-def legacy_token(secret, answers, courses, day, kiosk="gent-bib-1"):
-    """A reference as kiosks made them before sealing: signed, readable."""
-    payload = (bytes([reference.VERSION, 1]) + reference._key_id(secret)
-               + reference._pack(answers, courses, kiosk, day))
-    return reference._b64(payload + reference._sign(secret, payload))
 
 
 def test_sealed_link_reads_back_as_sealed():
