@@ -88,7 +88,9 @@ def script(app, Window):
     yield 0.3
     app.last_touch = time.monotonic() - app.cfg.staff.lock_after_s - 1
     app.check_idle()
-    yield 0.5
+    deadline = time.monotonic() + 30         # the chart's view closes with an animation
+    while len(Window.children) > 1 and time.monotonic() < deadline:
+        yield 0.1
     record['screen_after_idle'] = app.manager.current
     record['modal_views_after_idle'] = len(Window.children) - 1
     record['unlocked_after_idle'] = app.staff_unlocked
