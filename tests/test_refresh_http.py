@@ -86,14 +86,14 @@ def test_timeout(cfg, refused, httpserver):
     release = threading.Event()
 
     def slow(request):
-        release.wait(5)
+        release.wait(60)
         return Response("{}")
     cfg.catalog.retries = 0
     httpserver.expect_request("/feed.json").respond_with_handler(slow)
     started = time.monotonic()
     try:
         refused(httpserver.url_for("/feed.json"), "did not answer in time")
-        assert time.monotonic() - started < 3
+        assert time.monotonic() - started < 45     # cut off, not waited out (60 s)
     finally:
         release.set()                 # free the server for the next test
 
