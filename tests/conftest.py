@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from kiosk import clock, reach
 from kiosk.catalog import db as catalog
@@ -20,6 +21,12 @@ from kiosk.catalog import pipeline
 from kiosk.cli import main as cli
 from kiosk.guidance import questionnaire
 from kiosk.site import config
+
+# Property tests: 60 examples on a developer's machine, 300 under CI (CI=true), where the
+# whole suite runs once and time for more examples is there.
+settings.register_profile("dev", max_examples=60)
+settings.register_profile("ci", max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 # The bundled sample catalog (assets/sample-catalog.json) has fixed start dates chosen
 # around this day; scripted visits on that catalog run on it, whatever the date.

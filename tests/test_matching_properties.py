@@ -16,8 +16,8 @@ from kiosk.catalog import db as catalog
 from kiosk.guidance import matching, places
 
 TODAY = date(2027, 1, 10)
-SETTINGS = settings(max_examples=60, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow])
+# the number of examples comes from the profile (tests/conftest.py: more under CI)
+SETTINGS = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 POSTCODES = ["9000", "9050", "9300", "8500", "2000", "8400", "2701"]   # 2701: unknown
 maybe = lambda values: st.one_of(st.none(), st.sampled_from(values))  # noqa: E731
 
@@ -275,3 +275,27 @@ def test_first_screen_shows_more_than_one_provider_when_three_qualify(cat, answe
             if first.count(p) > 2:     # allowed only when no other provider had more to show
                 assert all(first.count(q) == min(2, providers.count(q))
                            for q in set(providers) if q != p)
+
+
+@SETTINGS
+@given(catalogs(), answers_strategy, st.data())
+def test_a_visitor_exactly_at_a_requirement_sees_what_the_rules_allow(cat, answers, data):
+    """Answers drawn from the requirements the catalog holds, so a visitor's diploma or
+    Dutch level often equals a course's requirement: the edge where `<=` and `<` differ."""
+    n_providers, items = cat
+    required = [c["requires"] for c in items]
+    diplomas = [r["diploma"] for r in required if r["diploma"]]
+    levels = [r["dutch_level"] for r in required if r["dutch_level"]]
+    goals = [g for c in items for g in c["goals"]]
+    answers = dict(answers, times=None, formats=None, postcode=None, max_distance_km=None,
+                   needs=[])
+    if diplomas:
+        answers["diploma"] = data.draw(st.sampled_from(diplomas))
+    if levels:
+        answers["dutch_level"] = data.draw(st.sampled_from(levels))
+    if goals:
+        answers["goal"] = data.draw(st.sampled_from(goals))
+    outcome, shown = run(n_providers, items, answers)
+    if not outcome.relaxed:
+        check_shown(items, answers, outcome, [s[0] for s in shown], None, None, None)
+
