@@ -39,9 +39,7 @@ def read(text: str) -> str | None:
 
 
 def find(text: str) -> str | None:
-    """A typed code anywhere in a short text (e.g. pasted with words around it)."""
-    for match in SPELLED.finditer(text or ""):
-        token = read(match.group(0))
-        if token:
-            return token
-    return None
+    """The reference when the whole text is a typed code (groups of up to four letters
+    and digits), else None: a link or note is read as it is."""
+    text = (text or "").strip()
+    return read(text) if len(text) <= 400 and SPELLED.fullmatch(text) else None

@@ -56,7 +56,8 @@ def create_app(cfg, today=None) -> Flask:
         user, since = session.get("user"), session.get("since", 0)
         if user and time.time() - since < lifetime:
             return None
-        session.clear()
+        if user:                                     # a login that ran out
+            session.clear()
         if request.method == "GET" and request.path.startswith("/r/"):
             session["next"] = request.path          # back here after the login
         return redirect("/login")

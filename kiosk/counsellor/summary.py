@@ -40,6 +40,7 @@ class Course:
     contact: str = ""
     url: str = ""
     kind: str = ""
+    picked: bool = False        # in the results: one the visitor chose
 
 
 @dataclass
@@ -126,7 +127,7 @@ RELAXED = {"max_distance_km": "de afstand", "times": "de momenten", "formats": "
            "needs": "de vraag naar een andere taal"}
 
 
-def _matched(page: Page, catalog, answers: dict, day: date, statuses) -> None:
+def _matched(page: Page, catalog, answers: dict, day: date, statuses, chosen) -> None:
     """The visitor's results, matched again with 'today' pinned to the booking's day."""
     providers = catalog.providers()
     try:
@@ -138,6 +139,7 @@ def _matched(page: Page, catalog, answers: dict, day: date, statuses) -> None:
         row = course_facts_for(result.course, result.course["id"],
                                providers.get(result.course.get("provider"), result.provider),
                                day, statuses)
+        row.picked = row.id in chosen
         (page.routes if row.kind else page.results).append(row)
     if outcome.relaxed:
         page.relaxed = ("Niets paste bij alle antwoorden; de kiosk liet los: "
@@ -173,5 +175,5 @@ def build(found, catalog) -> Page:
         provider = providers.get(course.get("provider"), {}) if course else {}
         page.chosen.append(course_facts_for(course, cid, provider, day, statuses))
     page.catalog_note = _catalog_note(catalog, day)
-    _matched(page, catalog, answers, day, statuses)
+    _matched(page, catalog, answers, day, statuses, set(found.course_ids))
     return page
