@@ -2,58 +2,18 @@
 (a TCP listener on 127.0.0.1 acting as the printer), its QR code decoded, and the printer
 faults (refused, out of paper, offline, silent, USB unplugged) giving a calm message."""
 import socket
-import threading
 
 import pytest
 import zxingcpp
 from conftest import SAMPLE_DAY, make_cfg
 from escpos_render import render
+from fake_printer import FakePrinter
 
 from kiosk.booking import handoff, shortcode, slip
 from kiosk.booking.reference import read_handoff
 
 pytestmark = pytest.mark.timeout(60)
-ONLINE, PAPER_OK, PAPER_END, OFFLINE = 0x12, 0x12, 0x72, 0x1A
 TITLES = ["Aanvullende algemene vorming (avond)", "Nederlands richtgraad 1"]
-
-
-class FakePrinter:
-    """A receipt printer on 127.0.0.1: answers DLE EOT status queries as `mode` says and
-    keeps every byte it receives after them. mode "stall": accepts, never answers."""
-
-    def __init__(self, mode="ok"):
-        self.mode, self.received = mode, bytearray()
-        self.server = socket.create_server(("127.0.0.1", 0))
-        self.port = self.server.getsockname()[1]
-        self.done = threading.Event()
-        threading.Thread(target=self._serve, daemon=True).start()
-
-    def _answer(self, query: bytes) -> bytes:
-        if query == slip.PAPER_QUERY:
-            return bytes([PAPER_END if self.mode == "nopaper" else PAPER_OK])
-        return bytes([OFFLINE if self.mode == "offline" else ONLINE])
-
-    def _serve(self):
-        conn, _ = self.server.accept()
-        with conn:
-            if self.mode == "stall":
-                self.done.wait(30)
-                return
-            buffer, answering = b"", True
-            while chunk := conn.recv(65536):
-                buffer += chunk
-                while answering and len(buffer) >= 3 and buffer[:2] == b"\x10\x04":
-                    conn.sendall(self._answer(buffer[:3]))
-                    buffer = buffer[3:]
-                answering = answering and not buffer
-                if not answering:
-                    self.received += buffer
-                    buffer = b""
-        self.done.set()
-
-    def close(self):
-        self.done.set()
-        self.server.close()
 
 
 @pytest.fixture

@@ -32,6 +32,7 @@ PRINTER_BROKEN = N_("De printer werkt nu niet. Je afspraak kan toch: scan de cod
 PAPER_OUT = N_("Het papier van de printer is op. Scan de code, of vraag hulp aan de balie.")
 PRINTED = N_("Neem je briefje mee.")
 PRINTING = N_("Even geduld: je briefje wordt geprint.")
+PRINT_BUTTON = N_("Print een briefje")
 TITLE = N_("Afspraak met een begeleider")
 CALL = N_("Bel of kom langs:")
 CHOICE = N_("Je keuze:")
