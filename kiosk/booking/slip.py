@@ -87,8 +87,11 @@ def render(cfg, lang: str, titles: list[str], url: str, day: date | None = None)
     _ = gettext_for(lang)
     width = cfg.printer.width_dots
     inner = width - 2 * MARGIN
-    body, bold = ImageFont.truetype(FONT, 22), ImageFont.truetype(FONT_BOLD, 24)
-    big, mono = ImageFont.truetype(FONT_BOLD, 32), ImageFont.truetype(FONT_MONO, 22)
+    def font(path, size):           # basic layout: the text comes already in drawing order
+        return ImageFont.truetype(path, size, layout_engine=ImageFont.Layout.BASIC)
+
+    body, bold, big, mono = font(FONT, 22), font(FONT_BOLD, 24), font(FONT_BOLD, 32), \
+        font(FONT_MONO, 22)
     canvas = Image.new("L", (width, 4000), 255)
     draw = ImageDraw.Draw(canvas)
     y = MARGIN
