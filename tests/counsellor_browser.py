@@ -88,7 +88,17 @@ def log_in(driver, base: str, name: str = NAME, password: str = PASSWORD) -> Non
     driver.get(base + "/login")
     driver.find_element(By.ID, "name").send_keys(name)
     driver.find_element(By.ID, "password").send_keys(password)
-    driver.find_element(By.ID, "login").click()
+    submit(driver, "login")
+
+
+def submit(driver, button_id: str) -> None:
+    """Click a form's button and wait until the next page has replaced this one."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+    button = driver.find_element(By.ID, button_id)
+    button.click()
+    WebDriverWait(driver, 30).until(expected_conditions.staleness_of(button))
 
 
 def print_pdf(driver) -> bytes:

@@ -140,7 +140,11 @@ def test_refusals_say_what_kiosk_handoff_show_says(client, site, spoil, run_cli,
     page = client.post("/open", data={"text": url, "csrf": csrf(client, "/")})
     assert page.status_code == 422
     from html import unescape
-    assert str(refused.value) in unescape(page.get_data(as_text=True))
+    shown = unescape(page.get_data(as_text=True))
+    assert str(refused.value) in shown
+    meanings = {"altered": "is veranderd", "foreign": "andere Leerwinkel",
+                "retired": "andere Leerwinkel", "junk": "geen bruikbare code"}
+    assert meanings[spoil] in shown
     conf = tmp_path / "site.toml"
     conf.write_text(f'[booking]\nsecret = "{site.booking.secret}"\n', encoding="utf-8")
     shown = run_cli("--config", conf, "handoff", "show", url)

@@ -4,7 +4,7 @@ import io
 import json
 
 import pytest
-from counsellor_browser import chromium, kiosk, log_in, print_pdf, server, site_env
+from counsellor_browser import chromium, kiosk, log_in, print_pdf, server, site_env, submit
 from pypdf import PdfReader
 from selenium.webdriver.common.by import By
 
@@ -30,7 +30,7 @@ def test_chromium_logs_in_opens_a_booking_and_prints_one_a4_page(tmp_path):
         assert "klopt niet" in driver.find_element(By.TAG_NAME, "main").text
         log_in(driver, base)
         driver.find_element(By.ID, "text").send_keys(link)
-        driver.find_element(By.ID, "open").click()
+        submit(driver, "open")
         answers_text = driver.find_element(By.ID, "answers").text
         assert "Frans (fr)" in answers_text and "werkzoekend" in answers_text
         chosen = driver.find_element(By.ID, "chosen").text

@@ -118,7 +118,8 @@ def create_app(cfg, today=None) -> Flask:
             found = read_handoff(cfg, token or text, today() if today else None)
         except HandoffError as exc:
             LOG.info("%s: a booking was refused: %s", session["user"], exc)
-            return render_template("open.html", message=str(exc), text=""), 422
+            return render_template("open.html", message=str(exc), text="",
+                                   meaning=summary.refusal_meaning(str(exc))), 422
         from kiosk.catalog import db
         try:
             catalog = db.open_catalog()

@@ -27,6 +27,25 @@ NOT_KNOWN = (
 )
 
 
+# what a refusal of kiosk.booking.reference means, in Dutch beside its own (English) words
+REFUSALS = (
+    ("was altered", "Deze link of code is veranderd nadat de kiosk hem maakte. Vertrouw de "
+                    "inhoud niet en vraag de bezoeker wat hij of zij zocht."),
+    ("key this site does not know", "Deze code komt van de kiosk van een andere Leerwinkel, "
+                                    "of van een sleutel die deze site niet meer aanvaardt."),
+    ("accepted only", "Deze code is in het oude formaat en te oud om nog te aanvaarden."),
+    ("no booking.secret", "Deze computer heeft de sleutel van de site niet: vraag de IT."),
+    ("too new", "De kiosk is nieuwer dan deze pagina: vraag de IT om bij te werken."),
+    ("carries no signature", "Deze code is niet ondertekend, maar deze site ondertekent "
+                             "alles: hij komt niet van de kiosk van deze site."),
+)
+
+
+def refusal_meaning(message: str) -> str:
+    return next((meaning for words_in, meaning in REFUSALS if words_in in message),
+                "Er staat geen bruikbare code van de kiosk in deze tekst.")
+
+
 @dataclass
 class Course:
     id: str
