@@ -29,8 +29,9 @@ NOT_KNOWN = (
 
 # what a refusal of kiosk.booking.reference means, in Dutch beside its own (English) words
 REFUSALS = (
-    ("altered after the kiosk made it", "Deze link of code is veranderd nadat de kiosk hem maakte. Vertrouw de "
-                    "inhoud niet en vraag de bezoeker wat hij of zij zocht."),
+    ("altered after the kiosk made it",
+     "Deze link of code is veranderd nadat de kiosk hem maakte. Vertrouw de inhoud niet en "
+     "vraag de bezoeker wat hij of zij zocht."),
     ("key this site does not know", "Deze code komt van de kiosk van een andere Leerwinkel, "
                                     "of van een sleutel die deze site niet meer aanvaardt."),
     ("accepted only", "Deze code is in het oude formaat en te oud om nog te aanvaarden."),
