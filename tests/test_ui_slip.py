@@ -43,10 +43,12 @@ def test_the_slip_is_printed_with_the_screens_qr_code(run_visit, tmp_path):
     assert [c.text for c in zxingcpp.read_barcodes(paper.convert("L"))] == [record["booking_url"]]
 
 
-def test_a_stalled_printer_says_so_calmly_and_the_visit_goes_on(run_visit, tmp_path):
+@pytest.mark.parametrize("size", ["1080x1920", "1280x800"])
+def test_a_stalled_printer_says_so_calmly_and_the_visit_goes_on(run_visit, tmp_path, size):
     printer = FakePrinter("stall")
     try:
-        record = run_visit(visit(True) + [["tap", "Klaar"]], config=site_config(tmp_path, printer))
+        record = run_visit(visit(True) + [["tap", "Klaar"]], size=size,
+                           config=site_config(tmp_path, printer))
     finally:
         printer.close()
     assert record["slip"]["message"].startswith("De printer werkt nu niet")
