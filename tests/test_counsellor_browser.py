@@ -4,15 +4,31 @@ import io
 import json
 
 import pytest
-from counsellor_browser import chromium, kiosk, log_in, print_pdf, server, site_env, submit
+from conftest import SAMPLE_DAY
+from counsellor_browser import SECRET, chromium, kiosk, log_in, print_pdf, server, site_env, submit
 from pypdf import PdfReader
 from selenium.webdriver.common.by import By
+
+from kiosk.booking import handoff
+from kiosk.booking.reference import read_handoff
+from kiosk.site import config
 
 pytestmark = pytest.mark.timeout(240)
 ANSWERS = {"goal": "diploma-secundair", "dutch_level": "B1", "diploma": "buitenlands",
            "status": "werkzoekend", "times": ["avond"], "postcode": "9000",
            "max_distance_km": 20, "language": "fr"}
 CHOSEN = ("cvo-gent-aav-avond-2027-02", "cvo-gent-aav-dag-2027-02")
+
+
+def fullest_booking() -> str:
+    cfg = config.Config()
+    cfg.site.kiosk_id, cfg.booking.secret = "bib-gent-1", SECRET
+    answers = {"goal": "weet-niet", "diploma": "buitenlands", "dutch_level": "A2",
+               "status": ["werkzoekend", "leefloon", "inburgeraar", "werkend"],
+               "needs": ["kinderopvang", "rolstoel"], "postcode": "9000", "language": "uk"}
+    courses = ["cvo-gent-aav-avond-2027-02", "cvo-gent-nt2-1-1-avond-2027-01",
+               "cbe-gent-computer-start-2027-02"]
+    return read_handoff(cfg, handoff.booking_url(cfg, answers, courses, SAMPLE_DAY)).token
 
 
 def test_chromium_logs_in_opens_a_booking_and_prints_one_a4_page(tmp_path):
@@ -45,6 +61,10 @@ def test_chromium_logs_in_opens_a_booking_and_prints_one_a4_page(tmp_path):
         printed = pdf.pages[0].extract_text()
         assert "Gekozen opleidingen" in printed and "Meebrengen" in printed
         assert "Aanvullende algemene vorming" in printed
+        # the fullest page: three courses, every checklist item, an orientation of all goals
+        driver.get(f"{base}/r/{fullest_booking()}")
+        assert "Computer voor beginners" in driver.find_element(By.ID, "chosen").text
+        assert len(PdfReader(io.BytesIO(print_pdf(driver))).pages) == 1
         # an altered link: the refusal, not the booking
         token = link.split("ref=")[1].split("&")[0]
         spoiled = token[:30] + ("B" if token[30] != "B" else "C") + token[31:]
