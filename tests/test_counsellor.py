@@ -199,3 +199,17 @@ def test_add_user_reads_the_password_from_stdin_and_stores_only_a_hash(site, run
         .startswith("scrypt$")
     monkeypatch.setattr("sys.stdin", io.StringIO("kort\n"))
     assert run_cli("--config", conf, "counsellor", "add-user", "sara").returncode == 2
+
+
+def test_a_damaged_users_file_lets_nobody_in_and_says_so(client, site):
+    from pathlib import Path
+    Path(site.counsellor.users_file).write_text("{niet goed", encoding="utf-8")
+    response = login(client)
+    assert response.status_code == 503 and "lukt nu niet" in response.get_data(as_text=True)
+    assert client.get("/").status_code == 302
+
+
+def test_a_password_typed_as_a_name_never_reaches_the_log(client, caplog):
+    caplog.set_level(logging.INFO, "kiosk.counsellor")
+    login(client, name="geheim-wachtwoord-99")
+    assert "failed login for ?" in caplog.text and "geheim" not in caplog.text

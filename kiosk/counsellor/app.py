@@ -73,6 +73,12 @@ def create_app(cfg, today=None) -> Flask:
             "frame-ancestors 'none'; base-uri 'none'")
         return response
 
+    @app.errorhandler(500)
+    def broken(error):
+        LOG.error("request failed: %s", getattr(error, "original_exception", error))
+        return render_template("error.html", code=500,
+                               message="Er ging iets mis. Probeer opnieuw of vraag de IT."), 500
+
     @app.errorhandler(400)
     @app.errorhandler(404)
     @app.errorhandler(405)
@@ -88,9 +94,16 @@ def create_app(cfg, today=None) -> Flask:
     @app.post("/login")
     def login():
         name = request.form.get("name", "").strip().lower()[:40]
-        attempt = people.login(name, request.form.get("password", "")[:users.MAX_PASSWORD + 1])
+        try:
+            attempt = people.login(name, request.form.get("password", "")[:users.MAX_PASSWORD + 1])
+        except users.UserError as exc:               # nobody gets in on a damaged file
+            LOG.error("login refused to everyone: %s", exc)
+            return render_template("login.html", message="Aanmelden lukt nu niet. Vraag de IT "
+                                   "om de lijst van begeleiders na te kijken."), 503
         if not attempt.ok:
-            LOG.warning("failed login for %r%s", name, " (locked)" if attempt.locked else "")
+            # a typed name that is no counsellor's may be a password typed in the wrong box
+            known = name if users.NAME.fullmatch(name) and name in people.names() else "?"
+            LOG.warning("failed login for %s%s", known, " (locked)" if attempt.locked else "")
             message = ("Deze naam is even geblokkeerd na te veel foute wachtwoorden. "
                        "Probeer later opnieuw." if attempt.locked
                        else "Naam of wachtwoord klopt niet.")
