@@ -26,7 +26,7 @@ NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,39}", re.ASCII)
 MIN_PASSWORD = 10
 MAX_PASSWORD = 200
 MAX_FILE_BYTES = 1_000_000
-# scrypt: 2**15 rounds of 8 blocks, 32 MB of memory per try; about 0.1 s on a small server
+# scrypt: 2**15 rounds of 8 blocks, 32 MB of memory per try; 0.1 to 0.3 s (bench/counsellor.py)
 SCRYPT = {"n": 2 ** 15, "r": 8, "p": 1}
 SCRYPT_MAXMEM = 64 * 1024 * 1024
 
