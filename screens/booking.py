@@ -1,14 +1,16 @@
 """Booking: the QR code that opens the Leerwinkel's booking page, and a no-smartphone route."""
 from __future__ import annotations
 
+import threading
 from io import BytesIO
 
 from kivy.app import App
+from kivy.clock import Clock
 from kivy.core.image import Image as CoreImage
 from kivy.metrics import dp
-from kivy.properties import NumericProperty, ObjectProperty, StringProperty
+from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
 
-from kiosk.booking import handoff
+from kiosk.booking import handoff, slip
 from kiosk.text import i18n
 from screens.text import pick, tr
 from screens.widgets import KioskScreen
@@ -38,6 +40,10 @@ class BookingScreen(KioskScreen):
     steps = StringProperty("")
     qr_side = NumericProperty(dp(440))
     type_scale = NumericProperty(1)
+    can_print = BooleanProperty(False)    # a receipt printer is configured ([printer])
+    printing = BooleanProperty(False)
+    print_message = StringProperty("")
+    slip_titles: list[str] = []
 
     def qr_rect(self) -> tuple[float, float, float, float]:
         """Where the code is drawn (x, y, width, height); a popup never covers it."""
@@ -58,10 +64,36 @@ class BookingScreen(KioskScreen):
             course = app.catalog.course(course_id) if app.catalog else None
             if course:
                 titles.append("• " + pick(course["title"], lang))
+        self.slip_titles = [title[2:] for title in titles]
+        self.can_print, self.printing, self.print_message = slip.configured(app.cfg), False, ""
         self.chosen = "\n".join(titles) if titles else tr("Praten over mijn mogelijkheden", lang)
         self.chosen_lang = "nl" if titles and lang != "nl" else ""
         self.steps = "\n".join(tr(step, lang) for step in AFTER_SCAN)
         self.contact = "\n".join(contact_lines(app.cfg.site, lang))
+
+    def print_slip(self):
+        """Print the paper slip beside the visit: a printer that fails only says so."""
+        if self.printing or not self.can_print:
+            return
+        app = App.get_running_app()
+        lang, cfg, url, titles = app.lang, app.cfg, self.url, list(self.slip_titles)
+        self.printing, self.print_message = True, tr(slip.PRINTING, lang)
+
+        def work():
+            try:
+                slip.print_slip(cfg, lang, titles, url)
+                message = slip.PRINTED
+            except slip.PrinterError as exc:
+                message = exc.message
+            except Exception:       # never a traceback on the screen; the visit goes on
+                slip.LOG.exception("slip not printed")
+                message = slip.PRINTER_BROKEN
+            Clock.schedule_once(lambda _dt: self._printed(message, lang))
+
+        threading.Thread(target=work, name="slip", daemon=True).start()
+
+    def _printed(self, message: str, lang: str):
+        self.printing, self.print_message = False, tr(message, lang)
 
     def go_back(self):
         app = App.get_running_app()

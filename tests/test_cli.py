@@ -27,7 +27,7 @@ def test_every_command_runs_its_own_function(monkeypatch):
     for words, _func in list(cli.commands()):
         args = {("match",): ["--answers", "-"], ("booking-url",): ["--answers", "-"],
                 ("handoff", "show"): ["x"], ("catalog", "import-csv"): ["f", "--out", "o"],
-                ("catalog", "check"): ["f"]}.get(words, [])
+                ("catalog", "check"): ["f"], ("counsellor", "add-user"): ["an"]}.get(words, [])
         assert cli.main([*words, *args]) == 0
         assert called[-1] == words
 

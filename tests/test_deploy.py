@@ -194,3 +194,18 @@ def test_readme_points_to_the_deploy_guide_and_the_doctor():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "## Running unattended" in readme and "(deploy/README.md)" in readme
     assert "`kiosk doctor`" in readme and "`kiosk doctor [--json]`" in readme
+
+
+def test_counsellor_units_verify_and_the_page_runs_confined(tmp_path):
+    units = [UNITS / name for name in ("leerwinkel-counsellor.service",
+                                       "leerwinkel-counsellor-catalog.service",
+                                       "leerwinkel-counsellor-catalog.timer")]
+    proc = verify(tmp_path, *units)
+    assert proc.returncode == 0 and not proc.stderr.strip(), proc.stderr
+    text = units[0].read_text()
+    assert re.search(r"^ExecStart=\S+/kiosk counsellor serve --host 127\.0\.0\.1$", text, re.M)
+    copy = runnable_copy(units[0], tmp_path)
+    exposure = subprocess.run([systemd_analyze(), "security", "--offline=true", str(copy)],
+                              capture_output=True, text=True, timeout=120)
+    score = re.search(r"Overall exposure level for \S+: (\d+\.\d+)", exposure.stdout)
+    assert score and float(score.group(1)) <= 2.0, exposure.stdout[-2000:]

@@ -86,8 +86,10 @@ def test_contrast_is_computed_as_wcag_says():
 
 def site_without_phone(tmp_path):
     path = tmp_path / "site.toml"
+    # a receipt printer is configured (never used here): the Print button is laid out too
     path.write_text('[site]\nname = "Leerwinkel Gent"\n[booking]\n'
-                    'secret = "test-secret-for-reach-0123456789abc"\n', encoding="utf-8")
+                    'secret = "test-secret-for-reach-0123456789abc"\n'
+                    '[printer]\nkind = "network"\nhost = "127.0.0.1"\n', encoding="utf-8")
     return path
 
 

@@ -381,6 +381,9 @@ class Driver:
             self.record["booking_url"] = app.manager.get_screen("booking").url
             self.record["booking_words"] = {"steps": app.manager.get_screen("booking").steps,
                                             "contact": app.manager.get_screen("booking").contact}
+        if app.manager.current == "booking":     # the paper slip: offered, and what it said
+            screen = app.manager.get_screen("booking")
+            self.record["slip"] = {"offered": screen.can_print, "message": screen.print_message}
         self.record["marked"] = list(app.visit.marked)
         if not self.steps:
             self.finish()

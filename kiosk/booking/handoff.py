@@ -126,6 +126,9 @@ def booking_url(cfg, answers: dict, course_ids: list[str], now: datetime | None 
     courses = clean_courses(course_ids)
     reference = make_reference(cfg, clean, courses, now)
     text = summary(clean, courses)
+    direct = counsellor_link(cfg, reference)
+    if direct:
+        text += f" {direct}"
     values = {"summary": text, "courses": ",".join(courses), "goal": clean.get("goal", ""),
               "language": clean.get("language", ""), "reference": reference,
               "kiosk_id": kiosk_id(cfg), "provider_id": cfg.booking.provider_id,
@@ -155,7 +158,7 @@ def describe(handoff: Handoff, lang: str = "nl", titles: dict | None = None) -> 
     """Plain text for the counsellor: who signed, when, the answers and the courses.
     titles maps course ids to titles (from the current catalog) when known."""
     _ = gettext_for(lang)
-    a, unknown = handoff.answers, _("weet niet of maakt niet uit")
+    a = handoff.answers
     day = handoff.made_on
     lines = [_("Aanvraag van kiosk {kiosk}, gemaakt op {day} {month} {year}.").format(
         kiosk=handoff.kiosk_id or "?", day=day.day, month=_(words.MONTHS[day.month - 1]),
@@ -169,8 +172,26 @@ def describe(handoff: Handoff, lang: str = "nl", titles: dict | None = None) -> 
     lines.append(_(KINDS[handoff.kind]))
     lines.append("")
 
+    lines += [f"{label}: {value}" for label, value in answer_rows(a, lang)]
+    lines.append("")
+    if handoff.course_ids:
+        lines.append(_("Gekozen opleidingen:"))
+        for cid in handoff.course_ids:
+            title = (titles or {}).get(cid)
+            lines.append(f"  - {cid}" + (f": {title}" if title else ""))
+    else:
+        lines.append(_("Geen opleiding gekozen: wil praten over de mogelijkheden."))
+    return "\n".join(lines)
+
+
+def answer_rows(a: dict, lang: str = "nl") -> list[tuple[str, str]]:
+    """The visitor's answers as (label, value) in plain words, every key named, also the
+    ones the visitor left open."""
+    _ = gettext_for(lang)
+    unknown, rows = _("weet niet of maakt niet uit"), []
+
     def row(label, value):
-        lines.append(f"{label}: {value}")
+        rows.append((label, value))
 
     row(_("Doel"), _(words.GOAL_LONG[a["goal"]]) if "goal" in a else unknown)
     level = a.get("dutch_level")
@@ -192,15 +213,14 @@ def describe(handoff: Handoff, lang: str = "nl", titles: dict | None = None) -> 
     code = a.get("language")
     row(_("Taal van de bezoeker"),
         f"{_(words.LANGUAGES[code])} ({code})" if code in words.LANGUAGES else (code or unknown))
-    lines.append("")
-    if handoff.course_ids:
-        lines.append(_("Gekozen opleidingen:"))
-        for cid in handoff.course_ids:
-            title = (titles or {}).get(cid)
-            lines.append(f"  - {cid}" + (f": {title}" if title else ""))
-    else:
-        lines.append(_("Geen opleiding gekozen: wil praten over de mogelijkheden."))
-    return "\n".join(lines)
+    return rows
+
+
+def counsellor_link(cfg, reference: str) -> str:
+    """The direct link to one booking on the counsellor page (booking.counsellor_url), or
+    "" when the site has none."""
+    base = cfg.booking.counsellor_url
+    return f"{base.rstrip('/')}/r/{reference}" if base else ""
 
 
 # ---------------------------------------------------------------- the QR code

@@ -11,11 +11,11 @@ import os
 import re
 import sys
 
-from kiosk.cli import catalog, site, visit
+from kiosk.cli import catalog, counsellor, site, visit
 from kiosk.cli.output import fail as _fail
 from kiosk.site import config as config_mod
 
-GROUPS = (catalog, visit, site)
+GROUPS = (catalog, visit, site, counsellor)
 
 
 def build_parser() -> argparse.ArgumentParser:

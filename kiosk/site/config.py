@@ -57,6 +57,7 @@ class Booking:
     previous_secrets: list[str] = field(default_factory=list)  # still accepted while rotating
     provider_id: str = ""            # easyappointments
     service_id: str = ""             # easyappointments
+    counsellor_url: str = ""         # the counsellor page's address; set: notes carry /r/<ref>
 
 
 @dataclass
@@ -111,6 +112,29 @@ class Screen:
 
 
 @dataclass
+class Counsellor:
+    host: str = "127.0.0.1"          # `kiosk counsellor serve` listens here (behind the proxy)
+    port: int = 8470
+    users_file: str = ""             # empty = counsellor-users.json in the data (cache) folder
+    secure_cookies: bool = True      # cookies only over HTTPS; false only for local tests
+    session_minutes: int = 480       # a login lasts this long at most
+    max_failures: int = 5            # wrong passwords in a row before a name is locked
+    lockout_minutes: int = 15        # how long a locked name waits
+    threads: int = 4                 # requests served at the same time
+
+
+@dataclass
+class Printer:
+    kind: str = ""                   # "" = no printer; "network" or "usb" (ESC/POS)
+    host: str = ""                   # network: the printer's address
+    port: int = 9100                 # network: its raw port
+    usb_vendor: int = 0              # usb: vendor id, e.g. 0x04b8
+    usb_product: int = 0             # usb: product id
+    width_dots: int = 512            # printable width: 512 for 80 mm paper, 384 for 58 mm
+    timeout_s: float = 5.0           # a printer silent this long counts as not ready
+
+
+@dataclass
 class Config:
     site: Site = field(default_factory=Site)
     booking: Booking = field(default_factory=Booking)
@@ -119,6 +143,8 @@ class Config:
     staff: Staff = field(default_factory=Staff)
     health: Health = field(default_factory=Health)
     screen: Screen = field(default_factory=Screen)
+    counsellor: Counsellor = field(default_factory=Counsellor)
+    printer: Printer = field(default_factory=Printer)
     path: Path | None = None         # the file it came from, if any
 
 
@@ -185,6 +211,7 @@ def load(explicit: str | os.PathLike | None = None) -> Config:
                           f"{LOCK_AFTER_S[1]} seconds: the staff screen must lock soon.")
     _check_bounds(cfg.catalog)
     _check_screen(cfg)
+    _check_counsellor(cfg)
     check_sources(cfg.catalog.sources)
     cfg.path = path
     return cfg
@@ -196,6 +223,7 @@ def from_table(table: dict) -> Config:
     _fill(cfg, table, "")
     _check_bounds(cfg.catalog)
     _check_screen(cfg)
+    _check_counsellor(cfg)
     check_sources(cfg.catalog.sources)
     return cfg
 
@@ -215,6 +243,36 @@ def _check_screen(cfg: Config) -> None:
     for key, (low, high) in SCREEN_BOUNDS.items():
         if not low <= getattr(cfg.screen, key) <= high:
             raise ConfigError(f"Setting 'screen.{key}' must be from {low} to {high}.")
+
+
+COUNSELLOR_BOUNDS = {"port": (1, 65535), "session_minutes": (5, 1440), "max_failures": (3, 20),
+                     "lockout_minutes": (1, 1440), "threads": (1, 64)}
+PRINTER_KINDS = ("", "network", "usb")
+
+
+def _check_counsellor(cfg: Config) -> None:
+    """The counsellor page, its direct links and the slip printer: values that can work."""
+    for key, (low, high) in COUNSELLOR_BOUNDS.items():
+        if not low <= getattr(cfg.counsellor, key) <= high:
+            raise ConfigError(f"Setting 'counsellor.{key}' must be from {low} to {high}.")
+    url = cfg.booking.counsellor_url
+    if url and not (url.startswith(("https://", "http://")) and len(url) <= 200
+                    and url.isascii() and not any(c in url for c in " ?#\"\'<>")):
+        raise ConfigError("Setting 'booking.counsellor_url' must be the counsellor page's "
+                          "address, like https://begeleiding.leerwinkel.be (no ? or #).")
+    printer = cfg.printer
+    if printer.kind not in PRINTER_KINDS:
+        raise ConfigError("Setting 'printer.kind' must be \"network\", \"usb\" or empty.")
+    if printer.kind == "network" and not printer.host:
+        raise ConfigError("Setting 'printer.host' is needed for a network printer.")
+    if printer.kind == "usb" and not (printer.usb_vendor and printer.usb_product):
+        raise ConfigError("Settings 'printer.usb_vendor' and 'printer.usb_product' are needed "
+                          "for a USB printer.")
+    if not 256 <= printer.width_dots <= 832 or printer.width_dots % 8:
+        raise ConfigError("Setting 'printer.width_dots' must be a multiple of 8 from 256 to 832.")
+    if not 0.5 <= printer.timeout_s <= 60 or not 1 <= printer.port <= 65535:
+        raise ConfigError("Settings 'printer.timeout_s' (0.5 to 60) or 'printer.port' are out "
+                          "of range.")
 
 
 # ---------------------------------------------------------------- [[catalog.sources]]
