@@ -53,19 +53,20 @@ def _euro(value: float) -> str:
 
 
 def visitor_price(course: dict, statuses, _, provider_type: str | None = None,
-                  answers: dict | None = None) -> str:
+                  answers: dict | None = None, today: date | None = None) -> str:
     """One line: what THIS visitor pays, and why, in the visitor's language (`_`). The
     rules of kiosk/guidance/fees.py decide where they cover the course or route (the
     provider's type and the visitor's answers tell them enough); else the feed's price."""
     visitor = fees.Visitor.from_answers(answers, statuses)
-    route = fees.route_sentence(course, visitor, _)
+    route = fees.route_sentence(course, visitor, _, today)
     if route:
         return route
-    ruled = fees.course_price(course, provider_type, visitor)
+    ruled = fees.course_price(course, provider_type, visitor, today)
     if ruled.kind != "feed":
         fee = ruled.eur if ruled.kind == "eur" else None
         return ". ".join(t for t in (fees.sentence(ruled, visitor, _),
-                                     fees.cheques_sentence(course, visitor, fee, _)) if t)
+                                     fees.cheques_sentence(course, visitor, fee, _, today))
+                         if t)
     cost, status = visitor_cost(course, statuses)
     eur = course.get("cost_eur")
     because = words.BECAUSE.get(status)
@@ -86,7 +87,7 @@ def visitor_price(course: dict, statuses, _, provider_type: str | None = None,
         if course.get("free_for"):
             text += "; " + _(LIST_SEPARATOR).join(_(words.FREE_FOR[s]) for s in vocab.STATUSES
                                                    if s in course["free_for"])
-    cheques = fees.cheques_sentence(course, visitor, eur, _)
+    cheques = fees.cheques_sentence(course, visitor, eur, _, today)
     return text + ". " + cheques if cheques else text
 
 
@@ -112,9 +113,9 @@ def _place(course: dict) -> str:
     return ", ".join(p for p in (course.get("location_name"), course.get("street"), town) if p)
 
 
-def _price_line(course: dict, provider: dict, statuses, _, answers) -> str:
+def _price_line(course: dict, provider: dict, statuses, _, answers, today) -> str:
     """The price line; an unknown price of a course the rules do not cover is left out."""
-    price = visitor_price(course, statuses, _, provider.get("type"), answers)
+    price = visitor_price(course, statuses, _, provider.get("type"), answers, today)
     unknown = price == _("Vraag de prijs na") and visitor_cost(course, statuses)[0] == "unknown"
     return "" if unknown else price
 
@@ -149,7 +150,7 @@ def practical_facts(course: dict, provider: dict, distance_km: float | None,
         _start(course, today, _, lang),
         _("Waar: {place}").format(place=place) if place else "",
         _("Afstand: {km} km").format(km=f"{distance_km:.0f}") if distance_km is not None else "",
-        _price_line(course, provider, statuses, _, answers),
+        _price_line(course, provider, statuses, _, answers, today),
         _("Toegankelijk met een rolstoel") if course.get("wheelchair") else "",
         _("Er is kinderopvang") if course.get("childcare") else "",
         _("Telefoon: {phone}").format(phone=provider["phone"]) if provider.get("phone") else "",
