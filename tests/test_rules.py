@@ -210,3 +210,15 @@ def test_naric_free_for_leefloon():         # source: vlaanderen.be NARIC cost p
     assert fees.route_sentence(naric, visitor("leefloon"), NL, Y2026) == "Gratis voor jou"
     assert fees.route_sentence(naric, visitor("werkend"), NL, Y2026).startswith(
         "Vraag de prijs na")
+
+
+def test_docs_list_every_rule_with_its_source():
+    text = (rules.RULES_DIR.parent.parent / "docs" / "rules.md").read_text(encoding="utf-8")
+    for path in sorted(rules.RULES_DIR.glob("*.toml")):
+        ruleset = rules.load(path)
+        assert f"## {ruleset.school_year}" in text
+        section = text.split(f"## {ruleset.school_year}")[1].split("\n## ")[0]
+        for rule in ruleset.rules:
+            line = next(row for row in section.splitlines() if row.startswith(f"| `{rule.id}`"))
+            assert rule.source.url in line and rule.source.read in line
+            assert ("yes" in line.split("|")[4]) == rule.verified
