@@ -10,7 +10,7 @@ STATUSES = ("werkzoekend", "werkend", "leefloon", "inburgeraar", "student", "and
 TIMES = ("dag", "avond", "weekend")
 FORMATS = ("klassikaal", "afstand", "combinatie")
 OUTCOMES = ("diploma-secundair", "certificaat", "beroepskwalificatie",
-            "deelcertificaat", "attest", "geen")
+            "deelcertificaat", "attest", "geen", "diploma-hoger")
 PROVIDER_TYPES = ("cvo", "cbe", "vdab", "syntra", "hoger-onderwijs", "ligo", "andere")
 OLD_PROVIDER_TYPES = {"cbe": "ligo"}      # accepted in a feed, stored as the new word
 # what the fee rules read (docs/rules.md): the study area of adult education, the

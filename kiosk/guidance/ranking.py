@@ -43,11 +43,11 @@ GOAL_OUTCOMES = {"diploma-secundair": ("diploma-secundair",),
                  "beroep": ("beroepskwalificatie",),
                  "nederlands": ("certificaat",), "digitaal": ("certificaat",),
                  "talen": ("certificaat",), "basisvaardigheden": ("certificaat",),
-                 "hoger-onderwijs": ("certificaat",)}
+                 "hoger-onderwijs": ("diploma-hoger",)}
 # one value for every outcome the goal is not after: the kind of proof a provider type
 # gives is no penalty in itself (docs/matching.md, "Neutrality")
 OUTCOME_VALUE = {"diploma-secundair": 0.5, "beroepskwalificatie": 0.5, "certificaat": 0.5,
-                 "deelcertificaat": 0.5, "attest": 0.5, "geen": 0.5}
+                 "deelcertificaat": 0.5, "attest": 0.5, "geen": 0.5, "diploma-hoger": 0.5}
 
 
 def times_fit(chosen: int, mask: int) -> float:
