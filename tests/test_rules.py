@@ -107,6 +107,9 @@ def test_inburgeraar_free_up_to_richtgraad_2_only():          # source: hetpersp
     assert price(nt2(80, richtgraad=3), "cvo", who).eur == 48
     unknown = price({"lesson_periods": 80, "study_area": "nt2"}, "cvo", who)
     assert (unknown.kind, unknown.condition) == ("ask", "inburgeraar-level")
+    # without a richtgraad, the CEFR level the course leads to says it (B1 = richtgraad 3)
+    assert price({"lesson_periods": 80, "study_area": "nt2", "dutch_to": 3}, "cvo",
+                 who).eur == 48
 
 
 def test_a_jobseeker_is_told_the_condition_not_a_promise():   # source: cvo-kempen.be

@@ -83,6 +83,15 @@ def provider_type(ptype) -> str | None:
     return "ligo" if ptype == "cbe" else ptype
 
 
+def richtgraad(course: dict) -> int | None:
+    """The feed's richtgraad, else the one of the CEFR level a Dutch course leads to
+    (dutch_levels.to: A1 1, A2 2, B1 3, B2 4)."""
+    if course.get("richtgraad") is not None:
+        return course["richtgraad"]
+    to = course.get("dutch_to")
+    return to if isinstance(to, int) and 1 <= to <= 4 else None
+
+
 def _explicit(course: dict, visitor: Visitor) -> Price | None:
     prices = course.get("price_for")
     if isinstance(prices, str):
@@ -126,7 +135,7 @@ def course_price(course: dict, ptype, visitor: Visitor, day: date | None = None,
                 continue
             decided = below is True
         if rule.richtgraad_max is not None:
-            level = course.get("richtgraad")
+            level = richtgraad(course)
             if level is not None and level > rule.richtgraad_max:
                 continue
             decided = decided and level is not None
