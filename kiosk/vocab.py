@@ -10,8 +10,14 @@ STATUSES = ("werkzoekend", "werkend", "leefloon", "inburgeraar", "student", "and
 TIMES = ("dag", "avond", "weekend")
 FORMATS = ("klassikaal", "afstand", "combinatie")
 OUTCOMES = ("diploma-secundair", "certificaat", "beroepskwalificatie",
-            "deelcertificaat", "attest", "geen")
+            "deelcertificaat", "attest", "geen", "diploma-hoger")
 PROVIDER_TYPES = ("cvo", "cbe", "vdab", "syntra", "hoger-onderwijs", "ligo", "andere")
+OLD_PROVIDER_TYPES = {"cbe": "ligo"}      # accepted in a feed, stored as the new word
+# what the fee rules read (docs/rules.md): the study area of adult education, the
+# richtgraad of a Dutch (NT2) course, the region a course is given in
+STUDY_AREAS = ("aav", "nt2", "basiseducatie", "talen", "beroepsgericht", "hbo5", "andere")
+RICHTGRADEN = (1, 2, 3, 4)
+FEE_REGIONS = ("vlaanderen", "brussel")
 
 
 def rank(values: tuple, value) -> int | None:

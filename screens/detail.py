@@ -33,7 +33,7 @@ class DetailScreen(KioskScreen):
         self.summary_lang = i18n.feed_language(course.get("summary"), lang)
         self.facts = "\n".join(course_facts.practical_facts(
             course, result.provider, result.distance_km, lang,
-            statuses=app.visit.answers.get("status")))
+            statuses=app.visit.answers.get("status"), answers=app.visit.answers))
         self.reasons = "\n".join("• " + r for r in result.reasons)
         self.explained = "\n".join("(?) " + line for line in
                                    glossary.explain(self.reasons + "\n" + self.facts, lang))

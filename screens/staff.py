@@ -14,6 +14,7 @@ from kivy.uix.modalview import ModalView
 
 from kiosk.booking import handoff
 from kiosk.catalog import quality, status, store
+from kiosk.guidance import rules
 from kiosk.site import stats
 from kiosk.text.printable import one_line
 from screens.text import tr
@@ -116,6 +117,9 @@ class StaffScreen(KioskScreen):
         if app.home_screen() and app.unavailable_reason:
             lines.append(tr("Buiten gebruik voor bezoekers: {reason}", app.lang,
                             reason=app.unavailable_reason))
+        if rules.for_day() is None:
+            lines.append(tr("Let op: geen tarievenbestand voor vandaag; de kiosk noemt geen "
+                            "prijzen (docs/rules.md).", app.lang))
         if s.get("stale"):
             lines.append(tr("Let op: de catalogus is {days} dagen oud. Ververs hem.", app.lang,
                             days=int(s.get("age_days") or 0)))

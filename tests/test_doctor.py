@@ -177,3 +177,14 @@ def test_command_json_is_parsed_back_and_exit_follows_broken(site):
     assert [c["check"] for c in report["checks"] if c["level"] == "broken"] == ["catalog"]
     text = run_doctor(cfg, cache)
     assert text.returncode == 1 and "BROKEN   catalog" in text.stdout and "fix:" in text.stdout
+
+
+def test_no_rules_file_for_today_is_a_warning(tmp_path):
+    from datetime import date
+    good = doctor.check_rules(date(2026, 12, 8))
+    assert levels(good) == {doctor.OK} and "2026-2027" in good[0].message
+    late = doctor.check_rules(date(2031, 1, 1))
+    assert levels(late) == {doctor.WARNING} and "covers 2031-01-01" in late[0].message
+    (tmp_path / "2026-2027.toml").write_text("broken = [", encoding="utf-8")
+    broken = doctor.check_rules(date(2026, 12, 8), tmp_path)
+    assert levels(broken) == {doctor.WARNING} and "not valid TOML" in broken[0].message

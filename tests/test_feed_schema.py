@@ -41,6 +41,16 @@ BAD = {                                 # a change to a good course -> rejected 
     "wheelchair as text": {"accessibility": {"wheelchair": "ja"}},
     "bad last_verified": {"last_verified": "2027-13-01"},
     "long title": {"title": {"nl": "x" * 301}},
+    "periods in halves": {"lesson_periods": 40.5},
+    "too many periods": {"lesson_periods": 10_001},
+    "unknown study area": {"study_area": "koken"},
+    "richtgraad 5": {"richtgraad": 5},
+    "richtgraad as text": {"richtgraad": "2"},
+    "unknown region": {"region": "wallonie"},
+    "price for an unknown group": {"cost": {"price_for": {"rijk": 10}}},
+    "negative group price": {"cost": {"price_for": {"leefloon": -1}}},
+    "empty group prices": {"cost": {"price_for": {}}},
+    "negative material": {"cost": {"material_eur": -5}},
 }
 GOOD = {                                # a change to a good course -> accepted by both
     "as written": {},
@@ -53,6 +63,10 @@ GOOD = {                                # a change to a good course -> accepted 
     "a route kind": {"kind": "intake"},
     "Dutch levels": {"dutch_levels": {"from": "A1", "to": "A2"}},
     "other fields": {"teacher": "Els"},
+    "fee facts": {"lesson_periods": 120, "study_area": "nt2", "richtgraad": 2,
+                  "region": "brussel"},
+    "group prices": {"cost": {"eur": 90, "price_for": {"leefloon": 0, "werkzoekend": 30},
+                              "material_eur": 25}},
 }
 
 
@@ -103,6 +117,17 @@ def test_the_schema_lists_the_vocabulary():
     assert cost["free_for"]["anyOf"][0]["items"]["enum"] == list(vocab.STATUSES)
     kinds = schema["$defs"]["provider"]["properties"]["type"]["anyOf"][0]["enum"]
     assert kinds == list(vocab.PROVIDER_TYPES)
+    assert course["study_area"]["anyOf"][0]["enum"] == list(vocab.STUDY_AREAS)
+    assert course["richtgraad"]["anyOf"][0]["enum"] == list(vocab.RICHTGRADEN)
+    assert course["region"]["anyOf"][0]["enum"] == list(vocab.FEE_REGIONS)
+    prices = cost["price_for"]["anyOf"][0]["propertyNames"]["enum"]
+    assert prices == list(vocab.STATUSES)
+
+
+def test_an_old_cbe_provider_loads_as_ligo():
+    assert check.check_provider({"id": "p", "name": "Centrum", "type": "cbe"})["type"] == "ligo"
+    assert feed_schema.problems({**document(make_course("c1")),
+                                 "providers": [{"id": "p1", "name": "P", "type": "cbe"}]}) == []
 
 
 def test_a_document_that_is_not_a_feed_is_refused_by_both(tmp_path):

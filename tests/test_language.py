@@ -40,7 +40,7 @@ def test_visitor_words_carry_no_unexplained_jargon():
         assert not any(word in text.lower() for word in JARGON), text
     # the vocabulary's ids stay: answers, the feed and the command line use them
     assert set(words.OUTCOMES) == {"diploma-secundair", "certificaat", "beroepskwalificatie",
-                                   "deelcertificaat", "attest", "geen"}
+                                   "deelcertificaat", "attest", "geen", "diploma-hoger"}
 
 
 @pytest.mark.parametrize("lang", ["en", "fr", "ar", "uk"])

@@ -168,10 +168,12 @@ def test_cost_for_this_visitor(open_cat):
     assert "voor jou goedkoper dan 180 euro: vraag hoeveel" in get("inburgeraar")["c"].reasons
     worker = get("werkend")["c"]
     assert worker.cost == "full"
-    assert ("jij betaalt 180 euro. Met opleidingscheques betaal je de helft: 90 euro"
-            in worker.reasons)
-    assert worker.price == "Jij betaalt 180 euro. Met opleidingscheques betaal je de helft: 90 euro"
-    assert "je kan opleidingsverlof krijgen" in worker.reasons
+    assert ("jij betaalt 180 euro. Opleidingscheques: alleen als je geen diploma hoger "
+            "onderwijs hebt — vraag na" in worker.reasons)
+    assert worker.price == ("Jij betaalt 180 euro. Opleidingscheques: alleen als je geen "
+                            "diploma hoger onderwijs hebt — vraag na")
+    assert ("opleidingsverlof kan, als je in de privésector werkt bij een werkgever in "
+            "Vlaanderen — vraag na" in worker.reasons)
     # several situations: the one that makes it free counts, and no list price beside it
     both = get(["werkend", "werkzoekend"])["c"]
     assert both.cost == "free" and both.price == "Gratis voor jou: je zoekt werk"

@@ -143,8 +143,9 @@ def test_staff_gesture_and_pin_open_the_staff_screen_which_refreshes(run_visit, 
     # before each step: welcome, then the PIN screen (a wrong PIN keeps it), then staff
     assert record["screens"][:4] == ["welcome", "pin", "pin", "staff"]
     assert record["staff"]["progress"] == 100
-    assert "Loaded 82 courses" in record["staff"]["report"]
-    assert "22 aanbieders, 82 opleidingen" in record["staff"]["status"]
+    assert "Loaded 85 courses" in record["staff"]["report"]
+    assert "25 aanbieders, 85 opleidingen" in record["staff"]["status"]
+    assert "tarievenbestand" not in record["staff"]["status"]       # rules cover today
 
 
 def test_a_running_kiosk_takes_a_new_catalog_between_visits(run_visit, tmp_path):
@@ -304,7 +305,7 @@ def test_a_maximal_feed_text_with_markup_builds_results_and_detail_quickly(run_v
 
 
 def test_staff_confirm_a_shrinking_catalog_and_see_a_failed_refresh(run_visit, run_cli, tmp_path):
-    load_catalog(run_cli, ROOT / "assets" / "sample-catalog.json")      # 82 courses
+    load_catalog(run_cli, ROOT / "assets" / "sample-catalog.json")      # 85 courses
     feed = json.loads((ROOT / "assets" / "sample-catalog.json").read_text(encoding="utf-8"))
     feed["courses"] = feed["courses"][:5]
     small = tmp_path / "small.json"
@@ -316,7 +317,7 @@ def test_staff_confirm_a_shrinking_catalog_and_see_a_failed_refresh(run_visit, r
              ["wait", 0.3]]
     record = run_visit(steps, "--kiosk-mode", config=config)
     shrink = next(r for r in record["staff_reports"] if "catalog.max_shrink" in r)
-    assert "The new feed has 5 courses where the catalog has 82" in shrink
+    assert "The new feed has 5 courses where the catalog has 85" in shrink
     assert "Loaded 5 courses" in record["staff"]["report"]
     assert not record["staff"]["confirm_shrink"]
     assert "5 opleidingen" in record["staff"]["status"]

@@ -271,7 +271,37 @@ def _cost_columns(cost: dict) -> dict:
                                        "cost.reduced_for")),
         "opleidingscheques": _flag(cost.get("opleidingscheques"), "cost.opleidingscheques"),
         "opleidingsverlof": _flag(cost.get("opleidingsverlof"), "cost.opleidingsverlof"),
+        "price_for": _price_for(cost.get("price_for")),
+        "material_eur": _number(cost.get("material_eur"), "cost.material_eur"),
     }
+
+
+def _price_for(value) -> str | None:
+    """cost.price_for: {status: euro} the provider states for that group (JSON text)."""
+    if value is None:
+        return None
+    if not isinstance(value, dict) or not value:
+        raise Rejected("cost.price_for must be an object of status: euro")
+    for status, eur in value.items():
+        _one_of(status, vocab.STATUSES, "cost.price_for status", required=True)
+        if not _is_num(eur) or eur < 0:
+            raise Rejected(f"cost.price_for.{status} must be a number of 0 or more")
+    return json.dumps({s: float(value[s]) for s in vocab.STATUSES if s in value})
+
+
+def _fee_columns(course: dict) -> dict:
+    """What the fee rules read (docs/rules.md); all optional."""
+    periods = _number(course.get("lesson_periods"), "lesson_periods", whole=True)
+    if periods is not None and periods > 10_000:
+        raise Rejected("lesson_periods must be at most 10000")
+    richtgraad = course.get("richtgraad")
+    if richtgraad is not None and (isinstance(richtgraad, bool)
+                                   or richtgraad not in vocab.RICHTGRADEN):
+        raise Rejected("richtgraad must be 1, 2, 3 or 4")
+    return {"lesson_periods": periods,
+            "study_area": _one_of(course.get("study_area"), vocab.STUDY_AREAS, "study_area"),
+            "richtgraad": richtgraad,
+            "region": _one_of(course.get("region"), vocab.FEE_REGIONS, "region")}
 
 
 def _location_columns(location: dict, postcode: str, lat, lon, limits: Limits) -> dict:
@@ -330,7 +360,7 @@ def check_course(course, limits: Limits = LIMITS) -> dict:
         "duration_weeks": _number(course.get("duration_weeks"), "duration_weeks", whole=True),
         "start_dates": _words(sorted(dates)), "last_start": max(dates) if dates else None,
         "flexible_start": flexible or 0,
-        **_cost_columns(cost),
+        **_cost_columns(cost), **_fee_columns(course),
         **_location_columns(location, postcode, lat, lon, limits),
         **_access_columns(access),
         "url": url, "last_verified": verified,
@@ -347,6 +377,7 @@ def check_provider(provider, limits: Limits = LIMITS) -> dict:
                  "max_title_chars", "name")
     ptype = provider.get("type") or "andere"
     _one_of(ptype, vocab.PROVIDER_TYPES, "type", required=True)
+    ptype = vocab.OLD_PROVIDER_TYPES.get(ptype, ptype)
     return {"id": pid, "name": name, "type": ptype,
             "website": _text(provider.get("website"), "website", limits, url=True),
             "phone": _text(provider.get("phone"), "phone", limits)}

@@ -37,6 +37,7 @@ MODES = {"klassikaal": ("onsite", "on-site", "on site", "in person", "inperson",
          "afstand": ("online", "distance", "afstand", "e-learning", "elearning", "remote"),
          "combinatie": ("blended", "hybrid", "mixed", "combinatie")}
 OUTCOME_WORDS = (("diploma-secundair", ("diploma secundair", "secundair onderwijs")),
+                 ("diploma-hoger", ("bachelor", "graduaat", "master")),
                  ("deelcertificaat", ("deelcertificaat",)),
                  ("beroepskwalificatie", ("beroepskwalificatie",)),
                  ("certificaat", ("certificaat", "certificate")),

@@ -40,6 +40,9 @@ COURSE_COLUMNS = {
     "wheelchair": int, "childcare": int, "url": str,
     "kind": str,                                  # NULL = a course; else a route kind
     "dutch_from": int, "dutch_to": int,           # Dutch courses: levels (ranks) from, to
+    # what the fee rules read (docs/rules.md); price_for: JSON {status: euro}
+    "lesson_periods": int, "study_area": str, "richtgraad": int, "region": str,
+    "price_for": str, "material_eur": float,
 }
 PROVIDER_COLUMNS = {"id": str, "name": str, "type": str, "website": str, "phone": str}
 JSON_COLUMNS = ("title", "summary", "goals", "times", "start_dates", "free_for", "reduced_for")

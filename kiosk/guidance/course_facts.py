@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from kiosk import clock, vocab
+from kiosk.guidance import fees
 from kiosk.text import words
 from kiosk.text.i18n import LIST_SEPARATOR, gettext_for, join_list, ngettext_for
 
@@ -51,8 +52,21 @@ def _euro(value: float) -> str:
     return f"{value:.0f}"            # whole euros, as everywhere on the kiosk
 
 
-def visitor_price(course: dict, statuses, _) -> str:
-    """One line: what THIS visitor pays, and why, in the visitor's language (`_`)."""
+def visitor_price(course: dict, statuses, _, provider_type: str | None = None,
+                  answers: dict | None = None, today: date | None = None) -> str:
+    """One line: what THIS visitor pays, and why, in the visitor's language (`_`). The
+    rules of kiosk/guidance/fees.py decide where they cover the course or route (the
+    provider's type and the visitor's answers tell them enough); else the feed's price."""
+    visitor = fees.Visitor.from_answers(answers, statuses)
+    route = fees.route_sentence(course, visitor, _, today)
+    if route:
+        return route
+    ruled = fees.course_price(course, provider_type, visitor, today)
+    if ruled.kind != "feed":
+        fee = ruled.eur if ruled.kind == "eur" else None
+        return ". ".join(t for t in (fees.sentence(ruled, visitor, _),
+                                     fees.cheques_sentence(course, visitor, fee, _, today))
+                         if t)
     cost, status = visitor_cost(course, statuses)
     eur = course.get("cost_eur")
     because = words.BECAUSE.get(status)
@@ -73,10 +87,8 @@ def visitor_price(course: dict, statuses, _) -> str:
         if course.get("free_for"):
             text += "; " + _(LIST_SEPARATOR).join(_(words.FREE_FOR[s]) for s in vocab.STATUSES
                                                    if s in course["free_for"])
-    if "werkend" in (statuses or ()) and course.get("opleidingscheques") and eur:
-        text += ". " + _("Met opleidingscheques betaal je de helft: {eur} euro").format(
-            eur=_euro(eur / 2))
-    return text
+    cheques = fees.cheques_sentence(course, visitor, eur, _, today)
+    return text + ". " + cheques if cheques else text
 
 
 def _when_and_how(course: dict, _, lang) -> str:
@@ -101,6 +113,13 @@ def _place(course: dict) -> str:
     return ", ".join(p for p in (course.get("location_name"), course.get("street"), town) if p)
 
 
+def _price_line(course: dict, provider: dict, statuses, _, answers, today) -> str:
+    """The price line; an unknown price of a course the rules do not cover is left out."""
+    price = visitor_price(course, statuses, _, provider.get("type"), answers, today)
+    unknown = price == _("Vraag de prijs na") and visitor_cost(course, statuses)[0] == "unknown"
+    return "" if unknown else price
+
+
 # a whole number that takes the plural form a fraction (4.5 hours) takes: in Arabic the
 # form of 100 (2 would pick the dual, "two hours", and drop the number), else that of 2
 FRACTION_COUNT = {"ar": 100}
@@ -113,9 +132,10 @@ def _count(value: float, lang: str | None) -> int:
 
 def practical_facts(course: dict, provider: dict, distance_km: float | None,
                     lang: str | None, today: date | None = None,
-                    statuses=None) -> list[str]:
+                    statuses=None, answers: dict | None = None) -> list[str]:
     """The lines of the detail screen's 'practical' part, in order; missing facts are
-    left out. statuses: the visitor's (answers `status`), for the price they pay."""
+    left out. statuses: the visitor's (answers `status`), for the price they pay;
+    answers: the rest of the visitor's answers the fee rules read (diploma, postcode)."""
     _, ngettext = gettext_for(lang), ngettext_for(lang)
     statuses = [s for s in vocab.STATUSES if s in (statuses or ())]
     today = today or clock.today()
@@ -130,8 +150,7 @@ def practical_facts(course: dict, provider: dict, distance_km: float | None,
         _start(course, today, _, lang),
         _("Waar: {place}").format(place=place) if place else "",
         _("Afstand: {km} km").format(km=f"{distance_km:.0f}") if distance_km is not None else "",
-        visitor_price(course, statuses, _)
-        if visitor_cost(course, statuses)[0] != "unknown" else "",
+        _price_line(course, provider, statuses, _, answers, today),
         _("Toegankelijk met een rolstoel") if course.get("wheelchair") else "",
         _("Er is kinderopvang") if course.get("childcare") else "",
         _("Telefoon: {phone}").format(phone=provider["phone"]) if provider.get("phone") else "",

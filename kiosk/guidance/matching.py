@@ -372,7 +372,8 @@ def match(catalog, answers: dict, today: date | None = None,
                   else factor_scores[light[ROWID]])
         facts = {"distance_km": light[DISTANCE], "next_start": light[NEXT_START],
                  "factors": dict(zip(FACTORS, scores))}
-        price = course_facts.visitor_price(course, a["status"], _)
+        price = course_facts.visitor_price(course, a["status"], _,
+                                           (provider or {}).get("type"), a, today)
         return Result(course=course, provider=provider, distance_km=light[DISTANCE],
                       reasons=reasons.reasons(course, facts, a, asked, orientation, _,
                                               after_intake=intake_first, price=price),

@@ -20,11 +20,13 @@ from kiosk.guidance import places
 WEIGHTS = {"distance": 2.0, "cost": 1.5, "times": 1.0, "start": 1.0, "outcome": 1.0}
 FACTORS = tuple(WEIGHTS)
 DISTANCE_HALF_KM = 10.0                   # distance score halves at this distance
-DISTANCE_SCORE_ONLINE = 0.6               # `afstand`: no travel, scored like about 7 km
+DISTANCE_SCORE_ONLINE = 1.0               # `afstand`: no travel, so no distance to count
 DISTANCE_SCORE_UNASKED = 0.5              # no visitor postcode: the same for every course
 START_HALF_DAYS = 60                      # start score halves when it starts this far ahead
 PRICE_FREE, PRICE_REDUCED = 1.0, 0.6
 PRICE_FULL_MOST = 0.4                     # a full price scores at most this (cost_score)
+PRICE_UNKNOWN = 0.2                       # an unknown price: as a middling one (100 euro),
+                                          # never as the dearest (docs/matching.md)
 ALL_TIMES = (1 << len(vocab.TIMES)) - 1
 FIRST_PAGE = 5                            # results on the first screen
 MAX_SAME_PROVIDER = 2                     # per provider on the first screen, when others fit
@@ -41,9 +43,11 @@ GOAL_OUTCOMES = {"diploma-secundair": ("diploma-secundair",),
                  "beroep": ("beroepskwalificatie",),
                  "nederlands": ("certificaat",), "digitaal": ("certificaat",),
                  "talen": ("certificaat",), "basisvaardigheden": ("certificaat",),
-                 "hoger-onderwijs": ("certificaat",)}
-OUTCOME_VALUE = {"diploma-secundair": 0.8, "beroepskwalificatie": 0.8, "certificaat": 0.7,
-                 "deelcertificaat": 0.5, "attest": 0.3, "geen": 0.1}
+                 "hoger-onderwijs": ("diploma-hoger",)}
+# one value for every outcome the goal is not after: the kind of proof a provider type
+# gives is no penalty in itself (docs/matching.md, "Neutrality")
+OUTCOME_VALUE = {"diploma-secundair": 0.5, "beroepskwalificatie": 0.5, "certificaat": 0.5,
+                 "deelcertificaat": 0.5, "attest": 0.5, "geen": 0.5, "diploma-hoger": 0.5}
 
 
 def times_fit(chosen: int, mask: int) -> float:
@@ -71,7 +75,7 @@ def params(a: dict, today: str, origin: tuple[float, float] | None) -> dict:
     statuses = a["status"] or ()
     out.update({f"status{i}": json.dumps(status) for i, status in enumerate(statuses)})
     out.update(today=today, statuses=len(statuses), worker=int("werkend" in statuses),
-               free=PRICE_FREE, reduced=PRICE_REDUCED, jd_today=julian_day(today),
+               free=PRICE_FREE, reduced=PRICE_REDUCED, unknown=PRICE_UNKNOWN, jd_today=julian_day(today),
                start_half=START_HALF_DAYS, half_km=DISTANCE_HALF_KM,
                online=DISTANCE_SCORE_ONLINE, unasked=DISTANCE_SCORE_UNASKED)
     if origin:
@@ -127,11 +131,11 @@ def distance_score(distance_km: str, origin_known: bool) -> str:
 
 
 def cost_score(cost: str) -> str:
-    """Free 1, reduced 0.6, a full price less the dearer it is (cheques halve it for a
-    worker), an unknown price 0."""
+    """Free 1, reduced 0.6, a full price less the dearer it is, an unknown price as a
+    middling one (PRICE_UNKNOWN). Opleidingscheques do not count: whether they apply
+    depends on the visitor's diploma and the yearly maximum (kiosk/guidance/fees.py)."""
     return (f"case {cost} when 'free' then :free when 'reduced' then :reduced"
-            " when 'full' then 0.4 * 100 / (100 + case when :worker and"
-            " opleidingscheques then cost_eur / 2 else cost_eur end) else 0.0 end")
+            " when 'full' then 0.4 * 100 / (100 + cost_eur) else :unknown end")
 
 
 TIMES_SCORE = ("case coalesce(times_mask, 0) "

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from kiosk import vocab
+from kiosk.guidance import fees
 from kiosk.guidance.course_facts import as_reason, visitor_price
 from kiosk.guidance.ranking import DISTANCE_HALF_KM, WEIGHTS
 from kiosk.text import words
@@ -67,8 +68,9 @@ def _cost_texts(course: dict, statuses, _, price: str | None = None) -> list[str
     then opleidingsverlof."""
     price = price or visitor_price(course, statuses, _)
     out = [as_reason(price)]
-    if "werkend" in statuses and course["opleidingsverlof"]:
-        out.append(_("je kan opleidingsverlof krijgen"))
+    leave = fees.leave_sentence(course, fees.Visitor(tuple(statuses or ())), _)
+    if leave:
+        out.append(leave)
     return out
 
 

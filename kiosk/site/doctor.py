@@ -17,7 +17,7 @@ import subprocess
 import sys
 import tempfile
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from kiosk import paths
@@ -272,13 +272,29 @@ def check_clock(now: datetime | None = None, floor: datetime | None = None) -> l
     return [_ok("clock", f"{now:%Y-%m-%d %H:%M} UTC")]
 
 
+# ---------------------------------------------------------------- fee rules
+
+def check_rules(today: date | None = None, folder: Path | None = None) -> list[Finding]:
+    """A rules file (assets/rules/, docs/rules.md) must cover today, or the kiosk states no
+    fee at all and says "vraag na" everywhere."""
+    from kiosk.guidance import rules
+    problems = rules.problems(today, folder)
+    if problems:
+        return [Finding("rules", WARNING, line, "Add the rules file of this school year to "
+                        "assets/rules/ (docs/rules.md).") for line in problems]
+    ruleset = rules.for_day(today, folder)
+    return [_ok("rules", f"fees and rights of {ruleset.school_year}, until "
+                f"{ruleset.valid_until.isoformat()}")]
+
+
 # ---------------------------------------------------------------- all together
 
 def run_checks(cfg, cache_dir: Path | None = None, now: datetime | None = None,
                window_env: dict | None = None) -> list[Finding]:
     return [*check_config(cfg), *check_window(window_env), *check_fonts(cfg),
             *check_speech(cfg), *check_catalog(cfg, cache_dir, now), *check_booking(cfg),
-            *check_disk(cache_dir), *check_clock(now)]
+            *check_disk(cache_dir), *check_clock(now),
+            *check_rules(now.date() if now else None)]
 
 
 def exit_code(findings: list[Finding]) -> int:

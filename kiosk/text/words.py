@@ -14,6 +14,7 @@ FORMATS = {"klassikaal": N_("in een klas"),
            "combinatie": N_("deels in de klas, deels online")}
 OUTCOMES = {"diploma-secundair": N_("je krijgt een diploma middelbaar onderwijs"),
             "certificaat": N_("je krijgt een certificaat"),
+            "diploma-hoger": N_("je krijgt een diploma hoger onderwijs"),
             "beroepskwalificatie": N_("je krijgt een erkend bewijs voor een beroep"),
             "deelcertificaat": N_("je krijgt een bewijs voor een deel van een beroep"),
             "attest": N_("je krijgt een bewijs dat je de les volgde"),
