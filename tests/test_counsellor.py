@@ -103,7 +103,8 @@ def test_the_page_shows_answers_courses_prices_results_and_what_to_bring(client,
     assert "Aanvraag van kiosk gent-bib-1, 28 november 2026" in text
     assert "Handtekening in orde" in text and "Arabisch (ar)" in text
     assert "Aanvullende algemene vorming" in text and "CVO Gent" in text
-    assert "Gratis voor jou: je krijgt een leefloon" in text         # what this visitor pays
+    # what this visitor pays: the 2026-2027 fee rules are not yet confirmed (docs/rules.md)
+    assert "Vraag de prijs na" in text
     assert "09 000 21 10" in text and "start 1/2/2027" in text
     assert "Buitenlands diploma en puntenlijst" in text and "OCMW" in text
     assert "Wat de kiosk niet kon weten" in text and "resultaten" in text
