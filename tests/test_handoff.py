@@ -30,6 +30,7 @@ from kiosk.guidance.answers import (
     answers_for_link,
     known_languages,
 )
+from kiosk.site import config
 from kiosk.site import config as config_mod
 
 
@@ -304,22 +305,23 @@ def test_non_latin_summaries_round_trip_through_urllib(text):
 
 
 @pytest.mark.parametrize("change, message", [
-    ({"preset": "doodle"}, "Unknown booking.preset"),
-    ({"url_template": "www.leerwinkel.be/{reference}"}, "starting with https://"),
-    ({"url_template": "https://x.be/?n={name}"}, "unknown placeholder {name}"),
-    ({"url_template": "https://x.be/?n={summary"}, "unmatched"),
+    ({"booking": {"preset": "doodle"}}, "Unknown booking.preset"),
+    ({"booking": {"url_template": "www.leerwinkel.be/{reference}"}}, "starting with https://"),
+    ({"booking": {"url_template": "https://x.be/?n={name}"}}, "unknown placeholder {name}"),
+    ({"booking": {"url_template": "https://x.be/?n={summary"}}, "unmatched"),
+    ({"site": {"kiosk_id": "Balie bib Gent"}}, "site.kiosk_id"),
 ])
-def test_bad_booking_settings_get_a_plain_message(change, message):
-    cfg = make_cfg()
-    for key, value in change.items():
-        setattr(cfg.booking, key, value)
-    with pytest.raises(HandoffError, match=message):
-        booking_url(cfg, ANSWERS, COURSES, NOW)
-
-
-def test_bad_kiosk_id_is_refused_plainly():
-    with pytest.raises(HandoffError, match="site.kiosk_id"):
-        booking_url(make_cfg(kiosk_id="Balie bib Gent"), ANSWERS, [], NOW)
+def test_bad_booking_settings_are_refused_when_the_config_loads(tmp_path, change, message):
+    """A booking set-up that cannot make a link never loads: the visitor's QR screen
+    cannot be the first place a config mistake shows."""
+    with pytest.raises(config.ConfigError, match=message) as caught:
+        config.from_table(change)
+    assert "\n" not in str(caught.value)
+    section, values = next(iter(change.items()))
+    path = tmp_path / "site.toml"
+    path.write_text(f"[{section}]\n" + "".join(f'{k} = "{v}"\n' for k, v in values.items()))
+    with pytest.raises(config.ConfigError, match=message):
+        config.load(path)
 
 
 # ---------------------------------------------------------------- describe and QR

@@ -24,6 +24,7 @@ from urllib.parse import unquote_plus
 
 from kiosk import clock, vocab
 from kiosk.guidance.answers import LANGUAGE, MULTI, SINGLE
+from kiosk.site.config import KIOSK_ID
 
 MAX_COURSES = 3             # courses a visitor marks to discuss; a booking carries them all
 VERSION = 1                 # signed or unsigned, readable: the older kinds
@@ -38,7 +39,6 @@ EPOCH = date(2000, 1, 1)
 NO_DISTANCE = 0xFFFF
 
 COURSE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}", re.ASCII)
-KIOSK_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,31}", re.ASCII)
 TOKEN_RUN = re.compile(r"[A-Za-z0-9_-]{16,}", re.ASCII)
 
 
@@ -83,12 +83,9 @@ def clean_courses(course_ids) -> list[str]:
 
 
 def kiosk_id(cfg) -> str:
-    """The site's kiosk id as a reference carries it."""
-    kid = cfg.site.kiosk_id
-    if not KIOSK_ID.fullmatch(kid or ""):
-        raise HandoffError("The setting site.kiosk_id may hold only letters, digits, '.', "
-                           "'_' and '-' (at most 32).")
-    return kid
+    """The site's kiosk id as a reference carries it (its form was checked when the
+    config was loaded: kiosk/site/config.py)."""
+    return cfg.site.kiosk_id
 
 
 # ---------------------------------------------------------------- the reference
@@ -313,7 +310,7 @@ def _read_body(body: bytes) -> tuple[dict, list[str], str, date]:
     return answers, courses, kid, made_on
 
 
-def _open_sealed(data: bytes, token: str, cfg) -> Handoff:
+def _open_sealed(data: bytes, token: str, cfg, today: date) -> Handoff:
     if len(data) < 1 + KEY_ID_BYTES + TAG_BYTES + MIN_BODY:
         raise _Malformed
     header = data[:1 + KEY_ID_BYTES]
@@ -333,12 +330,22 @@ def _open_sealed(data: bytes, token: str, cfg) -> Handoff:
         except _Malformed:
             raise HandoffError("This reference was made by a kiosk with the site's key but "
                                "cannot be read: the kiosk's version is too new.") from None
+        _refuse_old(made_on, today, cfg.booking.max_reference_age_days)
         return Handoff(answers, courses, kid, made_on, True, kind, token, "sealed")
     if matching:
         raise HandoffError("This link was altered after the kiosk made it: its seal "
                            "does not match. Do not trust what it says.")
     raise HandoffError("This link was sealed with a key this site does not know: it comes "
                        "from another Leerwinkel's kiosk, or its key is no longer accepted.")
+
+
+def _refuse_old(made_on: date, today: date, max_days: int) -> None:
+    """A sealed reference older than booking.max_reference_age_days is refused: the
+    answers it carries are too old to act on, and an old link found later reveals less."""
+    if (today - made_on).days > max_days:
+        raise HandoffError(f"This booking link was made on {made_on.isoformat()}, more than "
+                           f"{max_days} days ago (booking.max_reference_age_days): it is no "
+                           "longer accepted. Ask the visitor's answers again.")
 
 
 def _open_legacy(data: bytes, token: str, cfg, today: date) -> Handoff:
@@ -384,7 +391,7 @@ def _decode(token: str, cfg, today: date) -> Handoff:
     if not data:
         raise _Malformed
     if data[0] == SEALED:
-        return _open_sealed(data, token, cfg)
+        return _open_sealed(data, token, cfg, today)
     if data[0] == VERSION:
         return _open_legacy(data, token, cfg, today)
     raise _Malformed

@@ -12,15 +12,20 @@ from pathlib import Path
 
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import DecodeError, MaxRetryError, ProtocolError, ReadTimeoutError, SSLError
 from urllib3.util import Retry
 
+from kiosk.catalog import addresses
+from kiosk.catalog.addresses import AddressRefused, redact
 from kiosk.catalog.report import KEPT, FeedRefused, Progress, too_large
 from kiosk.text.i18n import N_
 
 BACKOFF_S = 0.5                  # Retry's backoff factor: waits of 0, 2, 4, ... times this
 CHUNK = 64 * 1024
 CUT_OFF = f"The download was cut off before the end. {KEPT}"
+MAX_REDIRECTS = 10
 
 
 def is_url(source: str) -> bool:
@@ -32,8 +37,12 @@ def local_path(source: str) -> Path:
 
 
 def local_feed(source: str, max_bytes: int) -> Path:
-    """The path of a feed file on this machine, when it exists and is not too large."""
+    """The path of a feed file on this machine, when it is a plain file (not a FIFO, a
+    device or a folder, which would hang or fail the reading) and not too large."""
     path = local_path(source)
+    if path.exists() and not path.is_file():
+        raise FeedRefused(f"The feed path {path} is not a plain file (a folder, a device "
+                          f"or a pipe). {KEPT}")
     if not path.is_file():
         raise FeedRefused(f"The feed file {path} does not exist. {KEPT}")
     if path.stat().st_size > max_bytes:
@@ -60,10 +69,14 @@ def retry_policy(retries: int) -> Retry:
 
 
 def download(url: str, settings, dest: Path, previous: dict,
-             progress: Progress | None) -> dict | None:
+             progress: Progress | None, allow_private: bool | None = None) -> dict | None:
     """Fetch url into dest (`settings`: the site config's [catalog] table). Returns the
     response's validators, or None when the server says the feed has not changed
-    (HTTP 304 to a conditional request). Raises FeedRefused."""
+    (HTTP 304 to a conditional request). Only public addresses are connected to, unless
+    `allow_private` (default: catalog.allow_private); redirects are followed here, each
+    checked the same way, never from https to http. Raises FeedRefused."""
+    if allow_private is None:
+        allow_private = settings.allow_private
     headers = {"Accept": "application/json", "Accept-Encoding": "gzip"}
     if previous.get("etag"):
         headers["If-None-Match"] = previous["etag"]
@@ -72,7 +85,7 @@ def download(url: str, settings, dest: Path, previous: dict,
     retry = retry_policy(settings.retries)
     deadline = time.monotonic() + settings.download_deadline_s
     while True:
-        with _session(retry) as session:
+        with _session(retry, allow_private) as session:
             try:
                 return _get(session, url, headers, settings, dest, (progress, deadline))
             except _CutOff as cut:
@@ -87,9 +100,34 @@ class _CutOff(Exception):
         self.retries = retries
 
 
-def _session(retry: Retry) -> requests.Session:
+def _checking(base: type, allow_private: bool) -> type:
+    """A connection class that connects only to addresses `addresses.check_host` let
+    through: the name is resolved once, checked, and the checked address is used (a
+    name that resolves differently a moment later cannot slip past)."""
+    class Checked(base):
+        def _new_conn(self):
+            infos = addresses.check_host(self._dns_host, self.port, allow_private)
+            error = None
+            for info in infos:
+                self._dns_host = info[4][0]
+                try:
+                    return super()._new_conn()
+                except OSError as exc:
+                    error = exc
+            raise error
+    return Checked
+
+
+def _session(retry: Retry, allow_private: bool = False) -> requests.Session:
     session = requests.Session()
     adapter = HTTPAdapter(max_retries=retry)
+    pools = {}
+    for scheme, pool, conn in (("http", HTTPConnectionPool, HTTPConnection),
+                               ("https", HTTPSConnectionPool, HTTPSConnection)):
+        pools[scheme] = type(f"Checked{pool.__name__}", (pool,),
+                             {"ConnectionCls": _checking(conn, allow_private)})
+    adapter.poolmanager.pool_classes_by_scheme = pools
+    adapter.poolmanager.key_fn_by_scheme = dict(adapter.poolmanager.key_fn_by_scheme)
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     return session
@@ -106,12 +144,40 @@ def _after_cut_off(retry: Retry, url: str) -> Retry:
     return retry
 
 
+def _follow(session, url: str, headers: dict, settings):
+    """The final answer after at most MAX_REDIRECTS redirects, each target checked like
+    the first address; a loop is named as one, and https never leads to http."""
+    seen = [url]
+    while True:
+        try:
+            resp = session.get(url, headers=headers, stream=True, allow_redirects=False,
+                               timeout=(settings.connect_timeout_s, settings.read_timeout_s))
+        except AddressRefused as exc:
+            raise FeedRefused(f"{exc} {KEPT}") from None
+        except requests.exceptions.RequestException as exc:
+            raise FeedRefused(_network_message(exc, url)) from None
+        if not resp.is_redirect:
+            return resp
+        target = requests.compat.urljoin(url, resp.headers.get("Location", ""))
+        resp.close()
+        if url.startswith("https://") and not target.startswith("https://"):
+            raise FeedRefused(f"The feed server redirects from https to an address that is "
+                              f"not https ({redact(target)}); that is refused. {KEPT}")
+        if not is_url(target):
+            raise FeedRefused(f"The feed server redirects to {redact(target)}, which is not "
+                              f"a web address. {KEPT}")
+        if target in seen:
+            raise FeedRefused(f"The feed server redirects in a loop ({redact(url)} leads "
+                              f"back to {redact(target)}). {KEPT}")
+        if len(seen) > MAX_REDIRECTS:
+            raise FeedRefused(f"The feed server redirects more than {MAX_REDIRECTS} times. "
+                              f"{KEPT}")
+        seen.append(target)
+        url = target
+
+
 def _get(session, url: str, headers: dict, settings, dest: Path, watch) -> dict | None:
-    try:
-        resp = session.get(url, headers=headers, stream=True,
-                           timeout=(settings.connect_timeout_s, settings.read_timeout_s))
-    except requests.exceptions.RequestException as exc:
-        raise FeedRefused(_network_message(exc, url)) from None
+    resp = _follow(session, url, headers, settings)
     with resp:
         if resp.status_code == 304 and "If-None-Match" not in headers \
                 and "If-Modified-Since" not in headers:
@@ -166,7 +232,9 @@ def _save(resp, dest: Path, settings, watch) -> None:
 
 
 def _network_message(exc: requests.exceptions.RequestException, url: str) -> str:
-    """The line for staff when no answer came, after the retries."""
+    """The line for staff when no answer came, after the retries (the address without
+    its credentials)."""
+    url = redact(url)
     if isinstance(exc, requests.exceptions.ConnectTimeout):
         return f"Could not reach the feed server in time ({url}). {KEPT}"
     cause = exc.args[0] if exc.args else None               # urllib3's MaxRetryError
@@ -180,6 +248,7 @@ def _network_message(exc: requests.exceptions.RequestException, url: str) -> str
 
 
 def _http_message(status: int, url: str) -> str:
+    url = redact(url)
     if status == 404:
         return f"The feed address was not found (HTTP 404): {url}. Check catalog.source. {KEPT}"
     if status in (401, 403):

@@ -8,6 +8,7 @@ from pathlib import Path
 from kiosk import paths
 from kiosk.catalog import db as catalog_mod
 from kiosk.catalog import fetch, gather, sample, store
+from kiosk.catalog.addresses import redact, redact_text
 from kiosk.catalog.build import build_catalog
 from kiosk.catalog.limits import limits_of
 from kiosk.catalog.read import read_head
@@ -41,14 +42,16 @@ def refresh(cfg, source: str | None = None, cache_dir: Path | None = None,
     except RefusedWithReport as exc:
         report = exc.report
     except FeedRefused as exc:
-        report = Report(message=str(exc))
+        report = Report(message=str(exc), http_status=getattr(exc, "http_status", None))
     except (OSError, sqlite3.Error) as exc:
         reason = getattr(exc, "strerror", None) or str(exc)
         report = Report(message=f"The new catalog could not be written ({reason}). {KEPT}")
-    report.source = source
+    report.source = redact(source)
+    report.message = redact_text(report.message)
     try:
         store.write_state(cache, last_attempt_at=store.now(), last_ok=report.ok,
-                          last_message=report.message)
+                          last_message=report.message,
+                          http_status=getattr(report, "http_status", None))
     except OSError:
         pass
     return report
@@ -62,7 +65,7 @@ def _refresh_locked(cfg, source: str, cache: Path, progress: Progress | None,
         report, out = gather.refresh_sources(cfg, cache, progress)
         return _swap(report, out, cache, cfg, (allow_shrink, progress))
     meta_now = store.read_meta(cache / catalog_mod.CURRENT)
-    same_source = meta_now.get("source") == source
+    same_source = meta_now.get("source") == redact(source)
     previous = {k: meta_now.get(k) for k in ("etag", "last_modified")} if same_source else {}
     if progress:
         progress(0.0, N_("Feed ophalen"))
@@ -71,21 +74,22 @@ def _refresh_locked(cfg, source: str, cache: Path, progress: Progress | None,
         feed_path = store.temporary(cache, "download")
         validators = fetch.download(source, cfg.catalog, feed_path, previous, progress)
         if validators is None:
-            return _unchanged(cache)
+            return _unchanged(cache, 304)
     else:
         feed_path = fetch.local_feed(source, cfg.catalog.max_bytes)
     moved = _sample_days(source, cfg)
     digest = fetch.file_digest(feed_path) + (f"+{moved}d" if moved else "")
     if same_source and meta_now.get("sha256") == digest:
-        return _unchanged(cache)
+        return _unchanged(cache, validators.get("http_status"))
     out = store.temporary(cache, "sqlite")
-    meta = {"source": source, "refreshed_at": store.now(), "sha256": digest,
+    meta = {"source": redact(source), "refreshed_at": store.now(), "sha256": digest,
             "etag": validators.get("etag"), "last_modified": validators.get("last_modified")}
     if moved:
         meta["generated_at"] = sample.moved_time(
             read_head(feed_path, cfg.catalog.max_bytes)[0].get("generated_at"), moved)
     report = build_catalog(feed_path, out, meta, cfg.catalog.max_bytes, progress,
                            limits_of(cfg.catalog), adjust=sample.mover(moved))
+    report.http_status = validators.get("http_status")
     return _swap(report, out, cache, cfg, (allow_shrink, progress))
 
 
@@ -135,11 +139,13 @@ def _refuse_shrinking(report: Report, current: Path, max_shrink: float) -> None:
         raise RefusedWithReport(report)
 
 
-def _unchanged(cache: Path) -> Report:
+def _unchanged(cache: Path, http_status: int | None = None) -> Report:
     store.write_state(cache, checked_at=store.now())
-    return Report(ok=True, unchanged=True,
-                  message="The feed has not changed since the last refresh; "
-                          "the current catalog stays.")
+    report = Report(ok=True, unchanged=True,
+                    message="The feed has not changed since the last refresh; "
+                            "the current catalog stays.")
+    report.http_status = http_status
+    return report
 
 
 def ensure_catalog(cfg, cache_dir: Path | None = None, run=None) -> Path:

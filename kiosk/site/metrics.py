@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from kiosk import paths
+from kiosk.clock import FUTURE_SLACK_S
 from kiosk.site import stats
 
 log = logging.getLogger("kiosk")
@@ -121,7 +122,7 @@ def catalog_figures(cfg, cache_dir: Path | None, now: float) -> list:
         _gauge("kiosk_catalog_stale", "1 when the catalog is older than allowed.",
                status["stale"]),
     ]
-    if refreshed is not None:
+    if refreshed is not None and refreshed <= now + FUTURE_SLACK_S:   # a future time is unknown
         out += [_gauge("kiosk_catalog_refreshed_timestamp_seconds",
                        "When the catalog was last loaded or found unchanged.", refreshed),
                 _gauge("kiosk_catalog_age_seconds", "Age of the loaded catalog.",
