@@ -38,7 +38,6 @@ KEY_ID_BYTES = 2
 EPOCH = date(2000, 1, 1)
 NO_DISTANCE = 0xFFFF
 
-COURSE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}", re.ASCII)
 TOKEN_RUN = re.compile(r"[A-Za-z0-9_-]{16,}", re.ASCII)
 
 
@@ -62,11 +61,7 @@ class Handoff:
 
 # ---------------------------------------------------------------- course ids and kiosk id
 
-def valid_course_id(value) -> bool:
-    """A course id as the kiosk passes it on: letters, digits, '.', '_', '-', at most 64,
-    with at least one letter (so a phone number or e-mail address never fits)."""
-    return (isinstance(value, str) and COURSE_ID.fullmatch(value) is not None
-            and any(c.isalpha() for c in value))
+valid_course_id = vocab.valid_course_id    # the one rule, shared with the feed check
 
 
 def clean_courses(course_ids) -> list[str]:
@@ -211,7 +206,7 @@ class _Reader:
         head = self.byte()
         if not head & PACKED:
             self.pos -= 1
-            return self.text(COURSE_ID)
+            return self.text(vocab.COURSE_ID)
         length, chars = head & ~PACKED, []
         for _ in range((length + 2) // 3):
             n = struct.unpack(">H", self.take(2))[0]

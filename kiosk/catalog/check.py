@@ -300,6 +300,9 @@ def check_course(course, limits: Limits = LIMITS) -> dict:
     if not isinstance(course, dict):
         raise Rejected("a course must be an object")
     cid = _id(course.get("id"), "the course has no id", limits)
+    if not vocab.valid_course_id(cid):
+        raise Rejected(f"id {quoted(cid)} is not a course id a booking link can carry: "
+                       f"{vocab.COURSE_ID_RULE}")
     provider = _id(course.get("provider"), "provider is missing", limits, "provider")
     title = _texts(course.get("title"), "title", True, limits.max_title_chars,
                    "max_title_chars")
