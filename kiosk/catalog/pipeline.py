@@ -158,10 +158,10 @@ def ensure_catalog(cfg, cache_dir: Path | None = None, run=None) -> Path:
     current = cache / catalog_mod.CURRENT
     first = gather.SOURCES_LABEL if cfg.catalog.sources else cfg.catalog.source
     for source in (first, str(paths.SAMPLE_CATALOG)):
-        if current.exists():
+        if current.is_file():           # a folder or FIFO there is replaced by the refresh
             return current
         if source:
             report = run(cfg, source=source, cache_dir=cache)
-    if not current.exists():
+    if not current.is_file():
         raise RuntimeError(report.message)
     return current

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from pathlib import Path
 
@@ -24,6 +25,9 @@ def status(cfg, cache_dir: Path | None = None) -> dict:
            "publisher": None, "rejected": 0, "path": str(current),
            "last_attempt_at": state.get("last_attempt_at"), "last_ok": state.get("last_ok"),
            "last_message": redact_text(state.get("last_message"))}
+    if os.path.lexists(current) and not current.is_file():
+        out["problem"] = (f"{current} is a folder, a pipe or a device, not a catalog file; "
+                          "run: kiosk catalog refresh")
     meta = read_meta(current)
     counts = status_counts(current) if meta else None
     out["sources"] = source_lines(cfg, cache, meta, counts, out)

@@ -46,6 +46,8 @@ def cmd_rollback(cfg, args) -> int:
 
 
 def status_text(info: dict) -> str:
+    if info.get("problem"):
+        return f"The catalog cannot be used: {one_line(info['problem'], 300)}"
     if not info["present"]:
         return ("No catalog is loaded yet. Run: kiosk catalog refresh "
                 "(the kiosk starts on the bundled sample catalog).")
@@ -58,7 +60,9 @@ def status_text(info: dict) -> str:
         f"Providers:     {info['providers']}",
         f"Courses:       {info['courses']}"
         + (f" ({info['rejected']} rejected at refresh)" if info["rejected"] else ""),
-        f"Age:           {info['age_days']} days",
+        "Age:           " + (f"{info['age_days']} days" if info["age_days"] is not None
+                              else "unknown (a refresh time in the future: was the clock "
+                                   "ahead?)"),
         f"Rollback:      {'possible' if info['previous_available'] else 'no previous catalog'}",
     ]
     if info.get("last_ok") is False:
