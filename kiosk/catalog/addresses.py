@@ -19,7 +19,7 @@ from urllib.parse import parse_qsl, quote, urlsplit, urlunsplit
 
 HIDDEN = "***"
 URL_IN_TEXT = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s'\"<>]+")
-QUERY_IN_TEXT = re.compile(r"(url: ?/[^\s?'\"]*)\?[^\s'\")]*")   # urllib3's "with url: /x?…"
+QUERY_IN_TEXT = re.compile(r"(/[^\s?'\"]*\?)([^\s'\")]+)")   # a bare path's query: "GET /x?k=v"
 
 
 def redact(url: str | None) -> str | None:
@@ -34,9 +34,13 @@ def redact(url: str | None) -> str | None:
         return HIDDEN
     if ":" in host:
         host = f"[{host}]"
-    query = "&".join(f"{quote(k, safe='')}={HIDDEN}"
-                     for k, _v in parse_qsl(parts.query, keep_blank_values=True))
-    return urlunsplit((parts.scheme, host + port, parts.path, query, ""))
+    return urlunsplit((parts.scheme, host + port, parts.path, _hidden(parts.query), ""))
+
+
+def _hidden(query: str) -> str:
+    """A query with every value replaced by HIDDEN (the names stay, for staff)."""
+    return "&".join(f"{quote(k, safe='')}={HIDDEN}"
+                    for k, _v in parse_qsl(query, keep_blank_values=True))
 
 
 def redact_text(text: str | None) -> str | None:
@@ -44,7 +48,7 @@ def redact_text(text: str | None) -> str | None:
     if not text:
         return text
     text = URL_IN_TEXT.sub(lambda m: redact(m.group(0)), text)
-    return QUERY_IN_TEXT.sub(lambda m: f"{m.group(1)}?{HIDDEN}", text)
+    return QUERY_IN_TEXT.sub(lambda m: m.group(1) + (_hidden(m.group(2)) or HIDDEN), text)
 
 
 class AddressRefused(Exception):

@@ -7,8 +7,10 @@ lets the server say the feed has not changed; the size limit is checked while re
 from __future__ import annotations
 
 import hashlib
+import logging
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -26,6 +28,17 @@ BACKOFF_S = 0.5                  # Retry's backoff factor: waits of 0, 2, 4, ...
 CHUNK = 64 * 1024
 CUT_OFF = f"The download was cut off before the end. {KEPT}"
 MAX_REDIRECTS = 10
+
+
+class _RedactAddresses(logging.Filter):
+    """urllib3 logs the addresses it fetches (at DEBUG): without their credentials."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg, record.args = addresses.redact_text(record.getMessage()), None
+        return True
+
+
+logging.getLogger("urllib3.connectionpool").addFilter(_RedactAddresses())
 
 
 def is_url(source: str) -> bool:
@@ -77,6 +90,7 @@ def download(url: str, settings, dest: Path, previous: dict,
     checked the same way, never from https to http. Raises FeedRefused."""
     if allow_private is None:
         allow_private = settings.allow_private
+    private_host = urlsplit(url).hostname if allow_private else None
     headers = {"Accept": "application/json", "Accept-Encoding": "gzip"}
     if previous.get("etag"):
         headers["If-None-Match"] = previous["etag"]
@@ -85,7 +99,7 @@ def download(url: str, settings, dest: Path, previous: dict,
     retry = retry_policy(settings.retries)
     deadline = time.monotonic() + settings.download_deadline_s
     while True:
-        with _session(retry, allow_private) as session:
+        with _session(retry, private_host) as session:
             try:
                 return _get(session, url, headers, settings, dest, (progress, deadline))
             except _CutOff as cut:
@@ -100,32 +114,39 @@ class _CutOff(Exception):
         self.retries = retries
 
 
-def _checking(base: type, allow_private: bool) -> type:
+def _checking(base: type, private_host: str | None) -> type:
     """A connection class that connects only to addresses `addresses.check_host` let
     through: the name is resolved once, checked, and the checked address is used (a
-    name that resolves differently a moment later cannot slip past)."""
+    name that resolves differently a moment later cannot slip past). Only the source's
+    own host (`private_host`, when the site allows it) may be private: a redirect
+    elsewhere must lead to a public address."""
     class Checked(base):
         def _new_conn(self):
-            infos = addresses.check_host(self._dns_host, self.port, allow_private)
+            name = self._dns_host
+            infos = addresses.check_host(name, self.port,
+                                         private_host is not None and self.host == private_host)
             error = None
-            for info in infos:
-                self._dns_host = info[4][0]
-                try:
-                    return super()._new_conn()
-                except OSError as exc:
-                    error = exc
+            try:
+                for info in infos:
+                    self._dns_host = info[4][0]       # connect to the address checked
+                    try:
+                        return super()._new_conn()
+                    except OSError as exc:
+                        error = exc
+            finally:
+                self._dns_host = name                 # the name stays for TLS and Host
             raise error
     return Checked
 
 
-def _session(retry: Retry, allow_private: bool = False) -> requests.Session:
+def _session(retry: Retry, private_host: str | None = None) -> requests.Session:
     session = requests.Session()
     adapter = HTTPAdapter(max_retries=retry)
     pools = {}
     for scheme, pool, conn in (("http", HTTPConnectionPool, HTTPConnection),
                                ("https", HTTPSConnectionPool, HTTPSConnection)):
         pools[scheme] = type(f"Checked{pool.__name__}", (pool,),
-                             {"ConnectionCls": _checking(conn, allow_private)})
+                             {"ConnectionCls": _checking(conn, private_host)})
     adapter.poolmanager.pool_classes_by_scheme = pools
     adapter.poolmanager.key_fn_by_scheme = dict(adapter.poolmanager.key_fn_by_scheme)
     session.mount("http://", adapter)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 
 from kiosk.cli.output import fail as _fail
@@ -63,9 +64,12 @@ def cmd_set_pin(cfg, args) -> int:
 
 def cmd_stats(cfg, args) -> int:
     from kiosk.site import stats
-    if args.days < 1:
-        return _fail("--days must be 1 or more.", 2)
-    figures = stats.totals(args.days)
+    if not 1 <= args.days <= stats.MAX_DAYS:
+        return _fail(f"--days must be from 1 to {stats.MAX_DAYS}.", 2)
+    try:
+        figures = stats.totals(args.days)
+    except (sqlite3.Error, OSError) as exc:
+        return _fail(f"the usage figures cannot be read ({getattr(exc, 'strerror', None) or exc}).", 1)
     if args.json:
         print(json.dumps({"days": args.days, **stats.suppressed(figures)}, indent=1))
     else:
