@@ -2,7 +2,10 @@
 swap it in; and the first start, which loads a catalog when there is none yet."""
 from __future__ import annotations
 
+import signal
 import sqlite3
+import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 from kiosk import paths
@@ -33,7 +36,7 @@ def refresh(cfg, source: str | None = None, cache_dir: Path | None = None,
     except OSError as exc:
         return Report(message=f"The catalog folder cannot be used: {exc.strerror}.", source=source)
     try:
-        with store.lock(cache):
+        with store.lock(cache), deadline(cfg.catalog.refresh_deadline_s):
             store.clean_leftovers(cache)
             try:
                 report = _refresh_locked(cfg, source, cache, progress, allow_shrink)
@@ -55,6 +58,28 @@ def refresh(cfg, source: str | None = None, cache_dir: Path | None = None,
     except OSError:
         pass
     return report
+
+
+@contextmanager
+def deadline(seconds: float):
+    """Refuse the refresh (FeedRefused) when it runs longer than `seconds` in all, so that
+    no feed can hold the refresh lock for long. A timer signal: only in the main thread
+    (the command line, and the kiosk's refresh child); elsewhere the download deadline
+    and the limits still hold."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(_signum, _frame):
+        raise FeedRefused(f"The refresh took longer than {seconds:g} seconds (limit "
+                          f"catalog.refresh_deadline_s). {KEPT}")
+    before = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, before)
 
 
 def _refresh_locked(cfg, source: str, cache: Path, progress: Progress | None,
