@@ -85,6 +85,16 @@ def test_output_paths_never_replace_what_is_not_a_plain_file(tmp_path, kind):
     assert not stat.S_ISREG(os.lstat(target).st_mode)
 
 
+def test_the_figures_file_is_never_renamed_over_a_device(tmp_path, cache):
+    from kiosk.site import metrics
+    device = tmp_path / "null"
+    os.mknod(device, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+    cfg = config.Config()
+    cfg.health.metrics_file = str(device)
+    assert metrics.write_quietly(cfg, cache) is None
+    assert stat.S_ISCHR(os.lstat(device).st_mode)
+
+
 def test_output_commands_refuse_a_device(tmp_path, run_cli, cache):
     device = tmp_path / "null"
     os.mknod(device, 0o666 | stat.S_IFCHR, os.makedev(1, 3))

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from kiosk import clock, paths
 from kiosk.clock import FUTURE_SLACK_S
+from kiosk.files import check_output_path
 from kiosk.site import stats
 
 log = logging.getLogger("kiosk")
@@ -221,6 +222,7 @@ def write(cfg, cache_dir: Path | None = None, now: float | None = None) -> Path:
     registry.register(_Figures(cfg, cache_dir, time.time() if now is None else now))
     path = metrics_path(cfg, cache_dir)
     path.parent.mkdir(parents=True, exist_ok=True)
+    check_output_path(path)              # never renamed over a device node or a FIFO
     write_to_textfile(str(path), registry)
     return path
 
