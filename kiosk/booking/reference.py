@@ -78,8 +78,7 @@ def clean_courses(course_ids) -> list[str]:
 
 
 def kiosk_id(cfg) -> str:
-    """The site's kiosk id as a reference carries it (its form was checked when the
-    config was loaded: kiosk/site/config.py)."""
+    """The site's kiosk id (its form is checked when the config loads)."""
     return cfg.site.kiosk_id
 
 
@@ -325,22 +324,16 @@ def _open_sealed(data: bytes, token: str, cfg, today: date) -> Handoff:
         except _Malformed:
             raise HandoffError("This reference was made by a kiosk with the site's key but "
                                "cannot be read: the kiosk's version is too new.") from None
-        _refuse_old(made_on, today, cfg.booking.max_reference_age_days)
+        if (today - made_on).days > cfg.booking.max_reference_age_days:   # too old to act on
+            raise HandoffError(f"This booking link was made on {made_on.isoformat()}, more "
+                               f"than {cfg.booking.max_reference_age_days} days ago (booking."
+                               "max_reference_age_days): ask the visitor's answers again.")
         return Handoff(answers, courses, kid, made_on, True, kind, token, "sealed")
     if matching:
         raise HandoffError("This link was altered after the kiosk made it: its seal "
                            "does not match. Do not trust what it says.")
     raise HandoffError("This link was sealed with a key this site does not know: it comes "
                        "from another Leerwinkel's kiosk, or its key is no longer accepted.")
-
-
-def _refuse_old(made_on: date, today: date, max_days: int) -> None:
-    """A sealed reference older than booking.max_reference_age_days is refused: the
-    answers it carries are too old to act on, and an old link found later reveals less."""
-    if (today - made_on).days > max_days:
-        raise HandoffError(f"This booking link was made on {made_on.isoformat()}, more than "
-                           f"{max_days} days ago (booking.max_reference_age_days): it is no "
-                           "longer accepted. Ask the visitor's answers again.")
 
 
 def _open_legacy(data: bytes, token: str, cfg, today: date) -> Handoff:
