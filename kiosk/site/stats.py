@@ -87,6 +87,15 @@ def totals(days: int = 30, cache_dir: Path | None = None, today: date | None = N
     return out
 
 
+def totals_if_readable(days: int, cache_dir: Path | None = None) -> dict | None:
+    """`totals`, or None when stats.sqlite is damaged or cannot be read (the staff
+    screen then leaves the figures out instead of failing)."""
+    try:
+        return totals(days, cache_dir)
+    except (sqlite3.Error, OSError):
+        return None
+
+
 def shown(n: int) -> int | str:
     """A count as people may see it: 0 stays 0, 1 to 4 become "<5"."""
     return f"<{SMALLEST_SHOWN}" if 0 < n < SMALLEST_SHOWN else n
