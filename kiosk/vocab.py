@@ -1,4 +1,5 @@
 """The vocabulary (docs/vocabulary.md), in one place: the words of feeds, answers and links."""
+import re
 
 GOALS = ("diploma-secundair", "nederlands", "basisvaardigheden", "digitaal",
          "beroep", "talen", "hoger-onderwijs")
@@ -18,6 +19,20 @@ OLD_PROVIDER_TYPES = {"cbe": "ligo"}      # accepted in a feed, stored as the ne
 STUDY_AREAS = ("aav", "nt2", "basiseducatie", "talen", "beroepsgericht", "hbo5", "andere")
 RICHTGRADEN = (1, 2, 3, 4)
 FEE_REGIONS = ("vlaanderen", "brussel")
+
+
+# One rule for course ids, shared by the feed check and the booking link: a course the
+# screen can list is a course the booking link can carry.
+COURSE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}", re.ASCII)
+COURSE_ID_RULE = ("letters a-z, digits, '.', '_' and '-', at most 64, starting with a "
+                  "letter or digit, with at least one letter")
+
+
+def valid_course_id(value) -> bool:
+    """A course id as feeds give it and booking links carry it (COURSE_ID_RULE); the
+    letter keeps a phone number or e-mail address from passing for one."""
+    return (isinstance(value, str) and COURSE_ID.fullmatch(value) is not None
+            and any(c.isalpha() for c in value))
 
 
 def rank(values: tuple, value) -> int | None:

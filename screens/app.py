@@ -149,7 +149,7 @@ class KioskApp(ReadAloud, RefreshesCatalog, App):
         A new file that cannot be used leaves the open one in service."""
         try:
             path = catalog_mod.current_path(self.cache_dir)
-            if not path.exists():       # first start (kiosk/feed is imported only then)
+            if not path.is_file():      # first start, or a FIFO/folder there: a refresh repairs it
                 from kiosk.catalog import child, pipeline
                 path = pipeline.ensure_catalog(self.cfg, self.cache_dir, run=child.refresh_in_child)
             stat = path.stat()

@@ -110,17 +110,22 @@ class StaffScreen(KioskScreen):
             count, failed, score = quality.summary(quality.build(app.cfg, app.cache_dir))
             lines.append(tr("Bronnen: {count}, mislukt: {failed}. Kwaliteit: {score} van 100",
                             app.lang, count=count, failed=failed, score=score))
-        week = stats.totals(7, app.cache_dir)
-        lines.append(tr("Laatste 7 dagen: {visits} bezoeken, {bookings} keer de afspraakcode getoond",
-                        app.lang, visits=stats.shown(week.get("visit", {}).get("", 0)),
-                        bookings=stats.shown(week.get("booking", {}).get("", 0))))
+        week = stats.totals_if_readable(7, app.cache_dir)
+        if week is not None:
+            lines.append(tr("Laatste 7 dagen: {visits} bezoeken, {bookings} keer de afspraakcode "
+                            "getoond", app.lang,
+                            visits=stats.shown(week.get("visit", {}).get("", 0)),
+                            bookings=stats.shown(week.get("booking", {}).get("", 0))))
         if app.home_screen() and app.unavailable_reason:
             lines.append(tr("Buiten gebruik voor bezoekers: {reason}", app.lang,
                             reason=app.unavailable_reason))
         if rules.for_day() is None:
             lines.append(tr("Let op: geen tarievenbestand voor vandaag; de kiosk noemt geen "
                             "prijzen (docs/rules.md).", app.lang))
-        if s.get("stale"):
+        if s.get("stale") and s.get("age_days") is None and s.get("present"):
+            lines.append(tr("Let op: de ouderdom van de catalogus is onbekend (liep de klok "
+                            "voor?). Ververs hem.", app.lang))
+        elif s.get("stale"):
             lines.append(tr("Let op: de catalogus is {days} dagen oud. Ververs hem.", app.lang,
                             days=int(s.get("age_days") or 0)))
         if s.get("last_ok") is False:          # also a refresh whose process died

@@ -49,6 +49,7 @@ def cfg() -> config.Config:
     """The default site config, without retries: a source that fails, fails at once."""
     cfg = config.Config()
     cfg.catalog.retries = 0
+    cfg.catalog.allow_private = True      # the test servers listen on 127.0.0.1
     return cfg
 
 

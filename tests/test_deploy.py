@@ -5,6 +5,7 @@ import os
 import re
 import shutil
 import subprocess
+from datetime import date, timedelta
 from pathlib import Path
 
 import jinja2
@@ -163,7 +164,9 @@ def test_agent_config_sends_out_with_site_labels():
 
 def written_metric_names(tmp_path) -> set[str]:
     assert pipeline.refresh(config.Config(), str(paths.SAMPLE_CATALOG), tmp_path).ok
-    stats.count_all([("visit", ""), ("goal", "digitaal"), ("language", "nl")], tmp_path)
+    yesterday = date.today() - timedelta(days=1)      # kiosk.prom counts whole days only
+    stats.count_all([("visit", ""), ("goal", "digitaal"), ("language", "nl")], tmp_path,
+                    day=yesterday)
     text = metrics.write(config.Config(), tmp_path).read_text()
     return set(re.findall(r"^(kiosk_\w+?)(?:\{| )", text, re.M))
 

@@ -30,6 +30,7 @@ from kiosk.guidance.answers import (
     answers_for_link,
     known_languages,
 )
+from kiosk.site import config
 from kiosk.site import config as config_mod
 
 
@@ -45,7 +46,7 @@ def replace_token(url, new):
 
 def test_link_round_trips_to_the_same_answers_courses_kiosk_and_date():
     cfg = make_cfg()
-    found = read_handoff(cfg, booking_url(cfg, ANSWERS, COURSES, NOW))
+    found = read_handoff(cfg, booking_url(cfg, ANSWERS, COURSES, NOW), today=NOW.date())
     assert found.answers == ANSWERS
     assert found.course_ids == COURSES
     assert found.kiosk_id == "gent-bib-1"
@@ -65,7 +66,7 @@ def test_no_courses_means_talk_about_my_options():
     cfg = make_cfg()
     url = booking_url(cfg, {"goal": "weet-niet"}, [], NOW)
     assert "Praten over mijn mogelijkheden" in parse_qs(urlsplit(url).query)["summary"][0]
-    text = describe(read_handoff(cfg, url))
+    text = describe(read_handoff(cfg, url, today=NOW.date()))
     assert "Geen opleiding gekozen" in text
     assert "weet het nog niet" in text
 
@@ -78,7 +79,7 @@ def test_more_than_three_courses_is_refused():
 def test_repeated_course_ids_count_once():
     cfg = make_cfg()
     url = booking_url(cfg, ANSWERS, COURSES + [COURSES[0]], NOW)
-    assert read_handoff(cfg, url).course_ids == COURSES
+    assert read_handoff(cfg, url, today=NOW.date()).course_ids == COURSES
 
 
 @given(st.lists(st.from_regex(r"[A-Za-z][A-Za-z0-9._-]{0,63}", fullmatch=True),
@@ -86,7 +87,7 @@ def test_repeated_course_ids_count_once():
 @settings(max_examples=150, deadline=None)
 def test_any_valid_course_ids_round_trip(ids):
     cfg = make_cfg()
-    assert read_handoff(cfg, make_reference(cfg, {}, ids, NOW)).course_ids == ids
+    assert read_handoff(cfg, make_reference(cfg, {}, ids, NOW), today=NOW.date()).course_ids == ids
 
 
 def test_typical_link_with_three_courses_stays_short():
@@ -107,7 +108,7 @@ def test_every_single_character_change_in_the_token_is_refused():
         for other in {"A", "b", "9", "-"} - {c}:
             bad = token[:i] + other + token[i + 1:]
             with pytest.raises(HandoffError):
-                read_handoff(cfg, replace_token(url, bad))
+                read_handoff(cfg, replace_token(url, bad), today=NOW.date())
 
 
 def test_changed_answer_with_the_old_signature_says_altered():
@@ -118,31 +119,31 @@ def test_changed_answer_with_the_old_signature_says_altered():
     changed = bytearray(raw)
     changed[goal_at] ^= vocab.GOALS.index("nederlands") + 1
     with pytest.raises(HandoffError, match="altered"):
-        read_handoff(cfg, reference._b64(bytes(changed)))
+        read_handoff(cfg, reference._b64(bytes(changed)), today=NOW.date())
 
 
 def test_token_signed_with_a_foreign_key_is_refused():
     other_site = make_cfg(secret="another-leerwinkels-secret-xyz")
     url = booking_url(other_site, ANSWERS, COURSES, NOW)
     with pytest.raises(HandoffError, match="key this site does not know"):
-        read_handoff(make_cfg(), url)
+        read_handoff(make_cfg(), url, today=NOW.date())
 
 
 def test_previous_secret_is_accepted_while_rotating():
     old = make_cfg(secret="the-old-secret-1234567890")
     url = booking_url(old, ANSWERS, COURSES, NOW)
     rotating = make_cfg(secret="the-new-secret-0987654321", previous=["the-old-secret-1234567890"])
-    assert read_handoff(rotating, url).key == "previous"
-    assert "vorige sleutel" in describe(read_handoff(rotating, url))
+    assert read_handoff(rotating, url, today=NOW.date()).key == "previous"
+    assert "vorige sleutel" in describe(read_handoff(rotating, url, today=NOW.date()))
     done = make_cfg(secret="the-new-secret-0987654321")
     with pytest.raises(HandoffError):
-        read_handoff(done, url)
+        read_handoff(done, url, today=NOW.date())
 
 
 def test_without_a_secret_the_reference_is_unsigned_and_marked_so():
     bare = make_cfg(secret="")
     url = booking_url(bare, ANSWERS, COURSES, NOW)
-    found = read_handoff(bare, url)
+    found = read_handoff(bare, url, today=NOW.date())
     assert not found.signed and found.key is None and found.kind == "unsigned"
     # readable by anyone, so it carries only what the summary shows: goal and courses
     assert found.answers == {"goal": ANSWERS["goal"]} and found.course_ids == COURSES
@@ -151,9 +152,9 @@ def test_without_a_secret_the_reference_is_unsigned_and_marked_so():
         assert needle not in readable
     assert "niet ondertekend" in describe(found)
     with pytest.raises(HandoffError, match="carries no signature"):
-        read_handoff(make_cfg(), url)        # a signing site never trusts an unsigned one
+        read_handoff(make_cfg(), url, today=NOW.date())        # a signing site never trusts an unsigned one
     with pytest.raises(HandoffError, match="no booking.secret"):
-        read_handoff(bare, booking_url(make_cfg(), ANSWERS, COURSES, NOW))
+        read_handoff(bare, booking_url(make_cfg(), ANSWERS, COURSES, NOW), today=NOW.date())
 
 
 def test_reference_is_found_in_a_bare_token_or_a_booking_note():
@@ -163,14 +164,14 @@ def test_reference_is_found_in_a_bare_token_or_a_booking_note():
     token = make_reference(cfg, ANSWERS, COURSES, NOW)
     assert note.endswith("Ref: " + token)
     for text in (url, note, token, f"  {token}\n"):
-        assert read_handoff(cfg, text).course_ids == COURSES
+        assert read_handoff(cfg, text, today=NOW.date()).course_ids == COURSES
 
 
 @pytest.mark.parametrize("junk", ["", "hello", "https://www.leerwinkel.be/afspraak?ref=",
                                   "AQGA8yZkAQQDASojKQAUAmFy"])
 def test_text_without_a_reference_is_refused_plainly(junk):
     with pytest.raises(HandoffError, match="No kiosk reference"):
-        read_handoff(make_cfg(), junk)
+        read_handoff(make_cfg(), junk, today=NOW.date())
 
 
 # ---------------------------------------------------------------- no personal data
@@ -189,7 +190,7 @@ def test_personal_data_and_free_text_never_reach_the_link():
     for needle in ("Jan", "Peeters", "jan.peeters", "0470123456", "Kerkstraat", "Fatima",
                    "Gent", "twintig", "klingon", "na het werk", "@"):
         assert needle not in readable
-    found = read_handoff(cfg, url)
+    found = read_handoff(cfg, url, today=NOW.date())
     assert found.answers == {"diploma": "secundair-onvolledig", "status": "werkzoekend",
                              "times": ["avond"], "formats": ["klassikaal", "combinatie"]}
     assert found.course_ids == [COURSES[0]]
@@ -234,7 +235,7 @@ def test_only_whitelisted_answers_travel(answers):
     assert all(_allowed(k, v) for k, v in clean.items()), clean
     url = booking_url(cfg, answers, [], NOW)
     assert url == booking_url(cfg, clean, [], NOW)     # nothing else has any influence
-    assert read_handoff(cfg, url).answers == clean
+    assert read_handoff(cfg, url, today=NOW.date()).answers == clean
 
 
 @given(st.text(min_size=1, max_size=40))
@@ -304,29 +305,30 @@ def test_non_latin_summaries_round_trip_through_urllib(text):
 
 
 @pytest.mark.parametrize("change, message", [
-    ({"preset": "doodle"}, "Unknown booking.preset"),
-    ({"url_template": "www.leerwinkel.be/{reference}"}, "starting with https://"),
-    ({"url_template": "https://x.be/?n={name}"}, "unknown placeholder {name}"),
-    ({"url_template": "https://x.be/?n={summary"}, "unmatched"),
+    ({"booking": {"preset": "doodle"}}, "Unknown booking.preset"),
+    ({"booking": {"url_template": "www.leerwinkel.be/{reference}"}}, "starting with https://"),
+    ({"booking": {"url_template": "https://x.be/?n={name}"}}, "unknown placeholder {name}"),
+    ({"booking": {"url_template": "https://x.be/?n={summary"}}, "unmatched"),
+    ({"site": {"kiosk_id": "Balie bib Gent"}}, "site.kiosk_id"),
 ])
-def test_bad_booking_settings_get_a_plain_message(change, message):
-    cfg = make_cfg()
-    for key, value in change.items():
-        setattr(cfg.booking, key, value)
-    with pytest.raises(HandoffError, match=message):
-        booking_url(cfg, ANSWERS, COURSES, NOW)
-
-
-def test_bad_kiosk_id_is_refused_plainly():
-    with pytest.raises(HandoffError, match="site.kiosk_id"):
-        booking_url(make_cfg(kiosk_id="Balie bib Gent"), ANSWERS, [], NOW)
+def test_bad_booking_settings_are_refused_when_the_config_loads(tmp_path, change, message):
+    """A booking set-up that cannot make a link never loads: the visitor's QR screen
+    cannot be the first place a config mistake shows."""
+    with pytest.raises(config.ConfigError, match=message) as caught:
+        config.from_table(change)
+    assert "\n" not in str(caught.value)
+    section, values = next(iter(change.items()))
+    path = tmp_path / "site.toml"
+    path.write_text(f"[{section}]\n" + "".join(f'{k} = "{v}"\n' for k, v in values.items()))
+    with pytest.raises(config.ConfigError, match=message):
+        config.load(path)
 
 
 # ---------------------------------------------------------------- describe and QR
 
 def test_describe_speaks_plain_dutch_and_uses_titles():
     cfg = make_cfg()
-    text = describe(read_handoff(cfg, booking_url(cfg, ANSWERS, COURSES, NOW)),
+    text = describe(read_handoff(cfg, booking_url(cfg, ANSWERS, COURSES, NOW), today=NOW.date()),
                     titles={COURSES[0]: "Aanvullende algemene vorming"})
     assert "gemaakt op 12 maart 2027" in text
     assert "Handtekening: in orde" in text
@@ -339,7 +341,7 @@ def test_describe_speaks_plain_dutch_and_uses_titles():
 
 def test_unknown_answers_read_as_dont_know():
     cfg = make_cfg()
-    text = describe(read_handoff(cfg, booking_url(cfg, {}, [], NOW)))
+    text = describe(read_handoff(cfg, booking_url(cfg, {}, [], NOW), today=NOW.date()))
     assert "Doel: weet niet of maakt niet uit" in text
     assert "Wanneer: maakt niet uit" in text
 

@@ -6,11 +6,12 @@ import sys
 import time
 import tomllib
 from dataclasses import fields, is_dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from prometheus_client.parser import text_string_to_metric_families
 
-from kiosk import paths
+from kiosk import clock, paths
 from kiosk.catalog import status
 from kiosk.cli import main as cli
 from kiosk.site import config, metrics, stats
@@ -55,22 +56,25 @@ def test_refused_refresh_shows_in_the_figures(tmp_path, monkeypatch):
 
 
 def test_usage_and_crashes_per_goal_and_language(tmp_path):
-    stats.count_all([("visit", ""), ("results", ""), ("goal", "nederlands"),
-                     ("language", "ar"), ("booking", "")], tmp_path)
+    yesterday = clock.today() - timedelta(days=1)
+    for _ in range(6):
+        stats.count_all([("visit", ""), ("results", ""), ("goal", "nederlands"),
+                         ("language", "ar"), ("booking", "")], tmp_path, day=yesterday)
     stats.count_all([("visit", ""), ("timeout", ""), ("goal", ""), ("language", "nl")],
-                    tmp_path)
+                    tmp_path, day=yesterday)
     metrics.record_crash(tmp_path)
     metrics.record_crash(tmp_path)
     cfg = config.Config()
     cfg.site.name, cfg.site.kiosk_id = "Leerwinkel Gent", "bib-gent"
     figures = read_figures(metrics.write(cfg, tmp_path))
-    assert figures["kiosk_visits_total", ()] == 2
-    assert figures["kiosk_results_total", ()] == 1
-    assert figures["kiosk_bookings_total", ()] == 1
+    assert figures["kiosk_visits_total", ()] == 7
+    assert figures["kiosk_results_total", ()] == 6
+    assert figures["kiosk_bookings_total", ()] == 6
     assert figures["kiosk_idle_wipes_total", ()] == 1
-    assert figures["kiosk_visits_by_goal_total", (("goal", "nederlands"),)] == 1
-    assert figures["kiosk_visits_by_goal_total", (("goal", "unknown"),)] == 1
-    assert figures["kiosk_visits_by_language_total", (("language", "ar"),)] == 1
+    assert figures["kiosk_visits_by_goal_total", (("goal", "nederlands"),)] == 5   # rounded
+    assert figures["kiosk_visits_by_goal_total", (("goal", "unknown"),)] == 0
+    assert figures["kiosk_visits_by_language_total", (("language", "ar"),)] == 5
+    assert figures["kiosk_usage_readable", ()] == 1
     assert figures["kiosk_crashes_total", ()] == 2
     assert figures["kiosk_info", (("kiosk_id", "bib-gent"), ("site", "Leerwinkel Gent"))] == 1
     assert figures["kiosk_catalog_present", ()] == 0

@@ -41,6 +41,7 @@ OLD = {f"Cursus old{i}" for i in range(4)}
 @pytest.fixture
 def cfg():
     c = config.Config()
+    c.catalog.allow_private = True        # the test server listens on 127.0.0.1
     c.catalog.connect_timeout_s = 0.5
     c.catalog.read_timeout_s = 0.5
     c.catalog.retries = 2
@@ -259,7 +260,9 @@ def test_refresh_killed_during_download(cfg, cache, titles, httpserver, tmp_path
                 yield body[i:i + 1000]
         return Response(chunks(), content_type="application/json")
     httpserver.expect_request("/feed.json").respond_with_handler(slow)
-    env = {**os.environ, "KIOSK_CACHE_DIR": str(cache)}
+    site = tmp_path / "site.toml"
+    site.write_text("[catalog]\nallow_private = true\n")     # the server is on 127.0.0.1
+    env = {**os.environ, "KIOSK_CACHE_DIR": str(cache), "KIOSK_CONFIG": str(site)}
     proc = subprocess.Popen([sys.executable, "-m", "kiosk.cli.main", "catalog", "refresh", "--source",
                              httpserver.url_for("/feed.json")], env=env, cwd=paths.ROOT,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

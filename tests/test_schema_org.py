@@ -77,7 +77,7 @@ def test_a_schema_org_source_over_http_loads_and_reports(httpserver, cache, run_
     httpserver.expect_request("/aanbod/nt2").respond_with_data(page, content_type="text/html")
     cfg = config.from_table({"catalog": {"retries": 0, "sources": [
         {"name": "CVO Gent web", "kind": "schema.org", "url": httpserver.url_for("/aanbod/nt2"),
-         "providers": ["cvo-gent"]}]}})
+         "providers": ["cvo-gent"], "allow_private": True}]}})
     report = pipeline.refresh(cfg, cache_dir=cache)
     assert report.ok, report.text()
     assert catalog_titles(cache) == {"Nederlands als tweede taal - Richtgraad 2 (A2)"}

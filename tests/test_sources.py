@@ -38,7 +38,8 @@ def site(sources: list, **catalog_settings) -> config.Config:
 
 
 def src(name, url, providers, kind="feed") -> dict:
-    return {"name": name, "kind": kind, "url": url, "providers": providers}
+    return {"name": name, "kind": kind, "url": url, "providers": providers,
+            "allow_private": True}          # the test server listens on 127.0.0.1
 
 
 def serve(httpserver, path: str, document: dict) -> str:
@@ -100,7 +101,8 @@ def write_site(tmp_path, sources) -> str:
     for s in sources:
         lines += ["[[catalog.sources]]", f"name = {json.dumps(s['name'])}",
                   f"kind = {json.dumps(s['kind'])}", f"url = {json.dumps(s['url'])}",
-                  f"providers = {json.dumps(s['providers'])}"]
+                  f"providers = {json.dumps(s['providers'])}",
+                  f"allow_private = {json.dumps(s.get('allow_private', False))}"]
     path = tmp_path / "site.toml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return str(path)

@@ -24,6 +24,7 @@ from urllib.parse import unquote_plus
 
 from kiosk import clock, vocab
 from kiosk.guidance.answers import LANGUAGE, MULTI, SINGLE
+from kiosk.site.config import KIOSK_ID
 
 MAX_COURSES = 3             # courses a visitor marks to discuss; a booking carries them all
 VERSION = 1                 # signed or unsigned, readable: the older kinds
@@ -37,8 +38,6 @@ KEY_ID_BYTES = 2
 EPOCH = date(2000, 1, 1)
 NO_DISTANCE = 0xFFFF
 
-COURSE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}", re.ASCII)
-KIOSK_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,31}", re.ASCII)
 TOKEN_RUN = re.compile(r"[A-Za-z0-9_-]{16,}", re.ASCII)
 
 
@@ -62,11 +61,7 @@ class Handoff:
 
 # ---------------------------------------------------------------- course ids and kiosk id
 
-def valid_course_id(value) -> bool:
-    """A course id as the kiosk passes it on: letters, digits, '.', '_', '-', at most 64,
-    with at least one letter (so a phone number or e-mail address never fits)."""
-    return (isinstance(value, str) and COURSE_ID.fullmatch(value) is not None
-            and any(c.isalpha() for c in value))
+valid_course_id = vocab.valid_course_id    # the one rule, shared with the feed check
 
 
 def clean_courses(course_ids) -> list[str]:
@@ -83,12 +78,8 @@ def clean_courses(course_ids) -> list[str]:
 
 
 def kiosk_id(cfg) -> str:
-    """The site's kiosk id as a reference carries it."""
-    kid = cfg.site.kiosk_id
-    if not KIOSK_ID.fullmatch(kid or ""):
-        raise HandoffError("The setting site.kiosk_id may hold only letters, digits, '.', "
-                           "'_' and '-' (at most 32).")
-    return kid
+    """The site's kiosk id (its form is checked when the config loads)."""
+    return cfg.site.kiosk_id
 
 
 # ---------------------------------------------------------------- the reference
@@ -214,7 +205,7 @@ class _Reader:
         head = self.byte()
         if not head & PACKED:
             self.pos -= 1
-            return self.text(COURSE_ID)
+            return self.text(vocab.COURSE_ID)
         length, chars = head & ~PACKED, []
         for _ in range((length + 2) // 3):
             n = struct.unpack(">H", self.take(2))[0]
@@ -313,7 +304,7 @@ def _read_body(body: bytes) -> tuple[dict, list[str], str, date]:
     return answers, courses, kid, made_on
 
 
-def _open_sealed(data: bytes, token: str, cfg) -> Handoff:
+def _open_sealed(data: bytes, token: str, cfg, today: date) -> Handoff:
     if len(data) < 1 + KEY_ID_BYTES + TAG_BYTES + MIN_BODY:
         raise _Malformed
     header = data[:1 + KEY_ID_BYTES]
@@ -333,6 +324,10 @@ def _open_sealed(data: bytes, token: str, cfg) -> Handoff:
         except _Malformed:
             raise HandoffError("This reference was made by a kiosk with the site's key but "
                                "cannot be read: the kiosk's version is too new.") from None
+        if (today - made_on).days > cfg.booking.max_reference_age_days:   # too old to act on
+            raise HandoffError(f"This booking link was made on {made_on.isoformat()}, more "
+                               f"than {cfg.booking.max_reference_age_days} days ago (booking."
+                               "max_reference_age_days): ask the visitor's answers again.")
         return Handoff(answers, courses, kid, made_on, True, kind, token, "sealed")
     if matching:
         raise HandoffError("This link was altered after the kiosk made it: its seal "
@@ -384,7 +379,7 @@ def _decode(token: str, cfg, today: date) -> Handoff:
     if not data:
         raise _Malformed
     if data[0] == SEALED:
-        return _open_sealed(data, token, cfg)
+        return _open_sealed(data, token, cfg, today)
     if data[0] == VERSION:
         return _open_legacy(data, token, cfg, today)
     raise _Malformed

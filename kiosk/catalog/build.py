@@ -24,7 +24,7 @@ from kiosk.catalog.check import (
     too_many_rejected,
 )
 from kiosk.catalog.limits import LIMITS, Limits
-from kiosk.catalog.read import read_courses, read_head
+from kiosk.catalog.read import mark_bad_numbers, read_courses, read_head
 from kiosk.catalog.report import KEPT, FeedRefused, Progress, RefusedWithReport, Rejected, Report
 from kiosk.files import fsync
 from kiosk.text.i18n import N_
@@ -49,7 +49,26 @@ def build_catalog(feed_path: Path, out: Path, meta: dict, limit: int,
                   rules: SourceRules | None = None, adjust=None) -> Report:
     """Check the feed file and write a complete catalog file at `out`; `adjust` may
     change each course before it is checked (the bundled sample's dates).
-    Raises FeedRefused when the whole feed is refused; `out` is then left unfinished."""
+    Raises FeedRefused when the whole feed is refused; `out` is then left unfinished.
+    A feed holding NaN, Infinity or a number beyond 64 bits (not JSON) is read again
+    from a copy with those marked, so that only the courses holding one are rejected."""
+    how = (progress, limits, rules, adjust)
+    try:
+        return _build(feed_path, out, meta, limit, how)
+    except FeedRefused as exc:
+        if not getattr(exc, "bad_number", False):
+            raise
+    marked = out.with_name(out.name + ".numbers")
+    try:
+        mark_bad_numbers(feed_path, marked, limit)
+        out.unlink(missing_ok=True)
+        return _build(marked, out, meta, limit, how)
+    finally:
+        marked.unlink(missing_ok=True)
+
+
+def _build(feed_path: Path, out: Path, meta: dict, limit: int, how: tuple) -> Report:
+    progress, limits, rules, adjust = how
     size = max(1, os.path.getsize(feed_path))
     header, read_providers, saw_courses = read_head(feed_path, limit, limits,
                                                     lambda item: _check_one(item, limits))

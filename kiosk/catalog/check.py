@@ -55,6 +55,9 @@ def refused_share_message(rejected: int, total: int) -> str:
 
 # ---------------------------------------------------------------- one field
 
+MAX_NUMBER = 1_000_000_000      # hours, weeks, ages, euros: far above any real value
+
+
 def _is_num(value) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
@@ -129,8 +132,11 @@ def _flag(value, name: str) -> int | None:
 def _number(value, name: str, whole: bool = False):
     if value is None:
         return None
-    if not _is_num(value) or value < 0 or (whole and value != int(value)):
-        raise Rejected(f"{name} must be a {'whole ' if whole else ''}number of 0 or more")
+    if isinstance(value, list) and value and str(value[0]).startswith("not a usable number"):
+        raise Rejected(f"{name} is {value[0]}")          # NaN, Infinity: kiosk/catalog/read.py
+    if not _is_num(value) or not 0 <= value <= MAX_NUMBER or (whole and value != int(value)):
+        raise Rejected(f"{name} must be a {'whole ' if whole else ''}number from 0 to "
+                       f"{MAX_NUMBER:,}".replace(",", " "))
     return int(value) if whole else float(value)
 
 
@@ -330,6 +336,9 @@ def check_course(course, limits: Limits = LIMITS) -> dict:
     if not isinstance(course, dict):
         raise Rejected("a course must be an object")
     cid = _id(course.get("id"), "the course has no id", limits)
+    if not vocab.valid_course_id(cid):
+        raise Rejected(f"id {quoted(cid)} is not a course id a booking link can carry: "
+                       f"{vocab.COURSE_ID_RULE}")
     provider = _id(course.get("provider"), "provider is missing", limits, "provider")
     title = _texts(course.get("title"), "title", True, limits.max_title_chars,
                    "max_title_chars")

@@ -11,7 +11,9 @@ import csv
 import datetime as dt
 import io
 import json
+import math
 import re
+from collections import Counter
 from pathlib import Path
 
 from kiosk.catalog import check, limits
@@ -20,6 +22,7 @@ from kiosk.files import write_atomically
 from kiosk.text.printable import quoted
 
 MAX_BYTES = 50_000_000           # a spreadsheet of courses is far smaller
+MAX_COLUMNS = 500                # the template has about 45
 
 REQUIRED = ("id", "provider_id", "provider_name", "title_nl", "goals", "format", "times",
             "postcode")
@@ -64,7 +67,11 @@ def read_rows(path: Path) -> tuple[list[str], list[tuple[int, dict]]]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = [h.strip().lower().replace(" ", "_") for h in next(reader)]
-        dupes = sorted({h for h in header if h and header.count(h) > 1})
+        if len(header) > MAX_COLUMNS:
+            raise CsvError(f"The CSV has {len(header)} columns; a course list has at most "
+                           f"{MAX_COLUMNS}. Check that this is the right file.")
+        seen = Counter(h for h in header if h)
+        dupes = sorted(h for h, n in seen.items() if n > 1)
         if dupes:
             raise CsvError(f"The column(s) {', '.join(dupes)} appear more than once.")
         missing = [c for c in REQUIRED if c not in header]
@@ -75,7 +82,7 @@ def read_rows(path: Path) -> tuple[list[str], list[tuple[int, dict]]]:
                            "Start from assets/catalog-template.csv.")
         rows = []
         for cells in reader:
-            if not any(c.strip() for c in cells):
+            if not any(c.strip() for c in cells[:MAX_COLUMNS + 1]):
                 continue
             row = {h: c.strip() for h, c in zip(header, cells) if h}
             if len(cells) > len(header) and any(c.strip() for c in cells[len(header):]):
@@ -102,6 +109,8 @@ def _number(value: str, name: str, whole: bool = False):
         number = float(text)
     except ValueError:
         raise Rejected(f"{name} {quoted(value)} is not a number") from None
+    if not math.isfinite(number) or abs(number) > 1e15:
+        raise Rejected(f"{name} {quoted(value)} is not a usable number")
     if whole:
         if number != int(number):
             raise Rejected(f"{name} {quoted(value)} is not a whole number")
@@ -270,4 +279,4 @@ def _feed_document(publisher: str, providers: dict, courses: list) -> dict:
 
 def write_feed(doc: dict, out: Path) -> None:
     """Write the feed whole or not at all."""
-    write_atomically(Path(out), json.dumps(doc, ensure_ascii=False, indent=1))
+    write_atomically(Path(out), json.dumps(doc, ensure_ascii=False, indent=1, allow_nan=False))

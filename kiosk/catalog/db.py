@@ -137,5 +137,8 @@ def open_catalog(path: Path | None = None) -> Catalog:
     path = Path(path or current_path())
     if not path.exists():
         raise FileNotFoundError(path)
+    if not path.is_file():              # a folder or a FIFO: SQLite would fail or hang
+        raise sqlite3.DatabaseError(f"{path} is not a catalog file but a folder, a pipe or "
+                                    "a device; run: kiosk catalog refresh")
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
     return Catalog(path, conn)

@@ -7,20 +7,38 @@ lets the server say the feed has not changed; the size limit is checked while re
 from __future__ import annotations
 
 import hashlib
+import logging
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import DecodeError, MaxRetryError, ProtocolError, ReadTimeoutError, SSLError
 from urllib3.util import Retry
 
+from kiosk.catalog import addresses
+from kiosk.catalog.addresses import AddressRefused, redact
 from kiosk.catalog.report import KEPT, FeedRefused, Progress, too_large
 from kiosk.text.i18n import N_
 
 BACKOFF_S = 0.5                  # Retry's backoff factor: waits of 0, 2, 4, ... times this
 CHUNK = 64 * 1024
 CUT_OFF = f"The download was cut off before the end. {KEPT}"
+MAX_REDIRECTS = 10
+
+
+class _RedactAddresses(logging.Filter):
+    """urllib3 logs the addresses it fetches (at DEBUG): without their credentials."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg, record.args = addresses.redact_text(record.getMessage()), None
+        return True
+
+
+logging.getLogger("urllib3.connectionpool").addFilter(_RedactAddresses())
 
 
 def is_url(source: str) -> bool:
@@ -32,8 +50,12 @@ def local_path(source: str) -> Path:
 
 
 def local_feed(source: str, max_bytes: int) -> Path:
-    """The path of a feed file on this machine, when it exists and is not too large."""
+    """The path of a feed file on this machine, when it is a plain file (not a FIFO, a
+    device or a folder, which would hang or fail the reading) and not too large."""
     path = local_path(source)
+    if path.exists() and not path.is_file():
+        raise FeedRefused(f"The feed path {path} is not a plain file (a folder, a device "
+                          f"or a pipe). {KEPT}")
     if not path.is_file():
         raise FeedRefused(f"The feed file {path} does not exist. {KEPT}")
     if path.stat().st_size > max_bytes:
@@ -60,10 +82,15 @@ def retry_policy(retries: int) -> Retry:
 
 
 def download(url: str, settings, dest: Path, previous: dict,
-             progress: Progress | None) -> dict | None:
+             progress: Progress | None, allow_private: bool | None = None) -> dict | None:
     """Fetch url into dest (`settings`: the site config's [catalog] table). Returns the
     response's validators, or None when the server says the feed has not changed
-    (HTTP 304 to a conditional request). Raises FeedRefused."""
+    (HTTP 304 to a conditional request). Only public addresses are connected to, unless
+    `allow_private` (default: catalog.allow_private); redirects are followed here, each
+    checked the same way, never from https to http. Raises FeedRefused."""
+    if allow_private is None:
+        allow_private = settings.allow_private
+    private_host = urlsplit(url).hostname if allow_private else None
     headers = {"Accept": "application/json", "Accept-Encoding": "gzip"}
     if previous.get("etag"):
         headers["If-None-Match"] = previous["etag"]
@@ -72,7 +99,7 @@ def download(url: str, settings, dest: Path, previous: dict,
     retry = retry_policy(settings.retries)
     deadline = time.monotonic() + settings.download_deadline_s
     while True:
-        with _session(retry) as session:
+        with _session(retry, private_host) as session:
             try:
                 return _get(session, url, headers, settings, dest, (progress, deadline))
             except _CutOff as cut:
@@ -87,9 +114,41 @@ class _CutOff(Exception):
         self.retries = retries
 
 
-def _session(retry: Retry) -> requests.Session:
+def _checking(base: type, private_host: str | None) -> type:
+    """A connection class that connects only to addresses `addresses.check_host` let
+    through: the name is resolved once, checked, and the checked address is used (a
+    name that resolves differently a moment later cannot slip past). Only the source's
+    own host (`private_host`, when the site allows it) may be private: a redirect
+    elsewhere must lead to a public address."""
+    class Checked(base):
+        def _new_conn(self):
+            name = self._dns_host
+            infos = addresses.check_host(name, self.port,
+                                         private_host is not None and self.host == private_host)
+            error = None
+            try:
+                for info in infos:
+                    self._dns_host = info[4][0]       # connect to the address checked
+                    try:
+                        return super()._new_conn()
+                    except OSError as exc:
+                        error = exc
+            finally:
+                self._dns_host = name                 # the name stays for TLS and Host
+            raise error
+    return Checked
+
+
+def _session(retry: Retry, private_host: str | None = None) -> requests.Session:
     session = requests.Session()
     adapter = HTTPAdapter(max_retries=retry)
+    pools = {}
+    for scheme, pool, conn in (("http", HTTPConnectionPool, HTTPConnection),
+                               ("https", HTTPSConnectionPool, HTTPSConnection)):
+        pools[scheme] = type(f"Checked{pool.__name__}", (pool,),
+                             {"ConnectionCls": _checking(conn, private_host)})
+    adapter.poolmanager.pool_classes_by_scheme = pools
+    adapter.poolmanager.key_fn_by_scheme = dict(adapter.poolmanager.key_fn_by_scheme)
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     return session
@@ -106,12 +165,40 @@ def _after_cut_off(retry: Retry, url: str) -> Retry:
     return retry
 
 
+def _follow(session, url: str, headers: dict, settings):
+    """The final answer after at most MAX_REDIRECTS redirects, each target checked like
+    the first address; a loop is named as one, and https never leads to http."""
+    seen = [url]
+    while True:
+        try:
+            resp = session.get(url, headers=headers, stream=True, allow_redirects=False,
+                               timeout=(settings.connect_timeout_s, settings.read_timeout_s))
+        except AddressRefused as exc:
+            raise FeedRefused(f"{exc} {KEPT}") from None
+        except requests.exceptions.RequestException as exc:
+            raise FeedRefused(_network_message(exc, url)) from None
+        if not resp.is_redirect:
+            return resp
+        target = requests.compat.urljoin(url, resp.headers.get("Location", ""))
+        resp.close()
+        if url.startswith("https://") and not target.startswith("https://"):
+            raise FeedRefused(f"The feed server redirects from https to an address that is "
+                              f"not https ({redact(target)}); that is refused. {KEPT}")
+        if not is_url(target):
+            raise FeedRefused(f"The feed server redirects to {redact(target)}, which is not "
+                              f"a web address. {KEPT}")
+        if target in seen:
+            raise FeedRefused(f"The feed server redirects in a loop ({redact(url)} leads "
+                              f"back to {redact(target)}). {KEPT}")
+        if len(seen) > MAX_REDIRECTS:
+            raise FeedRefused(f"The feed server redirects more than {MAX_REDIRECTS} times. "
+                              f"{KEPT}")
+        seen.append(target)
+        url = target
+
+
 def _get(session, url: str, headers: dict, settings, dest: Path, watch) -> dict | None:
-    try:
-        resp = session.get(url, headers=headers, stream=True,
-                           timeout=(settings.connect_timeout_s, settings.read_timeout_s))
-    except requests.exceptions.RequestException as exc:
-        raise FeedRefused(_network_message(exc, url)) from None
+    resp = _follow(session, url, headers, settings)
     with resp:
         if resp.status_code == 304 and "If-None-Match" not in headers \
                 and "If-Modified-Since" not in headers:
@@ -166,7 +253,9 @@ def _save(resp, dest: Path, settings, watch) -> None:
 
 
 def _network_message(exc: requests.exceptions.RequestException, url: str) -> str:
-    """The line for staff when no answer came, after the retries."""
+    """The line for staff when no answer came, after the retries (the address without
+    its credentials)."""
+    url = redact(url)
     if isinstance(exc, requests.exceptions.ConnectTimeout):
         return f"Could not reach the feed server in time ({url}). {KEPT}"
     cause = exc.args[0] if exc.args else None               # urllib3's MaxRetryError
@@ -180,6 +269,7 @@ def _network_message(exc: requests.exceptions.RequestException, url: str) -> str
 
 
 def _http_message(status: int, url: str) -> str:
+    url = redact(url)
     if status == 404:
         return f"The feed address was not found (HTTP 404): {url}. Check catalog.source. {KEPT}"
     if status in (401, 403):

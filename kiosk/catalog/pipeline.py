@@ -2,12 +2,16 @@
 swap it in; and the first start, which loads a catalog when there is none yet."""
 from __future__ import annotations
 
+import signal
 import sqlite3
+import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 from kiosk import paths
 from kiosk.catalog import db as catalog_mod
 from kiosk.catalog import fetch, gather, sample, store
+from kiosk.catalog.addresses import redact, redact_text
 from kiosk.catalog.build import build_catalog
 from kiosk.catalog.limits import limits_of
 from kiosk.catalog.read import read_head
@@ -32,7 +36,7 @@ def refresh(cfg, source: str | None = None, cache_dir: Path | None = None,
     except OSError as exc:
         return Report(message=f"The catalog folder cannot be used: {exc.strerror}.", source=source)
     try:
-        with store.lock(cache):
+        with store.lock(cache), deadline(cfg.catalog.refresh_deadline_s):
             store.clean_leftovers(cache)
             try:
                 report = _refresh_locked(cfg, source, cache, progress, allow_shrink)
@@ -41,17 +45,41 @@ def refresh(cfg, source: str | None = None, cache_dir: Path | None = None,
     except RefusedWithReport as exc:
         report = exc.report
     except FeedRefused as exc:
-        report = Report(message=str(exc))
+        report = Report(message=str(exc), http_status=getattr(exc, "http_status", None))
     except (OSError, sqlite3.Error) as exc:
         reason = getattr(exc, "strerror", None) or str(exc)
         report = Report(message=f"The new catalog could not be written ({reason}). {KEPT}")
-    report.source = source
+    report.source = redact(source)
+    report.message = redact_text(report.message)
     try:
         store.write_state(cache, last_attempt_at=store.now(), last_ok=report.ok,
-                          last_message=report.message)
+                          last_message=report.message,
+                          http_status=getattr(report, "http_status", None))
     except OSError:
         pass
     return report
+
+
+@contextmanager
+def deadline(seconds: float):
+    """Refuse the refresh (FeedRefused) when it runs longer than `seconds` in all, so that
+    no feed can hold the refresh lock for long. A timer signal: only in the main thread
+    (the command line, and the kiosk's refresh child); elsewhere the download deadline
+    and the limits still hold."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(_signum, _frame):
+        raise FeedRefused(f"The refresh took longer than {seconds:g} seconds (limit "
+                          f"catalog.refresh_deadline_s). {KEPT}")
+    before = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, before)
 
 
 def _refresh_locked(cfg, source: str, cache: Path, progress: Progress | None,
@@ -62,7 +90,7 @@ def _refresh_locked(cfg, source: str, cache: Path, progress: Progress | None,
         report, out = gather.refresh_sources(cfg, cache, progress)
         return _swap(report, out, cache, cfg, (allow_shrink, progress))
     meta_now = store.read_meta(cache / catalog_mod.CURRENT)
-    same_source = meta_now.get("source") == source
+    same_source = meta_now.get("source") == redact(source)
     previous = {k: meta_now.get(k) for k in ("etag", "last_modified")} if same_source else {}
     if progress:
         progress(0.0, N_("Feed ophalen"))
@@ -71,21 +99,22 @@ def _refresh_locked(cfg, source: str, cache: Path, progress: Progress | None,
         feed_path = store.temporary(cache, "download")
         validators = fetch.download(source, cfg.catalog, feed_path, previous, progress)
         if validators is None:
-            return _unchanged(cache)
+            return _unchanged(cache, 304)
     else:
         feed_path = fetch.local_feed(source, cfg.catalog.max_bytes)
     moved = _sample_days(source, cfg)
     digest = fetch.file_digest(feed_path) + (f"+{moved}d" if moved else "")
     if same_source and meta_now.get("sha256") == digest:
-        return _unchanged(cache)
+        return _unchanged(cache, validators.get("http_status"))
     out = store.temporary(cache, "sqlite")
-    meta = {"source": source, "refreshed_at": store.now(), "sha256": digest,
+    meta = {"source": redact(source), "refreshed_at": store.now(), "sha256": digest,
             "etag": validators.get("etag"), "last_modified": validators.get("last_modified")}
     if moved:
         meta["generated_at"] = sample.moved_time(
             read_head(feed_path, cfg.catalog.max_bytes)[0].get("generated_at"), moved)
     report = build_catalog(feed_path, out, meta, cfg.catalog.max_bytes, progress,
                            limits_of(cfg.catalog), adjust=sample.mover(moved))
+    report.http_status = validators.get("http_status")
     return _swap(report, out, cache, cfg, (allow_shrink, progress))
 
 
@@ -135,11 +164,13 @@ def _refuse_shrinking(report: Report, current: Path, max_shrink: float) -> None:
         raise RefusedWithReport(report)
 
 
-def _unchanged(cache: Path) -> Report:
+def _unchanged(cache: Path, http_status: int | None = None) -> Report:
     store.write_state(cache, checked_at=store.now())
-    return Report(ok=True, unchanged=True,
-                  message="The feed has not changed since the last refresh; "
-                          "the current catalog stays.")
+    report = Report(ok=True, unchanged=True,
+                    message="The feed has not changed since the last refresh; "
+                            "the current catalog stays.")
+    report.http_status = http_status
+    return report
 
 
 def ensure_catalog(cfg, cache_dir: Path | None = None, run=None) -> Path:
@@ -152,10 +183,10 @@ def ensure_catalog(cfg, cache_dir: Path | None = None, run=None) -> Path:
     current = cache / catalog_mod.CURRENT
     first = gather.SOURCES_LABEL if cfg.catalog.sources else cfg.catalog.source
     for source in (first, str(paths.SAMPLE_CATALOG)):
-        if current.exists():
+        if current.is_file():           # a folder or FIFO there is replaced by the refresh
             return current
         if source:
             report = run(cfg, source=source, cache_dir=cache)
-    if not current.exists():
+    if not current.is_file():
         raise RuntimeError(report.message)
     return current

@@ -8,6 +8,8 @@ when they came first); a second pass yields the courses (`read_courses`).
 from __future__ import annotations
 
 import gzip
+import math
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -78,7 +80,51 @@ def _json_error(exc: Exception) -> FeedRefused:
     text = str(exc)
     if "premature EOF" in text or "Incomplete JSON" in text:
         return FeedRefused("The feed is incomplete: the file was cut off before its end. " + KEPT)
-    return FeedRefused("The feed is damaged: it is not valid JSON. " + KEPT)
+    refused = FeedRefused("The feed is damaged: it is not valid JSON. " + KEPT)
+    # NaN, Infinity or a number beyond 64 bits: the builder reads a copy with each of them
+    # marked (`mark_bad_numbers`), so only the courses holding one are rejected
+    refused.bad_number = any(word in text for word in ("invalid char", "malformed number",
+                                                       "overflow"))
+    return refused
+
+
+TOKEN = re.compile(rb'"(?:[^"\\]|\\.)*"|-?(?:Infinity|NaN)|-?[0-9][0-9.eE+-]*')
+MAX_DIGITS = 18                  # integer digits that surely fit in 64 bits
+
+
+def _marked(token: bytes) -> bytes:
+    """A number token as it stays, or the marker that no course check accepts."""
+    if token.startswith(b'"'):
+        return token
+    try:
+        number = float(token)
+    except ValueError:
+        return token               # not a number at all: the parser says so
+    digits = len(token.lstrip(b"-").split(b".")[0].split(b"e")[0].split(b"E")[0])
+    if math.isfinite(number) and digits <= MAX_DIGITS:
+        return token
+    return b'["not a usable number: ' + token[:30] + b'"]'
+
+
+def mark_bad_numbers(path: Path, out: Path, limit: int) -> None:
+    """Copy the feed to `out` (unzipped) with every NaN, Infinity and number beyond 64
+    bits replaced by a list no field accepts: the course holding one is rejected alone
+    (with the reason), the others load. Strings are copied untouched."""
+    with open_feed(path, limit) as stream, open(out, "wb") as target:
+        carry = b""
+        while True:
+            chunk = stream.read(1 << 20)
+            buf, pos, parts = carry + chunk, 0, []
+            for match in TOKEN.finditer(buf):
+                if b'"' in buf[pos:match.start()] or (chunk and match.end() == len(buf)):
+                    break                  # a string or number that may go on in the next piece
+                parts += [buf[pos:match.start()], _marked(match.group(0))]
+                pos = match.end()
+            target.write(b"".join(parts))
+            carry = buf[pos:]
+            if not chunk:
+                target.write(carry)
+                return
 
 
 def _refused_past(what: str, limit: int, setting: str) -> FeedRefused:

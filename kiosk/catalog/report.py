@@ -29,6 +29,7 @@ class Report:
     source: str = ""
     notes: list[str] = field(default_factory=list)                   # e.g. skipped providers
     needs_confirm: bool = False      # refused for shrinking; staff may confirm and retry
+    http_status: int | None = None   # the feed server's answer (200, 304), when there was one
 
     def text(self, max_rejected: int | None = None) -> str:
         """The report for staff; with max_rejected, only that many rejected courses are

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from kiosk import clock
 from kiosk.catalog import store
+from kiosk.catalog.addresses import redact, redact_text
 from kiosk.catalog.limits import limits_of
 from kiosk.catalog.report import KEPT, FeedRefused, RefusedWithReport
 from kiosk.files import write_atomically
@@ -38,6 +39,7 @@ class Source:
     kind: str
     url: str
     providers: tuple
+    allow_private: bool = False    # the site allows an address on this machine or network
 
     @property
     def aggregate(self) -> bool:
@@ -68,9 +70,11 @@ def configured(cfg) -> list[Source]:
     `catalog.source` set beside them is one more aggregate, named "catalog.source"."""
     tables = list(cfg.catalog.sources)
     if cfg.catalog.source and tables:
-        tables.append({"name": CATALOG_SOURCE, "url": cfg.catalog.source, "providers": ["*"]})
+        tables.append({"name": CATALOG_SOURCE, "url": cfg.catalog.source, "providers": ["*"],
+                       "allow_private": cfg.catalog.allow_private})
     sources = [Source(t["name"], t.get("kind", "feed"), t["url"].strip(),
-                      tuple(p.strip() for p in t["providers"])) for t in tables]
+                      tuple(p.strip() for p in t["providers"]),
+                      bool(t.get("allow_private", False))) for t in tables]
     return sorted(sources, key=lambda s: s.aggregate)       # stable: config order kept
 
 
@@ -120,7 +124,7 @@ def load(source: Source, cfg, cache: Path, before: dict) -> Outcome:
         outcome.message = str(exc)
         outcome.http_status = getattr(exc, "http_status", outcome.http_status)
     except (OSError, sqlite3.Error) as exc:
-        outcome.message = f"The source could not be read or kept ({exc})."
+        outcome.message = f"The source could not be read or kept ({redact_text(str(exc))})."
     finally:
         for path in (download, converted, built):
             path.unlink(missing_ok=True)
@@ -134,8 +138,9 @@ def _fetch(source: Source, cfg, download: Path, before: dict, outcome: Outcome) 
     if not fetch.is_url(source.url):
         return fetch.local_feed(source.url, cfg.catalog.max_bytes)
     previous = {k: before.get(k) for k in ("etag", "last_modified")} \
-        if before.get("url") == source.url else {}
-    got = fetch.download(source.url, cfg.catalog, download, previous, None)
+        if before.get("url") == redact(source.url) else {}
+    got = fetch.download(source.url, cfg.catalog, download, previous, None,
+                         allow_private=source.allow_private)
     if got is None:
         outcome.ok, outcome.unchanged, outcome.http_status = True, True, 304
         outcome.message = "Not changed since the last refresh (HTTP 304)."
@@ -155,13 +160,14 @@ def _check(source: Source, cfg, path: Path, files: tuple, before: dict,
     converted, built, kept = files
     digest = fetch.file_digest(path)
     outcome.fetched["sha256"] = digest
-    if kept.exists() and before.get("sha256") == digest and before.get("url") == source.url:
+    if kept.exists() and before.get("sha256") == digest \
+            and before.get("url") == redact(source.url):
         outcome.ok, outcome.unchanged = True, True
         outcome.message = "Not changed since the last refresh."
         return
     if source.kind != "feed":
         path = _as_feed(source, cfg, path, converted, outcome)
-    report = build_catalog(path, built, {"source": source.url}, cfg.catalog.max_bytes,
+    report = build_catalog(path, built, {"source": redact(source.url)}, cfg.catalog.max_bytes,
                            None, limits_of(cfg.catalog), source.rules())
     os.replace(built, kept)
     outcome.ok = True
@@ -201,8 +207,8 @@ def state_of(outcome: Outcome, before: dict, courses: int, now: str) -> dict:
     """The source's line in the state file after this refresh. A source that did not
     load keeps the validators of its kept file, so the next request stays conditional."""
     src = outcome.source
-    state = {"name": src.name, "kind": src.kind, "url": src.url, "ok": outcome.ok,
-             "message": outcome.message, "http_status": outcome.http_status,
+    state = {"name": src.name, "kind": src.kind, "url": redact(src.url), "ok": outcome.ok,
+             "message": redact_text(outcome.message), "http_status": outcome.http_status,
              "last_ok_at": now if outcome.ok else before.get("last_ok_at"),
              "courses": courses, "checked_at": now,
              **{k: before.get(k) for k in ("sha256", "etag", "last_modified")},

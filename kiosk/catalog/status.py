@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from pathlib import Path
 
-from kiosk import paths
+from kiosk import clock, paths
 from kiosk.catalog import db as catalog_mod
 from kiosk.catalog import sources as sources_mod
+from kiosk.catalog.addresses import redact, redact_text
 from kiosk.catalog.store import read_meta, read_state, status_counts
 
 
@@ -22,24 +24,33 @@ def status(cfg, cache_dir: Path | None = None) -> dict:
            "previous_available": (cache / catalog_mod.PREVIOUS).exists(),
            "publisher": None, "rejected": 0, "path": str(current),
            "last_attempt_at": state.get("last_attempt_at"), "last_ok": state.get("last_ok"),
-           "last_message": state.get("last_message")}
+           "last_message": redact_text(state.get("last_message"))}
+    if os.path.lexists(current) and not current.is_file():
+        out["problem"] = (f"{current} is a folder, a pipe or a device, not a catalog file; "
+                          "run: kiosk catalog refresh")
     meta = read_meta(current)
     counts = status_counts(current) if meta else None
     out["sources"] = source_lines(cfg, cache, meta, counts, out)
     if not meta:
         return out
-    out.update(present=True, **counts, source=meta.get("source") or None,
+    out.update(present=True, **counts, source=redact(meta.get("source")) or None,
                feed_generated_at=meta.get("generated_at") or None,
                refreshed_at=meta.get("refreshed_at") or None,
                publisher=meta.get("publisher") or None,
                rejected=int(meta.get("rejected") or 0))
-    times = [t for t in (_parse_time(out["refreshed_at"]), _parse_time(out["checked_at"])) if t]
-    if times:
-        newest = max(t if t.tzinfo else t.replace(tzinfo=dt.UTC) for t in times)
-        age = dt.datetime.now(dt.UTC) - newest
-        out["age_days"] = round(age.total_seconds() / 86400, 1)
+    now = dt.datetime.now(dt.UTC)
+    times = [clock.known_past(_utc(_parse_time(t)), now)
+             for t in (out["refreshed_at"], out["checked_at"])]
+    times = [t for t in times if t]
+    if times:                       # a time in the future is unknown: age unknown, stale
+        age = now - max(times)
+        out["age_days"] = max(round(age.total_seconds() / 86400, 1), 0.0)
         out["stale"] = out["age_days"] > cfg.catalog.max_age_days
     return out
+
+
+def _utc(when: dt.datetime | None) -> dt.datetime | None:
+    return when if when is None or when.tzinfo else when.replace(tzinfo=dt.UTC)
 
 
 def source_lines(cfg, cache: Path, meta: dict, counts: dict | None, out: dict) -> list[dict]:
@@ -53,14 +64,16 @@ def source_lines(cfg, cache: Path, meta: dict, counts: dict | None, out: dict) -
             state = states.get(source.name, {})
             lines.append({**dict.fromkeys(keys), **{k: state.get(k) for k in keys},
                           "name": source.name, "kind": source.kind,
+                          "message": redact_text(state.get("message")),
                           "courses": state.get("courses", 0)})
         return lines
     if not meta:
         return []
     ok = out.get("last_ok") is not False
-    return [{"name": meta.get("source") or "catalog.source", "kind": "feed", "ok": ok,
+    return [{"name": redact(meta.get("source")) or "catalog.source", "kind": "feed", "ok": ok,
              "courses": counts["courses"], "last_ok_at": meta.get("refreshed_at") or None,
-             "message": out.get("last_message") or "", "http_status": None}]
+             "message": redact_text(out.get("last_message")) or "",
+             "http_status": read_state(cache).get("http_status")}]
 
 
 def last_attempt(cache_dir: Path | None = None) -> str | None:
@@ -79,8 +92,8 @@ def due_for_refresh(cfg, now: dt.datetime, last_refreshed_at) -> bool:
     slot = now.replace(hour=int(match[1]), minute=int(match[2]), second=0, microsecond=0)
     if slot > now:
         slot -= dt.timedelta(days=1)
-    last = _parse_time(last_refreshed_at)
-    if last is None:
+    last = clock.known_past(_parse_time(last_refreshed_at), now)
+    if last is None:                # never, or "in the future": a clock ran ahead
         return True
     if last.tzinfo and not now.tzinfo:
         last = last.astimezone().replace(tzinfo=None)

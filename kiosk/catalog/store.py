@@ -74,6 +74,16 @@ def _link_or_copy(src: Path, dst: Path) -> None:
         shutil.copy2(src, dst)
 
 
+def _remove_if_not_a_file(path: Path) -> None:
+    """A folder, FIFO or device where a catalog file belongs (it can only block or fail
+    every reader) is removed, so that a refresh repairs the cache folder."""
+    if os.path.lexists(path) and not path.is_file():
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
+
+
 def swap_in(new: Path, cache: Path, on_step=None) -> None:
     """Make `new` the current catalog; the current one becomes the previous one.
     catalog.sqlite exists at every step, and wherever a kill lands the previous file is
@@ -82,6 +92,7 @@ def swap_in(new: Path, cache: Path, on_step=None) -> None:
     between the steps (tests kill the process there)."""
     step = on_step or (lambda n: None)
     current, previous = cache / catalog_mod.CURRENT, cache / catalog_mod.PREVIOUS
+    _remove_if_not_a_file(current)
     keep = temporary(cache, "keep") if current.exists() else None
     if keep:
         _link_or_copy(current, keep)
@@ -129,7 +140,7 @@ def read_meta(path: Path) -> dict:
     """The meta table of a catalog file; empty when it is missing or damaged."""
     try:
         cat = catalog_mod.open_catalog(path)
-    except FileNotFoundError:
+    except (FileNotFoundError, sqlite3.Error):
         return {}
     try:
         return cat.meta()

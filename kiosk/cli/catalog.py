@@ -46,6 +46,8 @@ def cmd_rollback(cfg, args) -> int:
 
 
 def status_text(info: dict) -> str:
+    if info.get("problem"):
+        return f"The catalog cannot be used: {one_line(info['problem'], 300)}"
     if not info["present"]:
         return ("No catalog is loaded yet. Run: kiosk catalog refresh "
                 "(the kiosk starts on the bundled sample catalog).")
@@ -58,7 +60,9 @@ def status_text(info: dict) -> str:
         f"Providers:     {info['providers']}",
         f"Courses:       {info['courses']}"
         + (f" ({info['rejected']} rejected at refresh)" if info["rejected"] else ""),
-        f"Age:           {info['age_days']} days",
+        "Age:           " + (f"{info['age_days']} days" if info["age_days"] is not None
+                              else "unknown (a refresh time in the future: was the clock "
+                                   "ahead?)"),
         f"Rollback:      {'possible' if info['previous_available'] else 'no previous catalog'}",
     ]
     if info.get("last_ok") is False:
@@ -81,14 +85,17 @@ def cmd_status(cfg, args) -> int:
 
 
 def cmd_import_csv(cfg, args) -> int:
+    import tempfile
     from pathlib import Path
 
     from kiosk.catalog import convert_csv as csv_import
     try:
-        doc, report = csv_import.csv_to_feed(Path(args.file), args.publisher or cfg.site.name)
+        with tempfile.TemporaryDirectory() as scratch:
+            source = input_file(args.file, scratch, csv_import.MAX_BYTES)
+            doc, report = csv_import.csv_to_feed(source, args.publisher or cfg.site.name)
         if doc is not None:
             csv_import.write_feed(doc, Path(args.out))
-    except csv_import.CsvError as exc:
+    except (csv_import.CsvError, InputRefused) as exc:
         return _fail(str(exc), 1)
     except OSError as exc:
         return _fail(f"the feed file {args.out} cannot be written ({exc.strerror}).", 1)
@@ -128,11 +135,14 @@ def cmd_check(cfg, args) -> int:
     from kiosk.catalog import gather, quality
     from kiosk.catalog import schema as feed_schema
     from kiosk.catalog.report import KEPT, FeedRefused
-    path = Path(args.file)
-    kind = args.kind or _kind_of(path)
-    problems = feed_schema.problems_in_file(path, cfg.catalog.max_bytes) if kind == "feed" \
-        else []
+    kind = args.kind or _kind_of(Path(args.file))
     with tempfile.TemporaryDirectory() as scratch:
+        try:
+            path = input_file(args.file, Path(scratch), cfg.catalog.max_bytes)
+        except InputRefused as exc:
+            return _fail(str(exc), 1, "kiosk catalog check")
+        problems = feed_schema.problems_in_file(path, cfg.catalog.max_bytes) \
+            if kind == "feed" else []
         try:
             gather.check_file(cfg, path, kind, Path(scratch), args.provider)
             refused = None
@@ -146,6 +156,41 @@ def cmd_check(cfg, args) -> int:
     if refused:
         return _fail(refused, 1, "kiosk catalog check")
     return 0
+
+
+class InputRefused(Exception):
+    """An input file that is not read: the message says why in one line."""
+
+
+def input_file(name: str, scratch, max_bytes: int):
+    """The path of an input FILE: `-` is standard input, kept in `scratch` (at most
+    `max_bytes`); a folder, FIFO or device is refused (reading /dev/zero never ends)."""
+    import shutil
+    import sys
+    from pathlib import Path
+    if name != "-":
+        path = Path(name)
+        if path.exists() and not path.is_file():
+            raise InputRefused(f"{name} is not a plain file (a folder, a pipe or a device).")
+        return path
+    kept = Path(scratch) / "standard-input"
+    with open(kept, "wb") as out:
+        shutil.copyfileobj(_Limited(sys.stdin.buffer, max_bytes), out)
+    return kept
+
+
+class _Limited:
+    """A binary stream that refuses to give more than `limit` bytes."""
+
+    def __init__(self, raw, limit: int):
+        self.raw, self.left = raw, limit
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.raw.read(min(size if size > 0 else 1 << 16, self.left + 1))
+        self.left -= len(data)
+        if self.left < 0:
+            raise InputRefused("standard input is larger than catalog.max_bytes.")
+        return data
 
 
 def _kind_of(path) -> str:

@@ -59,7 +59,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         cfg = config_mod.load(args.config)
     except config_mod.ConfigError as exc:
-        return _fail(str(exc), 2)
+        path = config_mod.config_path(args.config)
+        if not (getattr(args, "config_may_be_missing", False) and path
+                and not os.path.lexists(path)):
+            return _fail(str(exc), 2)
+        cfg = config_mod.Config(path=path)      # `staff set-pin` makes the file
     try:
         return args.func(cfg, args) or 0
     except BrokenPipeError:            # output piped into `head` and the like: not an error

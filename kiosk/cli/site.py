@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import sqlite3
+import sys
 
 from kiosk.cli.output import fail as _fail
 from kiosk.cli.output import say
@@ -24,7 +26,7 @@ def register(sub, common) -> None:
     ssub = staff.add_subparsers(dest="staff_command", required=True)
     pin = ssub.add_parser("set-pin", parents=[common], help="set the staff PIN (stored hashed)")
     pin.add_argument("--pin", help="the new PIN (digits); asked for when left out")
-    pin.set_defaults(func=cmd_set_pin)
+    pin.set_defaults(func=cmd_set_pin, config_may_be_missing=True)
     install = sub.add_parser("install-service", parents=[common],
                              help="run the kiosk as a systemd service of this checkout")
     install.add_argument("--dry-run", action="store_true", help="print what would be written")
@@ -42,19 +44,32 @@ def cmd_set_pin(cfg, args) -> int:
     path = cfg.path or config_mod.config_path(getattr(args, "config", None))
     if path is None:
         return _fail("name the site config to store the PIN in: --config FILE or KIOSK_CONFIG.", 2)
-    pin = args.pin or getpass.getpass("New staff PIN (4 to 12 digits): ")
+    try:
+        pin = args.pin or (getpass.getpass("New staff PIN (4 to 12 digits): ")
+                           if sys.stdin.isatty() else sys.stdin.readline(100).strip())
+    except (EOFError, KeyboardInterrupt):
+        pin = ""
+    if not pin:
+        return _fail("no PIN given: type it at the prompt, or pass it on standard input "
+                     "or with --pin.", 2)
     if not staff.valid_pin(pin):
-        return _fail("a PIN is 4 to 12 digits.", 2)
-    staff.write_pin_hash(Path(path), staff.hash_pin(pin))
+        return _fail("a PIN is 4 to 12 of the digits 0-9.", 2)
+    try:
+        staff.write_pin_hash(Path(path), staff.hash_pin(pin))
+    except (OSError, ValueError) as exc:
+        return _fail(f"cannot write {path}: {getattr(exc, 'strerror', None) or exc}.", 1)
     say(f"Staff PIN set in {path}.")
     return 0
 
 
 def cmd_stats(cfg, args) -> int:
     from kiosk.site import stats
-    if args.days < 1:
-        return _fail("--days must be 1 or more.", 2)
-    figures = stats.totals(args.days)
+    if not 1 <= args.days <= stats.MAX_DAYS:
+        return _fail(f"--days must be from 1 to {stats.MAX_DAYS}.", 2)
+    try:
+        figures = stats.totals(args.days)
+    except (sqlite3.Error, OSError) as exc:
+        return _fail(f"the usage figures cannot be read ({getattr(exc, 'strerror', None) or exc}).", 1)
     if args.json:
         print(json.dumps({"days": args.days, **stats.suppressed(figures)}, indent=1))
     else:

@@ -57,6 +57,8 @@ def cmd_match(cfg, args) -> int:
                      "kiosk match")
     except RuntimeError as exc:
         return _fail(str(exc), 1, "kiosk match")
+    except sqlite3.Error as exc:
+        return _fail(f"the catalog cannot be read ({exc}).", 1, "kiosk match")
     try:
         outcome = matching.match(cat, answers, today=today)
         lang = answers.get("language")
@@ -66,6 +68,9 @@ def cmd_match(cfg, args) -> int:
                   "reasons": r.reasons, "cost": r.cost, "price": r.price,
                   "provider_name": r.provider.get("name")}
                  for r in outcome.results]
+    except sqlite3.Error as exc:
+        return _fail(f"the catalog is damaged or not a kiosk catalog ({exc}); run "
+                     "'kiosk catalog refresh' or 'kiosk catalog rollback'.", 1, "kiosk match")
     finally:
         cat.close()
     if args.json:
@@ -126,7 +131,7 @@ def _catalog_titles(course_ids: list[str]) -> dict:
     from kiosk.catalog.db import open_catalog
     try:
         catalog = open_catalog()
-    except FileNotFoundError:
+    except (FileNotFoundError, sqlite3.Error):
         return {}
     try:
         found = {cid: catalog.course(cid) for cid in course_ids}

@@ -6,6 +6,8 @@ See docs/config.example.toml for every key with its default and meaning.
 from __future__ import annotations
 
 import os
+import re
+import string
 import tomllib
 from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
@@ -29,7 +31,23 @@ CATALOG_BOUNDS = {               # sane bounds for the [catalog] limits (docs/fe
     "download_deadline_s": (10, 3_600),
     "max_course_age_days": (7, 3_650),
     "source_workers": (1, 16),
+    "max_age_days": (1, 3_650),
+    "retries": (0, 10),
+    "connect_timeout_s": (0.1, 300.0),
+    "read_timeout_s": (0.1, 600.0),
+    "refresh_deadline_s": (60, 86_400),
 }
+IDLE_BOUNDS = {"timeout_s": (10, 3_600), "warning_s": (5, 600),
+               "reading_timeout_s": (10, 3_600)}
+MAX_LANGUAGES = 20               # site.languages: more cannot be shown on the language bar
+LANGUAGE_CODE = re.compile(r"[a-z]{2,3}", re.ASCII)
+KIOSK_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,31}", re.ASCII)
+PIN_HASH = re.compile(r"scrypt\$[0-9a-f]{32}\$[0-9a-f]{64}", re.ASCII)
+PRESETS = ("generic", "calcom", "easyappointments")
+PLACEHOLDERS = ("summary", "courses", "goal", "language", "reference", "kiosk_id",
+                "provider_id", "service_id")
+REFERENCE_AGE_DAYS = (1, 3_650)  # bounds of booking.max_reference_age_days
+METRICS_EVERY_S = (10, 86_400)
 MAX_CONFIG_BYTES = 1_000_000     # a site config with 1,000 sources is about 300 KB
 
 
@@ -58,6 +76,7 @@ class Booking:
     provider_id: str = ""            # easyappointments
     service_id: str = ""             # easyappointments
     counsellor_url: str = ""         # the counsellor page's address; set: notes carry /r/<ref>
+    max_reference_age_days: int = 90  # an older sealed reference is refused when read
 
 
 @dataclass
@@ -91,6 +110,8 @@ class Catalog:
     sources: list = field(default_factory=list)  # [[catalog.sources]]: see docs/sources.md
     max_course_age_days: int = 180   # a course confirmed longer ago is hidden (sources only)
     source_workers: int = 4          # sources fetched and checked at the same time
+    refresh_deadline_s: int = 1_800  # a whole refresh (all sources) may take at most this long
+    allow_private: bool = False      # catalog.source may be on this machine or the local network
 
 
 @dataclass
@@ -202,17 +223,7 @@ def load(explicit: str | os.PathLike | None = None) -> Config:
         return cfg
     table = _read_table(path)
     _fill(cfg, table, "")
-    try:
-        opening_hours.parse(cfg.site.open)
-    except ValueError as exc:
-        raise ConfigError(f"Setting 'site.open': {exc}") from None
-    if not LOCK_AFTER_S[0] <= cfg.staff.lock_after_s <= LOCK_AFTER_S[1]:
-        raise ConfigError(f"Setting 'staff.lock_after_s' must be from {LOCK_AFTER_S[0]} to "
-                          f"{LOCK_AFTER_S[1]} seconds: the staff screen must lock soon.")
-    _check_bounds(cfg.catalog)
-    _check_screen(cfg)
-    _check_counsellor(cfg)
-    check_sources(cfg.catalog.sources)
+    check(cfg)
     cfg.path = path
     return cfg
 
@@ -221,18 +232,93 @@ def from_table(table: dict) -> Config:
     """A config from its settings as a plain table (as read from TOML or JSON)."""
     cfg = Config()
     _fill(cfg, table, "")
-    _check_bounds(cfg.catalog)
-    _check_screen(cfg)
-    _check_counsellor(cfg)
-    check_sources(cfg.catalog.sources)
+    check(cfg)
     return cfg
 
 
-def _check_bounds(catalog: Catalog) -> None:
-    for key, (low, high) in CATALOG_BOUNDS.items():
-        if not low <= getattr(catalog, key) <= high:
-            raise ConfigError(f"Setting 'catalog.{key}' must be from {low:,} to {high:,}."
+def check(cfg: Config) -> None:
+    """Every rule a setting must follow, checked once, when the config is loaded: nothing
+    later (the booking link, a reference, doctor) can find a config mistake. Raises
+    ConfigError with one line."""
+    try:
+        opening_hours.parse(cfg.site.open)
+    except ValueError as exc:
+        raise ConfigError(f"Setting 'site.open': {exc}") from None
+    if not LOCK_AFTER_S[0] <= cfg.staff.lock_after_s <= LOCK_AFTER_S[1]:
+        raise ConfigError(f"Setting 'staff.lock_after_s' must be from {LOCK_AFTER_S[0]} to "
+                          f"{LOCK_AFTER_S[1]} seconds: the staff screen must lock soon.")
+    _check_bounds(cfg.catalog, CATALOG_BOUNDS, "catalog")
+    _check_bounds(cfg.idle, IDLE_BOUNDS, "idle")
+    _check_bounds(cfg.booking, {"max_reference_age_days": REFERENCE_AGE_DAYS}, "booking")
+    _check_bounds(cfg.health, {"metrics_every_s": METRICS_EVERY_S}, "health")
+    if cfg.catalog.download_deadline_s > cfg.catalog.refresh_deadline_s:
+        raise ConfigError("Setting 'catalog.download_deadline_s' must not be longer than "
+                          "'catalog.refresh_deadline_s'.")
+    _check_screen(cfg)
+    _check_counsellor(cfg)
+    _check_site(cfg.site)
+    _check_booking(cfg.booking)
+    if cfg.catalog.refresh_at and not re.fullmatch(r"([01]?\d|2[0-3]):[0-5]\d",
+                                                    cfg.catalog.refresh_at):
+        raise ConfigError(f"Setting 'catalog.refresh_at' must be HH:MM (for example 06:30), "
+                          f"not {cfg.catalog.refresh_at!r}.")
+    if cfg.staff.pin_hash and not PIN_HASH.fullmatch(cfg.staff.pin_hash):
+        raise ConfigError("Setting 'staff.pin_hash' is damaged: set it again with "
+                          "kiosk staff set-pin.")
+    check_sources(cfg.catalog.sources)
+
+
+def _check_bounds(table, bounds: dict, section: str) -> None:
+    for key, (low, high) in bounds.items():
+        if not low <= getattr(table, key) <= high:
+            raise ConfigError(f"Setting '{section}.{key}' must be from {low:,} to {high:,}."
                               .replace(",", " "))
+
+
+def _check_site(site: Site) -> None:
+    if not re.fullmatch(r"[1-9]\d{3}", site.postcode, re.ASCII):
+        raise ConfigError(f"Setting 'site.postcode' must be a Belgian postcode (4 digits), "
+                          f"not {site.postcode[:20]!r}.")
+    if not KIOSK_ID.fullmatch(site.kiosk_id):
+        raise ConfigError("Setting 'site.kiosk_id' may hold only letters, digits, '.', '_' "
+                          "and '-' (at most 32, starting with a letter or digit).")
+    languages = site.languages
+    if not 1 <= len(languages) <= MAX_LANGUAGES:
+        raise ConfigError(f"Setting 'site.languages' must name 1 to {MAX_LANGUAGES} languages.")
+    bad = [c for c in languages if not isinstance(c, str) or not LANGUAGE_CODE.fullmatch(c)]
+    if bad:
+        raise ConfigError(f"Setting 'site.languages': {str(bad[0])[:20]!r} is not a language "
+                          "code such as nl, en or fr.")
+    if len(set(languages)) != len(languages):
+        raise ConfigError("Setting 'site.languages' names a language twice.")
+    if not all(len(text) <= 200 for text in (site.name, site.phone, site.address)):
+        raise ConfigError("Settings 'site.name', 'site.phone' and 'site.address' may be at "
+                          "most 200 characters.")
+
+
+def _check_booking(booking: Booking) -> None:
+    """The booking link can always be made: a known preset, a web address with known
+    placeholders, secrets as text."""
+    if booking.preset not in PRESETS:
+        raise ConfigError(f"Unknown booking.preset {booking.preset[:40]!r}; use one of: "
+                          f"{', '.join(PRESETS)}.")
+    template = booking.url_template
+    if not re.match(r"https?://[^/?#\s]", template):
+        raise ConfigError("Setting 'booking.url_template' must be a web address starting "
+                          "with https:// (or http://).")
+    try:
+        parsed = list(string.Formatter().parse(template))
+    except ValueError:
+        raise ConfigError("Setting 'booking.url_template' has an unmatched '{' or '}'.") \
+            from None
+    for _literal, name, spec, conversion in parsed:
+        if name is not None and (name not in PLACEHOLDERS or spec or conversion):
+            raise ConfigError(
+                f"Setting 'booking.url_template' uses an unknown placeholder {{{name[:40]}}}; "
+                f"known ones: " + ", ".join(f"{{{p}}}" for p in PLACEHOLDERS) + ".")
+    if not all(isinstance(s, str) and s for s in booking.previous_secrets):
+        raise ConfigError("Setting 'booking.previous_secrets' must be a list of non-empty "
+                          "texts.")
 
 
 SCREEN_BOUNDS = {"top_edge_m": (0.5, 2.5), "diagonal_in": (10.0, 100.0)}
@@ -278,7 +364,7 @@ def _check_counsellor(cfg: Config) -> None:
 # ---------------------------------------------------------------- [[catalog.sources]]
 
 SOURCE_KINDS = ("feed", "csv", "schema.org")
-SOURCE_KEYS = ("name", "kind", "url", "providers")
+SOURCE_KEYS = ("name", "kind", "url", "providers", "allow_private")
 MAX_SOURCES = 1_000
 MAX_SOURCE_NAME = 100
 ANY_PROVIDER = "*"
@@ -312,3 +398,5 @@ def check_sources(sources: list) -> None:
                 or not all(isinstance(p, str) and p.strip() for p in providers)):
             raise ConfigError(f"Source {name!r} needs providers: a list of provider ids, "
                               'or ["*"] for an aggregate.')
+        if not isinstance(source.get("allow_private", False), bool):
+            raise ConfigError(f"Source {name!r}: allow_private must be true or false.")

@@ -3,19 +3,25 @@ collector format), for a coordinator watching many kiosks.
 
 Written after every refresh and every `health.metrics_every_s` seconds while the kiosk
 runs, to `health.metrics_file` (default `kiosk.prom` in the cache folder). Usage counts
-are totals since the kiosk's figures began (`kiosk/site/stats.py`): Prometheus takes the
-increase per week itself. Small counts stay exact here; the dashboard hides them.
+are totals since the kiosk's figures began (`kiosk/site/stats.py`), coarse enough that no
+single visit can be read from them (docs/security.md): they count whole days only (up to
+the end of yesterday, so they change once a day) and the counts per goal and per language
+are rounded down to a multiple of stats.SMALLEST_SHOWN. Prometheus takes the increase per
+week itself.
 """
 from __future__ import annotations
 
 import json
 import logging
 import os
+import sqlite3
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from kiosk import paths
+from kiosk import clock, paths
+from kiosk.clock import FUTURE_SLACK_S
+from kiosk.files import check_output_path
 from kiosk.site import stats
 
 log = logging.getLogger("kiosk")
@@ -121,7 +127,7 @@ def catalog_figures(cfg, cache_dir: Path | None, now: float) -> list:
         _gauge("kiosk_catalog_stale", "1 when the catalog is older than allowed.",
                status["stale"]),
     ]
-    if refreshed is not None:
+    if refreshed is not None and refreshed <= now + FUTURE_SLACK_S:   # a future time is unknown
         out += [_gauge("kiosk_catalog_refreshed_timestamp_seconds",
                        "When the catalog was last loaded or found unchanged.", refreshed),
                 _gauge("kiosk_catalog_age_seconds", "Age of the loaded catalog.",
@@ -153,18 +159,32 @@ def source_figures(lines: list[dict]) -> list:
     return out
 
 
-def usage_figures(cache_dir: Path | None) -> list:
-    totals = stats.totals(ALL_DAYS, cache_dir)
+def coarse(n: int) -> int:
+    """A per-goal or per-language total as shipped: rounded down to a multiple of
+    stats.SMALLEST_SHOWN (still a counter: it never goes down)."""
+    return n - n % stats.SMALLEST_SHOWN
+
+
+def usage_figures(cache_dir: Path | None, today=None) -> list:
+    """Usage counters of whole days up to yesterday; a damaged stats.sqlite gives
+    kiosk_usage_readable 0 instead of stopping the whole file."""
+    yesterday = (today or clock.today()) - timedelta(days=1)
+    try:
+        totals = stats.totals(ALL_DAYS, cache_dir, today=yesterday)
+    except (sqlite3.Error, OSError) as exc:
+        log.warning("Usage figures not readable: %s", exc)
+        return [_gauge("kiosk_usage_readable", "0 when stats.sqlite cannot be read.", 0)]
     counter = _families().CounterMetricFamily
-    out = []
+    out = [_gauge("kiosk_usage_readable", "0 when stats.sqlite cannot be read.", 1)]
     for event, (name, text) in USAGE.items():
-        family = counter(name, text)
+        family = counter(name, text + " Whole days up to yesterday.")
         family.add_metric([], sum(totals.get(event, {}).values()))
         out.append(family)
     for event, (name, text) in PER_VALUE.items():
-        family = counter(name, text, labels=[event])
+        family = counter(name, text + " Whole days up to yesterday, rounded down to a "
+                         f"multiple of {stats.SMALLEST_SHOWN}.", labels=[event])
         for value, n in sorted(totals.get(event, {}).items()):
-            family.add_metric([value or "unknown"], n)
+            family.add_metric([value or "unknown"], coarse(n))
         out.append(family)
     return out
 
@@ -202,6 +222,7 @@ def write(cfg, cache_dir: Path | None = None, now: float | None = None) -> Path:
     registry.register(_Figures(cfg, cache_dir, time.time() if now is None else now))
     path = metrics_path(cfg, cache_dir)
     path.parent.mkdir(parents=True, exist_ok=True)
+    check_output_path(path)              # never renamed over a device node or a FIFO
     write_to_textfile(str(path), registry)
     return path
 

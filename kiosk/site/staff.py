@@ -5,8 +5,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
 import math
 import os
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,7 +17,9 @@ from pathlib import Path
 import tomlkit
 
 from kiosk import paths
-from kiosk.files import write_atomically
+from kiosk.files import check_output_path, write_atomically
+
+log = logging.getLogger("kiosk")
 
 _N, _R, _P = 2**14, 8, 1
 MIN_PIN_DIGITS, MAX_PIN_DIGITS = 4, 12
@@ -33,20 +37,33 @@ def verify_pin(pin: str, stored: str) -> bool:
         scheme, salt, _digest = stored.split("$")
     except ValueError:
         return False
-    if scheme != "scrypt":
+    if scheme != "scrypt" or not valid_pin_hash(stored):
         return False
     return hmac.compare_digest(hash_pin(pin, bytes.fromhex(salt)), stored)
 
 
+PIN_HASH = re.compile(r"scrypt\$[0-9a-f]{32}\$[0-9a-f]{64}", re.ASCII)
+
+
+def valid_pin_hash(stored: str) -> bool:
+    """The form `hash_pin` writes: scrypt, 16 bytes of salt, 32 of digest, in hex."""
+    return isinstance(stored, str) and PIN_HASH.fullmatch(stored) is not None
+
+
 def valid_pin(pin: str) -> bool:
-    return pin.isdigit() and MIN_PIN_DIGITS <= len(pin) <= MAX_PIN_DIGITS
+    """4 to 12 of the digits 0-9 the keypad has (not Arabic-Indic or other digits)."""
+    return (isinstance(pin, str) and pin.isascii() and pin.isdigit()
+            and MIN_PIN_DIGITS <= len(pin) <= MAX_PIN_DIGITS)
 
 
 def write_pin_hash(path: Path, pin_hash: str) -> None:
-    """Set [staff] pin_hash in the config file, keeping its other text and comments."""
+    """Set [staff] pin_hash in the config file, keeping its other text and comments, its
+    mode and its owner; a file that does not exist yet is made, readable by its owner
+    only (it is where the booking secret goes too). Raises OSError."""
+    check_output_path(path)
     doc = tomlkit.parse(path.read_text(encoding="utf-8")) if path.exists() else tomlkit.document()
     doc.setdefault("staff", tomlkit.table())["pin_hash"] = pin_hash
-    write_atomically(path, tomlkit.dumps(doc))
+    write_atomically(path, tomlkit.dumps(doc), mode_if_new=0o600)
 
 
 LOCKOUT_FILE = "pin-lockout.json"
@@ -77,8 +94,11 @@ class PinLockout:
     def __init__(self, cache_dir: Path | None = None, clock: Callable[[], float] = time.time):
         self.path = paths.cache_dir(cache_dir) / LOCKOUT_FILE
         self.clock = clock
+        self.unsaved: tuple[int, float] | None = None   # the state a full disk refused
 
     def _load(self) -> tuple[int, float]:
+        if self.unsaved is not None:
+            return self.unsaved
         try:
             state = json.loads(self.path.read_text(encoding="utf-8"))
             return max(int(state["failures"]), 0), float(state["locked_until"])
@@ -86,9 +106,17 @@ class PinLockout:
             return 0, 0.0
 
     def _save(self, failures: int, locked_until: float) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomically(self.path, json.dumps({"failures": failures,
-                                                 "locked_until": locked_until}))
+        """Keep the state in the file; when the disk refuses (full, read-only), in memory
+        until a later save succeeds: wrong PINs still count, the right PIN still works."""
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomically(self.path, json.dumps({"failures": failures,
+                                                     "locked_until": locked_until}))
+        except OSError as exc:
+            log.warning("PIN lockout kept in memory only: %s", exc.strerror or exc)
+            self.unsaved = (failures, locked_until)
+        else:
+            self.unsaved = None
 
     def wait_s(self) -> int:
         """Seconds until a PIN may be tried again (0 = now). A clock set back cannot make

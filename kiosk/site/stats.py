@@ -18,6 +18,7 @@ from kiosk import clock, paths
 
 FILE = "stats.sqlite"
 SMALLEST_SHOWN = 5          # counts from 1 to SMALLEST_SHOWN - 1 are shown as "<5"
+MAX_DAYS = 36_500           # "since the figures began": a hundred years
 EVENTS = {
     "visit": "visits started",
     "results": "visits that reached the results",
@@ -68,15 +69,31 @@ def count_all(events, cache_dir: Path | None = None, day: date | None = None) ->
 
 
 def totals(days: int = 30, cache_dir: Path | None = None, today: date | None = None) -> dict:
-    """{name: {value: n}} over the last `days` days (today included)."""
-    since = ((today or clock.today()) - timedelta(days=days - 1)).isoformat()
+    """{name: {value: n}} over the last `days` days (today included; at most MAX_DAYS).
+    Counts dated after today (written under a clock running ahead) are left out, as
+    the weekly export leaves them out. Raises sqlite3.Error or OSError when the file
+    cannot be read."""
+    today = today or clock.today()
+    since = (today - timedelta(days=min(max(days, 1), MAX_DAYS) - 1)).isoformat()
     db = _db(cache_dir)
     out: dict[str, dict[str, int]] = {}
-    for name, value, n in db.execute("select name, value, sum(n) from counts where day >= ? "
-                                     "group by name, value order by name, value", [since]):
-        out.setdefault(name, {})[value] = n
-    db.close()
+    try:
+        for name, value, n in db.execute(
+                "select name, value, sum(n) from counts where day >= ? and day <= ? "
+                "group by name, value order by name, value", [since, today.isoformat()]):
+            out.setdefault(name, {})[value] = n
+    finally:
+        db.close()
     return out
+
+
+def totals_if_readable(days: int, cache_dir: Path | None = None) -> dict | None:
+    """`totals`, or None when stats.sqlite is damaged or cannot be read (the staff
+    screen then leaves the figures out instead of failing)."""
+    try:
+        return totals(days, cache_dir)
+    except (sqlite3.Error, OSError):
+        return None
 
 
 def shown(n: int) -> int | str:

@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from kiosk.files import write_atomically
 from kiosk.site import stats, stats_export
 
 BLUE, PALE = "#0a4f8a", "#b7cbe0"
@@ -62,6 +63,7 @@ def chart_png(weeks: dict, title: str = "Leerwinkel kiosk", size_px=(1200, 800))
         _bars(ax, [value or "-" for value, _n in counts], [n for _value, n in counts],
               heading, horizontal=name == "goal")
     first, last = min(weeks), max(weeks)
+    title = title.replace("$", r"\$")         # a site name is text, never math markup
     figure.suptitle(f"{title}: anonymous usage, weeks of {first:%d/%m/%Y} to {last:%d/%m/%Y}"
                     f" (hatched: fewer than {stats.SMALLEST_SHOWN})", fontsize=14)
     out = io.BytesIO()
@@ -71,7 +73,7 @@ def chart_png(weeks: dict, title: str = "Leerwinkel kiosk", size_px=(1200, 800))
 
 def write_chart(weeks: dict, target: Path, title: str = "Leerwinkel kiosk") -> Path:
     """The chart as a PNG file (`kiosk stats --chart`)."""
-    Path(target).write_bytes(chart_png(weeks, title))
+    write_atomically(Path(target), chart_png(weeks, title))
     return target
 
 

@@ -8,12 +8,14 @@ QR codes shown, visits wiped after no touch, then visits per goal and per langua
 from __future__ import annotations
 
 import csv
+import io
 from datetime import date, timedelta
 from pathlib import Path
 
 import sqlite_utils
 
 from kiosk import paths
+from kiosk.files import write_atomically
 from kiosk.site import stats
 
 FUNNEL = (("visit", "visits started"), ("results", "reached the results"),
@@ -62,13 +64,15 @@ def columns(weeks: dict) -> list[tuple[str, str, str]]:
 
 
 def write_csv(weeks: dict, target: Path) -> Path:
+    """The figures per week as CSV, written whole (never onto a device or a FIFO)."""
     cols = columns(weeks)
-    with open(target, "w", newline="", encoding="utf-8") as f:
-        writer = csv.writer(f)
-        writer.writerow(["week", *(header for _name, _value, header in cols)])
-        for week, figures in weeks.items():
-            writer.writerow([week.isoformat(), *(
-                stats.shown(figures.get(name, {}).get(value, 0)) for name, value, _ in cols)])
+    f = io.StringIO(newline="")
+    writer = csv.writer(f)
+    writer.writerow(["week", *(header for _name, _value, header in cols)])
+    for week, figures in weeks.items():
+        writer.writerow([week.isoformat(), *(
+            stats.shown(figures.get(name, {}).get(value, 0)) for name, value, _ in cols)])
+    write_atomically(Path(target), f.getvalue())
     return target
 
 
