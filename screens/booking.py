@@ -14,7 +14,7 @@ from screens.text import pick, tr
 from screens.widgets import KioskScreen
 
 AFTER_SCAN = (
-    i18n.N_("1. Je gsm opent de website van de Leerwinkel."),
+    i18n.N_("1. Je smartphone opent de website van de Leerwinkel."),
     i18n.N_("2. Je kiest een dag en een uur."),
     i18n.N_("3. Een begeleider praat met jou over je keuze."),
 )
