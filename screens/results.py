@@ -106,7 +106,7 @@ class ResultsScreen(KioskScreen):
         notices = [tr(RELAXED_MESSAGES[name], lang) for name in outcome.relaxed
                    if name in RELAXED_MESSAGES and count]
         if outcome.unknown_postcode:
-            notices.append(tr("We kennen je postcode niet. Daarom zie je geen afstand bij de opleidingen.", lang))
+            notices.append(tr("We kennen je postcode niet. Daarom zie je geen afstand bij de opleidingen.", lang))  # noqa: E501
         if outcome.orientation:
             notices.append(tr("Je weet nog niet wat je wil leren? Hier zijn ideeën. Praat er zeker over met een begeleider.", lang))  # noqa: E501
         # what the glossary words on the cards mean, each once (the cards have no room)

@@ -65,7 +65,8 @@ def test_a_dutch_beginner_starts_with_the_intake_of_their_region(dutch):
     assert first.kind == "intake" and first.reasons[0].startswith("eerst hier een intake: een gesprek")
     assert "alleen voor wie in Oost-Vlaanderen woont" in first.reasons
     by_id = {r.course["id"]: r for r in outcome.results}
-    assert by_id["nt2-1"].reasons[0] == "je start na de intake: daar kiest een begeleider met jou de juiste groep"
+    assert by_id["nt2-1"].reasons[0] == \
+        "je start na de intake: daar kiest een begeleider met jou de juiste groep"
     assert not any("intake" in r for r in by_id["taalcafe"].reasons)     # not a level course
     # a Brussels postcode: Brussels' intake
     assert ids(match(dutch, goal="nederlands", postcode="1070"))[0] == "intake-brussel"
