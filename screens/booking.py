@@ -9,6 +9,7 @@ from kivy.metrics import dp
 from kivy.properties import NumericProperty, ObjectProperty, StringProperty
 
 from kiosk.booking import handoff
+from kiosk.site import opening_hours
 from kiosk.text import i18n
 from screens.text import pick, tr
 from screens.widgets import KioskScreen
@@ -26,7 +27,8 @@ def contact_lines(site, lang: str) -> list[str]:
     if not (site.phone or site.address):
         return [tr("Geen smartphone? Vraag hulp aan de balie of aan een medewerker hier.", lang)]
     lines = [tr("Geen smartphone? Bel of kom langs:", lang)]
-    return lines + [v for v in (site.name, site.phone, site.address, site.opening_hours) if v]
+    return (lines + [v for v in (site.name, site.phone, site.address) if v]
+            + opening_hours.visitor_hours(site, lang))
 
 
 class BookingScreen(KioskScreen):
