@@ -15,7 +15,7 @@ FONT_BOLD_CANDIDATES = ("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",)
 FALLBACK = "Roboto-Regular.ttf"          # Kivy's own font, used when none of the above exists
 
 _COMMON = ("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-           " .,:;!?'\"()-/+%€…«»")
+           " .,:;!?'\"()-/+%€…«»–\u00a0\u202f")
 _ARABIC_LETTERS = "ابتثجحخدذرسشصضطظعغفقكلمنهويءآأؤإئةى"
 LETTERS = {
     "nl": "ëïéèöüäáó",
