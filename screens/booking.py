@@ -11,12 +11,13 @@ from kivy.metrics import dp
 from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
 
 from kiosk.booking import handoff, slip
+from kiosk.site import opening_hours
 from kiosk.text import i18n
 from screens.text import pick, tr
 from screens.widgets import KioskScreen
 
 AFTER_SCAN = (
-    i18n.N_("1. Je gsm opent de website van de Leerwinkel."),
+    i18n.N_("1. Je smartphone opent de website van de Leerwinkel."),
     i18n.N_("2. Je kiest een dag en een uur."),
     i18n.N_("3. Een begeleider praat met jou over je keuze."),
 )
@@ -28,7 +29,8 @@ def contact_lines(site, lang: str) -> list[str]:
     if not (site.phone or site.address):
         return [tr("Geen smartphone? Vraag hulp aan de balie of aan een medewerker hier.", lang)]
     lines = [tr("Geen smartphone? Bel of kom langs:", lang)]
-    return lines + [v for v in (site.name, site.phone, site.address, site.opening_hours) if v]
+    return (lines + [v for v in (site.name, site.phone, site.address) if v]
+            + opening_hours.visitor_hours(site, lang))
 
 
 class BookingScreen(KioskScreen):

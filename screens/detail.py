@@ -36,7 +36,8 @@ class DetailScreen(KioskScreen):
             statuses=app.visit.answers.get("status"), answers=app.visit.answers))
         self.reasons = "\n".join("• " + r for r in result.reasons)
         self.explained = "\n".join("(?) " + line for line in
-                                   glossary.explain(self.reasons + "\n" + self.facts, lang))
+                                   glossary.explain(self.reasons + "\n" + self.facts, lang,
+                                                    names_in_text=(self.provider,)))
         self.marked = course["id"] in app.visit.marked
 
     def toggle_mark(self):

@@ -56,7 +56,8 @@ class QuestionScreen(KioskScreen):
         question = self.question
         hint = [tr(question.hint, lang)] if question.hint else []
         labels = " ".join(tr(option.label, lang) for option in question.options)
-        self.hint_text = "\n".join(hint + glossary.explain(labels, lang))
+        explained = glossary.explain(" ".join(hint) + "\n" + labels, lang)
+        self.hint_text = "\n".join(hint + explained)
         box = self.ids.options
         box.clear_widgets()
         lower = self.ids.lower

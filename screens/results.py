@@ -7,14 +7,14 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.recycleview.views import RecycleDataViewBehavior
 
 from kiosk.booking.reference import MAX_COURSES
-from kiosk.text import i18n
+from kiosk.text import glossary, i18n
 from screens.text import result_heading, title_language, tr, trn
 from screens.widgets import KioskScreen
 
 RELAXED_MESSAGES = {
     "max_distance_km": i18n.N_("We vonden niets zo dichtbij. We zochten verder weg."),
     "times": i18n.N_("We vonden niets op de momenten die je koos. Dit zijn andere momenten."),
-    "formats": i18n.N_("We vonden niets in de vorm die je koos. Dit zijn andere vormen."),
+    "formats": i18n.N_("We vonden niets op de manier van leren die je koos. Dit zijn andere manieren."),
     "needs": i18n.N_("We vonden niets in een andere taal. Dit zijn lessen in het Nederlands."),
 }
 
@@ -106,9 +106,12 @@ class ResultsScreen(KioskScreen):
         notices = [tr(RELAXED_MESSAGES[name], lang) for name in outcome.relaxed
                    if name in RELAXED_MESSAGES and count]
         if outcome.unknown_postcode:
-            notices.append(tr("We kennen je postcode niet. We tonen opleidingen zonder afstand.", lang))
+            notices.append(tr("We kennen je postcode niet. Daarom zie je geen afstand bij de opleidingen.", lang))  # noqa: E501
         if outcome.orientation:
             notices.append(tr("Je weet nog niet wat je wil leren? Hier zijn ideeën. Praat er zeker over met een begeleider.", lang))  # noqa: E501
+        # what the glossary words on the cards mean, each once (the cards have no room)
+        cards = "\n".join(row["reasons"] for row in rows)
+        notices += ["(?) " + line for line in glossary.explain(cards, lang)]
         self.notice = "\n".join(notices)
         self.next_step = tr(NEXT_STEP if count else NEXT_STEP_NONE, lang)
         self.show_marked_count()

@@ -36,7 +36,7 @@ class UsageChart(ModalView):
     def show(self, png: bytes | None, reason: str) -> None:
         from kivy.core.image import Image as CoreImage
         if png is None:
-            self.message = tr("De grafiek kan nu niet getekend worden: {reason}",
+            self.message = tr("De kiosk kan de grafiek nu niet tekenen: {reason}",
                               App.get_running_app().lang, reason=one_line(reason, 200))
             return
         self.texture = CoreImage(BytesIO(png), ext="png", nocache=True).texture

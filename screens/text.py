@@ -16,7 +16,7 @@ from kivy.factory import Factory
 from kivy.properties import StringProperty
 from kivy.uix.label import Label
 
-from kiosk.text import i18n
+from kiosk.text import arabic, i18n
 
 _RTL = re.compile(r"[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]")
 ARABIC_SCALE = 1.2
@@ -40,10 +40,9 @@ def shape_line(line: str) -> str:
     script is left as it is (a Dutch address on an Arabic screen)."""
     if not has_rtl(line):
         return line
-    import arabic_reshaper  # loaded with the first Arabic text
     from bidi.algorithm import get_display
     embedded = _LTR_RUN.sub(lambda m: _LRE + m.group(0) + _PDF, line)
-    return get_display(arabic_reshaper.reshape(embedded), base_dir="R")
+    return get_display(arabic.reshape(embedded), base_dir="R")
 
 
 def shape(text: str) -> str:

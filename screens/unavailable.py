@@ -6,6 +6,7 @@ from __future__ import annotations
 from kivy.app import App
 from kivy.properties import StringProperty
 
+from kiosk.site import opening_hours
 from screens.home import HomeScreen
 from screens.text import tr
 
@@ -17,8 +18,9 @@ def contact_text(site, lang: str) -> str:
         lines.append(tr("Telefoon: {phone}", lang, phone=site.phone))
     if site.address:
         lines.append(tr("Adres: {address}", lang, address=site.address))
-    if site.opening_hours:
-        lines.append(tr("Open: {hours}", lang, hours=site.opening_hours))
+    hours = opening_hours.visitor_hours(site, lang)
+    if hours:
+        lines.append(tr("Open: {hours}", lang, hours="\n".join(hours)))
     return "\n".join(lines)
 
 

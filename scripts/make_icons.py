@@ -1,7 +1,8 @@
 """Draw the kiosk's icons into assets/icons/ (256x256 PNG, transparent background).
 
 Pictures come from the Noto Color Emoji font (Debian package fonts-noto-color-emoji);
-level bars, distances, the weekend, the empty star and the free coin are drawn. Run again
+level bars, distances, the weekend, the calendar, the empty star and the free coin are drawn
+(a picture carries no words: the calendar emoji prints "July" in every language). Run again
 after changing ICONS:
 
     python scripts/make_icons.py [--font PATH]
@@ -73,7 +74,6 @@ ICONS = {
     "counsellor.png": ("💁", None),
     "more-time.png": ("⏳", None),
     "location.png": ("📍", None),
-    "appointment.png": ("📅", "💁"),
     "level-native.png": ("❤", "💬"),
 }
 LEVELS = {"level-0.png": 0, "level-1.png": 1, "level-2.png": 2, "level-3.png": 3,
@@ -150,6 +150,30 @@ def weekend_icon() -> Image.Image:
     return img
 
 
+def calendar_icon(font) -> Image.Image:
+    """A calendar page with one day marked, and the counsellor: drawn, because the
+    calendar emoji prints a month name ("July") that no visitor's language shares."""
+    page = Image.new("RGBA", (SIZE, SIZE), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(page)
+    draw.rounded_rectangle((10, 30, 206, 206), radius=20, fill=(255, 255, 255, 255),
+                           outline=(90, 96, 104, 255), width=6)
+    draw.rounded_rectangle((10, 30, 206, 76), radius=20, fill=(214, 48, 49, 255))
+    draw.rectangle((10, 58, 206, 76), fill=(214, 48, 49, 255))
+    for x in (58, 158):                                  # the rings
+        draw.rounded_rectangle((x - 7, 14, x + 7, 48), radius=7, fill=(90, 96, 104, 255))
+    for row in range(3):
+        for col in range(4):
+            x0, y0 = 28 + col * 44, 92 + row * 36
+            marked = (row, col) == (1, 2)
+            draw.rounded_rectangle((x0, y0, x0 + 32, y0 + 26), radius=5,
+                                   fill=BLUE if marked else GREY)
+    disc = Image.new("RGBA", (SIZE, SIZE), (0, 0, 0, 0))
+    ImageDraw.Draw(disc).ellipse((128, 128, 254, 254), fill=(255, 255, 255, 255))
+    page.alpha_composite(disc)
+    paste_center(page, emoji(font, "💁", 112), 191, 191)
+    return page
+
+
 def star_outline_icon() -> Image.Image:
     img = Image.new("RGBA", (SIZE, SIZE), (0, 0, 0, 0))
     points = []
@@ -201,9 +225,10 @@ def main(argv: list[str] | None = None) -> int:
     for name, km in DISTANCES.items():
         save(distance_icon(font, km), name)
     save(weekend_icon(), "time-weekend.png")
+    save(calendar_icon(font), "appointment.png")
     save(star_outline_icon(), "star-outline.png")
     save(free_icon(), "need-free.png")
-    print(f"{len(ICONS) + len(LEVELS) + len(DISTANCES) + 3} icons in {OUT}")
+    print(f"{len(ICONS) + len(LEVELS) + len(DISTANCES) + 4} icons in {OUT}")
     return 0
 
 

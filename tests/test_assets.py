@@ -292,3 +292,16 @@ def test_check_mode_exit_code_on_stale_tree(tmp_path):
     assert result.returncode == 1
     assert "out of date" in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "assets").exists()
+
+
+# emoji whose picture prints words (a month name, a date) in one language only
+WORDED_EMOJI = "📅📆🗓🆓🆕🆗🔜"
+
+
+def test_no_icon_is_drawn_from_an_emoji_that_prints_words():
+    spec = importlib.util.spec_from_file_location("make_icons", paths.ROOT / "scripts" / "make_icons.py")
+    make_icons = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(make_icons)
+    pictures = "".join(main + (badge or "") for main, badge in make_icons.ICONS.values())
+    assert not set(pictures) & set(WORDED_EMOJI)
+    assert (paths.ASSETS / "icons" / "appointment.png").exists()

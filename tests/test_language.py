@@ -71,3 +71,49 @@ def test_read_aloud_captions_are_short_enough_for_their_button():
     for lang in LANGUAGES:
         _ = i18n.gettext_for(lang)
         assert len(_("Voorlezen")) <= 10 and len(_("Stop")) <= 10, lang
+
+
+def _strings(lang):
+    for message in _catalog(lang):
+        if message.id:
+            yield from (message.string if isinstance(message.string, tuple) else [message.string])
+
+
+def test_french_says_tu_and_on_with_non_breaking_spaces():
+    texts = list(_strings("fr")) + [glossary.sentence(w, "fr") for w in glossary.entries()]
+    for text in texts:
+        assert not re.search(r"(?<!-)\b(?:[Vv]ous|[Nn]ous|[Vv]otre|[Vv]os)\b", text), text
+        assert not re.search(r"[ \t][:;?!»]|«[ \t]", text), text      # a plain space there
+        assert not re.search(r"\w[;?!»]", text), text                  # or none at all
+
+
+def test_ukrainian_has_no_gender_slash_forms():
+    texts = list(_strings("uk")) + [glossary.sentence(w, "uk") for w in glossary.entries()]
+    for text in texts:
+        assert not re.search(r"\w\(-?[а-яіїєґ]{1,3}\)|\w/[а-яіїєґ]{1,3}\b", text), text
+
+
+def test_arabic_instructions_are_in_the_imperative():
+    _ = i18n.gettext_for("ar")
+    nouns = ("اختيار", "حجز", "البدء", "مسح", "البحث", "الاتصال", "السؤال")
+    for message in _catalog("ar"):
+        if isinstance(message.id, str) and re.match(r"(Kies|Maak|Scan|Zoek|Praat|Tik|Vraag|vraag|Start$)",
+                                                    message.id):
+            assert not message.string.startswith(nouns), (message.id, message.string)
+    assert _("Kies om te bespreken") in _("Wil je over een opleiding praten? Tik op 'Kies om te "
+                                          "bespreken'. Tik dan op de blauwe knop onderaan.")
+
+
+@pytest.mark.parametrize("lang", ["nl", "en", "fr", "ar", "uk"])
+def test_one_word_per_concept(lang):
+    """The synonyms docs/terms.md rules out do not come back."""
+    banned = {"nl": [r"\bgsm\b", r"\bmiddelbaar\b", ";"],
+              "en": [r"living wage", r"\bwelfare\b", r"\bcatalog\b"],
+              "fr": [r"\baccueil\b", r"chèques formation"], "uk": [r"соцдопомог", r"ґрадуат"],
+              "ar": ["الكتالوج", "فلاندرن", "دخل معيشي", "تدريبات", r"(?<!ال)تدريب\s"]}[lang]
+    texts = ([m.id for m in _catalog("en") if isinstance(m.id, str) and m.id and "booking" not in m.id]
+             if lang == "nl" else list(_strings(lang)))
+    texts += [glossary.sentence(w, lang) for w in glossary.entries()]
+    for text in texts:
+        for pattern in banned:
+            assert not re.search(pattern, text), (pattern, text)

@@ -204,7 +204,7 @@ def test_outcome_fitting_the_goal_ranks_higher(open_cat):
                     make_course("dip", goals=["diploma-secundair"], outcome="diploma-secundair")])
     out = matching.match(cat, {"goal": "diploma-secundair"}, TODAY)
     assert ids(out) == ["dip", "att"]
-    assert "je krijgt een diploma middelbaar onderwijs" in out.results[0].reasons
+    assert "je krijgt een diploma secundair onderwijs" in out.results[0].reasons
 
 
 def test_reasons_name_times_and_format(open_cat):

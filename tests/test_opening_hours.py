@@ -69,3 +69,51 @@ def test_the_site_config_takes_a_week(tmp_path):
     path = tmp_path / "site.toml"
     path.write_text('[site]\nopen = {mon = "09:00-12:00, 13:00-17:00", sat = "10:00-24:00"}\n')
     assert config.load(path).site.open["mon"] == "09:00-12:00, 13:00-17:00"
+
+
+# ------------------------------------------------- the Leerwinkel's hours for a visitor
+
+HOURS = {"tue": "13:00-17:00", "thu": "13:00-17:00", "sat": "10:00-12:00"}
+
+
+@pytest.mark.parametrize("lang, lines", [
+    ("nl", ["di, do 13:00–17:00", "za 10:00–12:00"]),
+    ("en", ["Tue, Thu 13:00–17:00", "Sat 10:00–12:00"]),
+    ("fr", ["mar., jeu. 13:00–17:00", "sam. 10:00–12:00"]),
+    ("ar", ["الثلاثاء، الخميس 13:00–17:00", "السبت 10:00–12:00"]),
+    ("uk", ["вт, чт 13:00–17:00", "сб 10:00–12:00"]),
+])
+def test_the_hours_are_said_in_the_visitors_language(lang, lines):
+    assert oh.describe(HOURS, lang) == lines
+
+
+def test_days_in_a_row_become_a_span_and_a_split_day_keeps_both_ranges():
+    week = {d: "09:00-12:00, 13:00-17:00" for d in ("mon", "tue", "wed", "thu", "fri")}
+    assert oh.describe(week, "nl") == ["ma–vr 09:00–12:00, 13:00–17:00"]
+    assert oh.describe(week, "ar") == ["الاثنين إلى الجمعة 09:00–12:00، 13:00–17:00"]
+    assert oh.describe({"sat": "10:00-24:00"}, "en") == ["Sat 10:00–24:00"]
+    assert oh.describe({}, "fr") == []
+
+
+def test_the_day_names_are_the_cldr_ones():
+    from babel.dates import get_day_names
+    for lang, locale in {"nl": "nl_BE", "en": "en_GB", "fr": "fr_BE", "ar": "ar", "uk": "uk"}.items():
+        names = get_day_names("abbreviated", locale=locale)
+        assert oh.DAY_SHORT[lang] == tuple(names[i] for i in range(7))
+
+
+def test_structured_hours_win_and_an_old_free_text_still_shows(tmp_path):
+    path = tmp_path / "site.toml"
+    path.write_text('[site]\nopening_hours = "di en do 13-17 u"\n'
+                    'hours = {tue = "13:00-17:00", thu = "13:00-17:00"}\n')
+    site = config.load(path).site
+    assert oh.visitor_hours(site, "uk") == ["вт, чт 13:00–17:00"]
+    path.write_text('[site]\nopening_hours = "di en do 13-17 u"\n')
+    assert oh.visitor_hours(config.load(path).site, "uk") == ["di en do 13-17 u"]
+
+
+def test_bad_visitor_hours_are_refused_with_a_reason(tmp_path):
+    path = tmp_path / "site.toml"
+    path.write_text('[site]\nhours = {dinsdag = "13:00-17:00"}\n')
+    with pytest.raises(config.ConfigError, match="site.hours.*not a weekday"):
+        config.load(path)

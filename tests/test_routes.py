@@ -62,10 +62,11 @@ def test_a_dutch_beginner_starts_with_the_intake_of_their_region(dutch):
     assert ids(outcome)[0] == "intake-gent"
     assert not {"intake-brussel", "intake-antwerpen"} & set(ids(outcome))   # other regions
     first = outcome.results[0]
-    assert first.kind == "intake" and first.reasons[0].startswith("eerst hier: een gesprek")
-    assert "voor wie woont in Oost-Vlaanderen" in first.reasons
+    assert first.kind == "intake" and first.reasons[0].startswith("eerst hier een intake: een gesprek")
+    assert "alleen voor wie in Oost-Vlaanderen woont" in first.reasons
     by_id = {r.course["id"]: r for r in outcome.results}
-    assert by_id["nt2-1"].reasons[0] == "je start na de intake: die kiest de juiste groep voor jou"
+    assert by_id["nt2-1"].reasons[0] == \
+        "je start na de intake: daar kiest een begeleider met jou de juiste groep"
     assert not any("intake" in r for r in by_id["taalcafe"].reasons)     # not a level course
     # a Brussels postcode: Brussels' intake
     assert ids(match(dutch, goal="nederlands", postcode="1070"))[0] == "intake-brussel"
@@ -230,7 +231,7 @@ def test_price_in_sql_and_in_words_agree(needs_cat):
 def test_the_price_speaks_the_visitors_language():
     _ = i18n.gettext_for("fr")
     assert course_facts.visitor_price(COURSE, ["inburgeraar"], _) == \
-        "Gratuit pour toi : tu suis le parcours d'intégration (inburgering)"
+        "Gratuit pour toi\u00a0: tu suis le parcours d'intégration (inburgering)"
 
 
 # ---------------------------------------------------------------- the feed's new fields

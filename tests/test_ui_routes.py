@@ -26,7 +26,7 @@ def test_a_dutch_beginner_starts_with_the_intake_of_their_region(run_visit):
 
     assert record["result_titles"][0] == "Intake Nederlands leren in Gent (IN-Gent)"
     assert not any("Brussel" in t or "Limburg" in t for t in record["result_titles"])
-    assert "eerst hier: een gesprek" in record["result_reasons"][0]
+    assert "eerst hier een intake: een gesprek" in record["result_reasons"][0]
     assert "je start na de intake" in record["result_reasons"][1]
     detail = "\n".join(record["detail_texts"])
     # the exemption is said with its condition, never a figure the rules of 2026-2027 do

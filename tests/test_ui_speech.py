@@ -7,10 +7,10 @@ is laid out as Dutch again.
 import re
 
 import pytest
-from arabic_reshaper import reshape
 from bidi.algorithm import get_display
 
 from kiosk.text import glossary, i18n, spoken_forms
+from kiosk.text.arabic import reshape
 
 LANGUAGES = ["nl", "en", "fr", "ar", "uk"]
 VISIT = [["start"], ["spoken", "question"], ["answer", "goal", "nederlands"],

@@ -30,8 +30,8 @@ from kiosk.text.i18n import N_, gettext_for, join_list
 MIN_SECRET_CHARS = 32
 # what a counsellor is told about the kind of reference
 KINDS = {"sealed": N_("Versleuteld: alleen de Leerwinkel kan deze antwoorden lezen."),
-         "signed": N_("Oud formaat: ondertekend maar niet versleuteld; wordt nog even "
-                      "aanvaard."),
+         "signed": N_("Oud formaat: ondertekend maar niet versleuteld. De kiosk aanvaardt "
+                      "het nog even."),
          "unsigned": N_("Niet versleuteld: zonder sleutel draagt de code alleen het doel en "
                         "de opleidingen.")}
 

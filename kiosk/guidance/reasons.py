@@ -121,7 +121,7 @@ def route_reasons(course: dict, light: dict, a: dict, asked, _, price=None) -> l
     out = [_(words.KIND_REASONS[course["kind"]])]
     where = vocab.region(course.get("postcode"))
     if course["kind"] == vocab.INTAKE and where in words.REGIONS:
-        out.append(_("voor wie woont in {region}").format(region=_(words.REGIONS[where])))
+        out.append(_("alleen voor wie in {region} woont").format(region=_(words.REGIONS[where])))
     if course["format"] != "afstand":
         out += _distance_texts(course, light["distance_km"], asked, _)
     out += _cost_texts(course, a["status"], _, price)
@@ -150,7 +150,7 @@ def reasons(course: dict, light: dict, a: dict, asked, orientation: bool, _,
                      key=lambda name: -WEIGHTS[name] * factors[name])
     out = _not_as_asked(course, light["distance_km"], asked, orientation, _)
     if after_intake and course.get("dutch_to") is not None:
-        out.append(_("je start na de intake: die kiest de juiste groep voor jou"))
+        out.append(_("je start na de intake: daar kiest een begeleider met jou de juiste groep"))
     out += [text for name in ordered for text in texts[name]]
     out += _checks(course, a, _) + _needs_texts(course, a, _)
     return out + _access_texts(course, _)

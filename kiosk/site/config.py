@@ -63,7 +63,8 @@ class Site:
     languages: list[str] = field(default_factory=lambda: ["nl", "en", "fr", "ar", "uk"])
     phone: str = ""
     address: str = ""
-    opening_hours: str = ""
+    opening_hours: str = ""          # free text (older configs); `hours` says it in every language
+    hours: dict = field(default_factory=dict)  # the Leerwinkel's hours: weekday -> "13:00-17:00"
     open: dict = field(default_factory=dict)   # weekday -> "09:00-17:00"; empty = always open
 
 
@@ -240,10 +241,11 @@ def check(cfg: Config) -> None:
     """Every rule a setting must follow, checked once, when the config is loaded: nothing
     later (the booking link, a reference, doctor) can find a config mistake. Raises
     ConfigError with one line."""
-    try:
-        opening_hours.parse(cfg.site.open)
-    except ValueError as exc:
-        raise ConfigError(f"Setting 'site.open': {exc}") from None
+    for key in ("open", "hours"):
+        try:
+            opening_hours.parse(getattr(cfg.site, key))
+        except ValueError as exc:
+            raise ConfigError(f"Setting 'site.{key}': {exc}") from None
     if not LOCK_AFTER_S[0] <= cfg.staff.lock_after_s <= LOCK_AFTER_S[1]:
         raise ConfigError(f"Setting 'staff.lock_after_s' must be from {LOCK_AFTER_S[0]} to "
                           f"{LOCK_AFTER_S[1]} seconds: the staff screen must lock soon.")

@@ -97,3 +97,61 @@ def day_word(when: datetime, now: datetime) -> str:
     if days == 1:
         return N_("morgen")
     return DAY_WORDS[when.weekday()]
+
+
+# weekday names as CLDR abbreviates them (Babel's get_day_names("abbreviated")); Arabic
+# has no short form
+DAY_SHORT = {
+    "nl": ("ma", "di", "wo", "do", "vr", "za", "zo"),
+    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+    "fr": ("lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim."),
+    "ar": ("الاثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة", "السبت", "الأحد"),
+    "uk": ("пн", "вт", "ср", "чт", "пт", "сб", "нд"),
+}
+_LIST = {"ar": "، "}                   # the comma between days and between ranges
+_DAY_RUN = {"ar": "{first} إلى {last}"}   # three or more days in a row
+
+
+def _clock_text(moment: time) -> str:
+    return "24:00" if moment == time.max else moment.strftime("%H:%M")
+
+
+def _days_text(days: list[int], lang: str) -> str:
+    names = DAY_SHORT.get(lang, DAY_SHORT["nl"])
+    runs: list[list[int]] = []
+    for day in days:
+        if runs and runs[-1][-1] == day - 1:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    words = []
+    for run in runs:
+        if len(run) >= 3:
+            words.append(_DAY_RUN.get(lang, "{first}–{last}").format(
+                first=names[run[0]], last=names[run[-1]]))
+        else:
+            words += [names[day] for day in run]
+    return _LIST.get(lang, ", ").join(words)
+
+
+def describe(table: dict, lang: str) -> list[str]:
+    """Opening hours for a visitor, in their language and script, one line per set of
+    hours: days with the same hours share a line ("di, do 13:00–17:00", "ma–vr 09:00–12:00").
+    Empty for an empty table."""
+    ranges = parse(table)
+    groups: dict[tuple, list[int]] = {}
+    for day in sorted(ranges):
+        if ranges[day]:
+            groups.setdefault(tuple(ranges[day]), []).append(day)
+    comma = _LIST.get(lang, ", ")
+    return [_days_text(days, lang) + " " + comma.join(f"{_clock_text(a)}–{_clock_text(b)}"
+                                                       for a, b in spans)
+            for spans, days in groups.items()]
+
+
+def visitor_hours(site, lang: str) -> list[str]:
+    """The Leerwinkel's hours for a visitor: the structured `[site] hours` in their
+    language, else the free text `opening_hours` of an older config (as written)."""
+    if site.hours:
+        return describe(site.hours, lang)
+    return [site.opening_hours] if site.opening_hours else []

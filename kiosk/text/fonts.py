@@ -15,7 +15,7 @@ FONT_BOLD_CANDIDATES = ("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",)
 FALLBACK = "Roboto-Regular.ttf"          # Kivy's own font, used when none of the above exists
 
 _COMMON = ("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-           " .,:;!?'\"()-/+%€…«»")
+           " .,:;!?'\"()-/+%€…«»–\u00a0\u202f")
 _ARABIC_LETTERS = "ابتثجحخدذرسشصضطظعغفقكلمنهويءآأؤإئةى"
 LETTERS = {
     "nl": "ëïéèöüäáó",
@@ -45,10 +45,11 @@ def needed_characters(lang: str) -> set[str]:
     and for Arabic every contextual form the reshaper produces."""
     chars = set(_COMMON) | set(LETTERS.get(lang, "")) | set(i18n.LANGUAGE_NAMES.get(lang, ""))
     if lang in i18n.RTL_LANGUAGES:
-        import arabic_reshaper
+        from kiosk.text import arabic
+        chars |= set(arabic.HARAKAT)
         for letter in _ARABIC_LETTERS + "لا":
             for word in (letter, "ب" + letter, letter + "ب", "ب" + letter + "ب", "لا"):
-                chars |= set(arabic_reshaper.reshape(word))
+                chars |= set(arabic.reshape(word))
     return {c for c in chars if not c.isspace()}
 
 

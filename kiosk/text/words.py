@@ -12,7 +12,7 @@ TIMES = {"dag": N_("overdag"), "avond": N_("op avonden"), "weekend": N_("in het 
 FORMATS = {"klassikaal": N_("in een klas"),
            "afstand": N_("online of op afstand: je leert thuis"),
            "combinatie": N_("deels in de klas, deels online")}
-OUTCOMES = {"diploma-secundair": N_("je krijgt een diploma middelbaar onderwijs"),
+OUTCOMES = {"diploma-secundair": N_("je krijgt een diploma secundair onderwijs"),
             "certificaat": N_("je krijgt een certificaat"),
             "diploma-hoger": N_("je krijgt een diploma hoger onderwijs"),
             "beroepskwalificatie": N_("je krijgt een erkend bewijs voor een beroep"),
@@ -22,13 +22,13 @@ OUTCOMES = {"diploma-secundair": N_("je krijgt een diploma middelbaar onderwijs"
 # goal: (the reason of a result in an orientation over goals, the goal in the short
 # summary a booking link carries, the goal for the counsellor)
 _GOALS = {
-    "diploma-secundair": (N_("om je diploma middelbaar onderwijs te halen"),
+    "diploma-secundair": (N_("om je diploma secundair onderwijs te halen"),
                           N_("diploma secundair"), N_("een diploma secundair onderwijs halen")),
     "nederlands": (N_("om Nederlands te leren"), N_("Nederlands leren"),
                    N_("Nederlands leren (NT2)")),
     "basisvaardigheden": (N_("om beter te lezen, schrijven of rekenen"), N_("lezen, schrijven, rekenen"),
                           N_("beter lezen, schrijven of rekenen")),
-    "digitaal": (N_("om met computer en smartphone te werken"), N_("computer en gsm"),
+    "digitaal": (N_("om met computer en smartphone te werken"), N_("computer en smartphone"),
                  N_("leren werken met computer en smartphone")),
     "beroep": (N_("om een beroep te leren"), N_("leren voor een beroep"),
                N_("een opleiding voor een beroep")),
@@ -42,7 +42,7 @@ GOAL_REASONS = {goal: texts[0] for goal, texts in _GOALS.items() if texts[0]}
 GOAL_SHORT = {goal: texts[1] for goal, texts in _GOALS.items()}
 GOAL_LONG = {goal: texts[2] for goal, texts in _GOALS.items()}
 DIPLOMAS = {"geen": N_("geen diploma"), "basisonderwijs": N_("basisonderwijs"),
-            "secundair-onvolledig": N_("middelbaar onderwijs, niet afgemaakt"),
+            "secundair-onvolledig": N_("secundair onderwijs, niet afgemaakt"),
             "secundair": N_("diploma secundair onderwijs"), "hoger": N_("hoger onderwijs"),
             "buitenlands": N_("diploma uit een ander land, nog niet erkend")}
 DUTCH_LEVELS = {"geen": N_("nog geen Nederlands"), "moedertaal": N_("moedertaal")}  # else A1…C1
@@ -67,8 +67,8 @@ REDUCED_FOR = {status: texts[2] for status, texts in _STATUSES.items()}
 BECAUSE = {status: texts[3] for status, texts in _STATUSES.items()}
 # route kind -> what it is, for a result's reasons
 KIND_REASONS = {
-    "intake": N_("eerst hier: een gesprek en een korte test; zij kiezen met jou de juiste "
-                 "cursus Nederlands"),
+    "intake": N_("eerst hier een intake: een gesprek en een korte test. Daarna kiest een "
+                 "begeleider met jou de juiste cursus Nederlands"),
     "exam": N_("een andere weg: je leert zelf, in je eigen tempo, en doet examens bij de "
                "Examencommissie"),
     "recognition-diploma": N_("laat je diploma uit het buitenland erkennen: dan weet je "
