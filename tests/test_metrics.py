@@ -124,3 +124,39 @@ def test_running_kiosk_writes_the_file_by_itself(tmp_path):
     assert first["kiosk_starts_total", ()] == 1 and first["kiosk_catalog_courses", ()] > 0
     written = "kiosk_metrics_written_timestamp_seconds", ()
     assert second[written] > first[written], "not rewritten while running"
+
+
+def test_build_info_and_doctor_findings_as_figures(tmp_path, monkeypatch):
+    from importlib import metadata
+
+    from kiosk.site import doctor
+    release = tmp_path / "env"
+    release.mkdir()
+    (release / metrics.RELEASE_FILE).write_text("v1.3.0 0123abcd\n", encoding="utf-8")
+    monkeypatch.setattr(sys, "prefix", str(release))
+    findings = [doctor.Finding("fonts", doctor.OK, "fine"),
+                doctor.Finding("catalog", doctor.WARNING, "old"),
+                doctor.Finding("booking", doctor.BROKEN, "no secret"),
+                doctor.Finding("booking", doctor.OK, "template fine")]
+    metrics.record_doctor(findings, tmp_path, now=1_800_000_000)
+    figures = read_figures(metrics.write(config.Config(), tmp_path))
+    version = metadata.version("leerwinkel-kiosk")
+    assert figures["kiosk_build_info", (("release", "v1.3.0 0123abcd"),
+                                        ("version", version))] == 1
+    assert figures["kiosk_doctor_level", (("check", "fonts"),)] == 0
+    assert figures["kiosk_doctor_level", (("check", "catalog"),)] == 1
+    assert figures["kiosk_doctor_level", (("check", "booking"),)] == 2   # the worst finding
+    assert figures["kiosk_doctor_broken", ()] == 1
+    assert figures["kiosk_doctor_last_run_timestamp_seconds", ()] == 1_800_000_000
+
+
+def test_doctor_command_leaves_its_findings_in_the_figures(tmp_path, monkeypatch):
+    monkeypatch.setenv("KIOSK_CACHE_DIR", str(tmp_path))
+    monkeypatch.delenv("KIOSK_CONFIG", raising=False)
+    monkeypatch.setenv("SDL_VIDEODRIVER", "offscreen")
+    code = cli.main(["doctor", "--json"])
+    figures = read_figures(tmp_path / "kiosk.prom")
+    assert figures["kiosk_doctor_broken", ()] == (1 if code else 0)
+    assert ("kiosk_doctor_level", (("check", "window"),)) in figures
+    assert ("kiosk_build_info", (("release", "unknown"), ("version", metrics.build()["version"]))
+            ) in figures

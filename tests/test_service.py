@@ -52,7 +52,9 @@ def test_dry_run_prints_a_unit_for_this_checkout_that_verifies(run_cli, tmp_path
     assert re.search(rf"^ExecStart={re.escape(str(kiosk))} run --kiosk$", unit, re.M)
     assert f"Environment=KIOSK_CONFIG={conf}\n" in unit
     assert f"Environment=KIOSK_CACHE_DIR={os.environ['KIOSK_CACHE_DIR']}\n" in unit
-    assert "/opt/leerwinkel" not in unit
+    assert f"ReadWritePaths={os.environ['KIOSK_CACHE_DIR']}\n" in unit
+    assert f"Environment=KIVY_HOME={os.environ['KIOSK_CACHE_DIR']}/kivy\n" in unit
+    assert "/opt/leerwinkel" not in unit and "/var/lib/leerwinkel" not in unit
     for line in ("Type=notify", "WatchdogSec=60", "Restart=always", "WantedBy="):
         assert line in unit
     proc = verify_user_unit(tmp_path, unit)
