@@ -160,3 +160,20 @@ def test_doctor_command_leaves_its_findings_in_the_figures(tmp_path, monkeypatch
     assert ("kiosk_doctor_level", (("check", "window"),)) in figures
     assert ("kiosk_build_info", (("release", "unknown"), ("version", metrics.build()["version"]))
             ) in figures
+
+
+def test_opening_hours_as_times_for_the_alerts(tmp_path):
+    from datetime import datetime
+    cfg = config.Config()
+    cfg.site.open = {"mon": "09:00-17:00"}
+    monday_10 = datetime(2026, 11, 30, 10, 0).timestamp()
+    figures = read_figures(metrics.write(cfg, tmp_path, now=monday_10))
+    assert figures["kiosk_open", ()] == 1
+    assert figures["kiosk_open_until_timestamp_seconds", ()] == datetime(2026, 11, 30, 17).timestamp()
+    assert figures["kiosk_next_open_timestamp_seconds", ()] == monday_10
+    monday_18 = datetime(2026, 11, 30, 18, 0).timestamp()
+    figures = read_figures(metrics.write(cfg, tmp_path, now=monday_18))
+    assert figures["kiosk_open", ()] == 0 and figures["kiosk_open_until_timestamp_seconds", ()] == 0
+    assert figures["kiosk_next_open_timestamp_seconds", ()] == datetime(2026, 12, 7, 9).timestamp()
+    always = read_figures(metrics.write(config.Config(), tmp_path, now=monday_18))
+    assert always["kiosk_open_until_timestamp_seconds", ()] == float("inf")

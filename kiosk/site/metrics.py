@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import os
 import sys
 import time
@@ -214,7 +215,27 @@ def health_figures(cfg, cache_dir: Path | None, now: float) -> list:
             _gauge("kiosk_build_info", "The kiosk's version and release.", 1, build()),
             _gauge("kiosk_metrics_written_timestamp_seconds",
                    "When this file was written: a kiosk that stops writing is down.", now),
-            *doctor_figures(cache_dir)]
+            *doctor_figures(cache_dir), *schedule_figures(cfg, now)]
+
+
+def schedule_figures(cfg, now: float) -> list:
+    """The opening hours as times, so that alerts about a kiosk that stopped writing its
+    figures fire only when it should be open (deploy/prometheus/kiosk-rules.yml)."""
+    from kiosk.site import opening_hours
+    local = datetime.fromtimestamp(now)
+    table = cfg.site.open
+    is_open = opening_hours.is_open(table, local)
+    if is_open:
+        close = opening_hours.next_change(table, local)
+        until, next_open = (close.timestamp() if close else math.inf), now
+    else:
+        opens = opening_hours.next_opening(table, local)
+        until, next_open = 0.0, (opens.timestamp() if opens else math.inf)
+    return [_gauge("kiosk_open", "1 when the site's opening hours say open.", is_open),
+            _gauge("kiosk_open_until_timestamp_seconds",
+                   "When the current opening ends (+Inf: always open; 0: closed now).", until),
+            _gauge("kiosk_next_open_timestamp_seconds",
+                   "When the kiosk is next open (now when open; +Inf: never).", next_open)]
 
 
 def doctor_figures(cache_dir: Path | None) -> list:
