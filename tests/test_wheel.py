@@ -1,7 +1,8 @@
-"""The kiosk installed the way a site installs it: a wheel built from this checkout,
+"""The kiosk installed the way a site installs it: a wheel built from this checkout and
 installed with the locked, hash-checked dependencies (deploy/requirements.lock) into a fresh
-virtualenv outside the checkout, then used from a folder outside the checkout: the command
-line from refresh to booking link, and one visit of the real app off screen."""
+virtualenv outside the checkout, by the update's own script; then used from a folder
+outside the checkout: the command line from refresh to booking link, and one visit of the
+real app off screen."""
 import json
 import os
 import shutil
@@ -17,7 +18,6 @@ from conftest import SAMPLE_DAY, visit_steps
 from setuptools import find_packages
 
 ROOT = Path(__file__).resolve().parent.parent
-LOCK = ROOT / "deploy" / "requirements.lock"
 ANSWERS = {"goal": "nederlands", "dutch_level": "A1", "status": "inburgeraar",
            "times": ["avond"], "formats": [], "postcode": "9000", "max_distance_km": 20}
 SITE = ('[site]\nname = "Leerwinkel Gent"\nkiosk_id = "gent-bib-1"\n'
@@ -52,20 +52,25 @@ class Installed:
 
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory) -> Installed:
+    """The release the update installs (deploy/update/leerwinkel-install-release): the
+    wheel built with the locked setuptools, its dependencies from the lock, hash-checked."""
     folder = tmp_path_factory.mktemp("installed")
     assert not folder.resolve().is_relative_to(ROOT)
-    dist = folder / "dist"
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(dist),
-                    str(ROOT)], check=True, capture_output=True, timeout=300)
-    wheel = next(dist.glob("leerwinkel_kiosk-*.whl"))
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    env.update(KIOSK_HOME=str(folder / "opt"), PYTHON=shutil.which("python3") or sys.executable)
+    script = ROOT / "deploy" / "update" / "leerwinkel-install-release"
+    runs = [subprocess.run(["sh", str(script), str(ROOT), "test-1"], env=env, capture_output=True,
+                           text=True, timeout=1200) for _ in range(2)]
+    for proc in runs:
+        assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-3000:]
+    assert [p.stdout.split()[-1] for p in runs] == ["installed", "present"]
+    wheel = next((folder / "opt" / "wheels" / "test-1").glob("leerwinkel_kiosk-*.whl"))
     site = Installed(folder, wheel)
+    site.venv = folder / "opt" / "releases" / "test-1"
+    site.python, site.kiosk_command = site.venv / "bin" / "python", site.venv / "bin" / "kiosk"
     for sub in ("work", "home", "cache"):
         (folder / sub).mkdir()
-    subprocess.run([shutil.which("python3") or sys.executable, "-m", "venv", str(site.venv)],
-                   check=True, timeout=120)
-    pip = [site.python, "-m", "pip", "install", "-q"]
-    site.run(*pip, "--require-hashes", "-r", LOCK, timeout=900)
-    site.run(*pip, "--no-deps", wheel)
+    assert (site.venv / "leerwinkel-release").read_text().strip() == "test-1"
     return site
 
 
