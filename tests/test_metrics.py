@@ -1,5 +1,6 @@
 """Health figures: the Prometheus text file, read back with prometheus_client's parser."""
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -8,6 +9,8 @@ import tomllib
 from dataclasses import fields, is_dataclass
 from pathlib import Path
 
+import pytest
+import yaml
 from prometheus_client.parser import text_string_to_metric_families
 
 from kiosk import paths
@@ -177,3 +180,35 @@ def test_opening_hours_as_times_for_the_alerts(tmp_path):
     assert figures["kiosk_next_open_timestamp_seconds", ()] == datetime(2026, 12, 7, 9).timestamp()
     always = read_figures(metrics.write(config.Config(), tmp_path, now=monday_18))
     assert always["kiosk_open_until_timestamp_seconds", ()] == float("inf")
+
+
+# ---------------------------------------------------------------- Prometheus rules
+
+def promtool() -> str:
+    found = shutil.which("promtool")
+    if found is None:
+        pytest.fail("promtool is missing: scripts/setup --test installs Debian's prometheus")
+    return found
+
+
+def test_alert_rules_check_and_pass_their_unit_tests():
+    folder = ROOT / "deploy" / "prometheus"
+    for args in (["check", "rules", "kiosk-rules.yml"], ["check", "config", "central.yml"],
+                 ["test", "rules", "kiosk-rules.test.yml"]):
+        proc = subprocess.run([promtool(), *args], cwd=folder, capture_output=True, text=True,
+                              timeout=120)
+        assert proc.returncode == 0, (args, proc.stdout + proc.stderr)
+    rules = yaml.safe_load((folder / "kiosk-rules.yml").read_text(encoding="utf-8"))
+    alerts = {r["alert"] for g in rules["groups"] for r in g["rules"] if "alert" in r}
+    assert {"KioskDownWhileOpen", "KioskCatalogStale", "KioskSourceFailing", "KioskRestartLoop",
+            "KioskUpdateFailed", "KioskDiskAlmostFull", "KioskFiguresUnreadable"} <= alerts
+
+
+def test_a_rule_that_stops_alerting_fails_its_unit_test(tmp_path):
+    folder = ROOT / "deploy" / "prometheus"
+    rules = (folder / "kiosk-rules.yml").read_text(encoding="utf-8")
+    (tmp_path / "kiosk-rules.yml").write_text(rules.replace("> 900", "> 90000"))
+    shutil.copy(folder / "kiosk-rules.test.yml", tmp_path)
+    proc = subprocess.run([promtool(), "test", "rules", "kiosk-rules.test.yml"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode != 0 and "KioskDownWhileOpen" in proc.stdout + proc.stderr
