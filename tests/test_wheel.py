@@ -28,9 +28,8 @@ SITE = ('[site]\nname = "Leerwinkel Gent"\nkiosk_id = "gent-bib-1"\n'
 class Installed:
     """A virtualenv holding the built wheel, and a working folder outside the checkout."""
 
-    def __init__(self, folder: Path, wheel: Path):
-        self.folder, self.wheel = folder, wheel
-        self.venv = folder / "venv"
+    def __init__(self, folder: Path, wheel: Path, venv: Path):
+        self.folder, self.wheel, self.venv = folder, wheel, venv
         self.work = folder / "work"
         self.python = self.venv / "bin" / "python"
         self.kiosk_command = self.venv / "bin" / "kiosk"
@@ -65,9 +64,7 @@ def installed(tmp_path_factory) -> Installed:
         assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-3000:]
     assert [p.stdout.split()[-1] for p in runs] == ["installed", "present"]
     wheel = next((folder / "opt" / "wheels" / "test-1").glob("leerwinkel_kiosk-*.whl"))
-    site = Installed(folder, wheel)
-    site.venv = folder / "opt" / "releases" / "test-1"
-    site.python, site.kiosk_command = site.venv / "bin" / "python", site.venv / "bin" / "kiosk"
+    site = Installed(folder, wheel, folder / "opt" / "releases" / "test-1")
     for sub in ("work", "home", "cache"):
         (folder / sub).mkdir()
     assert (site.venv / "leerwinkel-release").read_text().strip() == "test-1"
