@@ -11,10 +11,60 @@ import ctypes.util
 import logging
 import os
 import signal
+import sys
 from pathlib import Path
 
 log = logging.getLogger("kiosk")
 SDL_INIT_VIDEO = 0x20
+# sd-daemon(3) priorities: journald files a line that starts with <N> at that priority
+JOURNAL_PRIORITY = {logging.CRITICAL: 2, logging.ERROR: 3, logging.WARNING: 4,
+                    logging.INFO: 6, logging.DEBUG: 7}
+
+
+class JournalFormatter(logging.Formatter):
+    """One record as lines journald keeps: when standard error is the journal (systemd's
+    JOURNAL_STREAM names it), every line (also of a traceback) starts with its <priority>;
+    elsewhere lines start with the time. Each line names the level and the logger."""
+
+    def __init__(self, to_journal: bool):
+        super().__init__("%(levelname)s %(name)s: %(message)s" if to_journal else
+                         "%(asctime)s %(levelname)s %(name)s: %(message)s")
+        self.to_journal = to_journal
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = super().format(record)
+        if not self.to_journal:
+            return text
+        prefix = f"<{JOURNAL_PRIORITY.get(record.levelno, 6)}>"
+        return "\n".join(prefix + line for line in text.splitlines())
+
+
+def stderr_is_journal(stream=None) -> bool:
+    """True when the stream is the one systemd connected to the journal (systemd.exec(5):
+    JOURNAL_STREAM holds its device and inode)."""
+    device, _, inode = os.environ.get("JOURNAL_STREAM", "").partition(":")
+    try:
+        found = os.fstat((stream or sys.stderr).fileno())
+        return (str(found.st_dev), str(found.st_ino)) == (device, inode)
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
+def log_to_stderr() -> logging.Handler:
+    """The kiosk's warnings and errors (and its own info lines) on standard error, where
+    the service's journal keeps them. Kivy's own console log is off (KIVY_LOG_MODE=PYTHON):
+    its messages come through this handler too."""
+    root = logging.getLogger()
+    for handler in root.handlers:
+        if getattr(handler, "kiosk_stderr", False):
+            return handler
+    handler = logging.StreamHandler(sys.stderr)
+    handler.kiosk_stderr = True
+    handler.setFormatter(JournalFormatter(stderr_is_journal()))
+    root.addHandler(handler)
+    root.setLevel(logging.WARNING)
+    log.setLevel(logging.INFO)
+    return handler
 
 
 class _DisplayMode(ctypes.Structure):
@@ -45,8 +95,13 @@ def desktop_size() -> tuple[int, int] | None:
 
 def configure_kivy(size: str | None, fullscreen: bool) -> None:
     os.environ.setdefault("KIVY_NO_ARGS", "1")
-    os.environ.setdefault("KIVY_NO_CONSOLELOG", "0")
+    # Kivy's console log is off whenever KIVY_NO_CONSOLELOG exists, whatever its value, and
+    # its file log fills ~/.kivy/logs: with Python's log mode Kivy adds no handler of its
+    # own and every message goes to standard error through log_to_stderr()
+    os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
+    os.environ.setdefault("KIVY_NO_FILELOG", "1")
     os.environ.setdefault("KCFG_KIVY_LOG_LEVEL", "warning")
+    log_to_stderr()
     # SDL_image reads the kiosk's PNG icons and QR code; without this Kivy would also load
     # its Pillow reader, and Pillow loads numpy: a slower start and more memory
     os.environ.setdefault("KIVY_IMAGE", "tex,dds,sdl2")

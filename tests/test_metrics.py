@@ -1,5 +1,6 @@
 """Health figures: the Prometheus text file, read back with prometheus_client's parser."""
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -9,6 +10,8 @@ from dataclasses import fields, is_dataclass
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
+import yaml
 from prometheus_client.parser import text_string_to_metric_families
 
 from kiosk import clock, paths
@@ -131,3 +134,88 @@ def test_running_kiosk_writes_the_file_by_itself(tmp_path):
     assert first["kiosk_starts_total", ()] == 1 and first["kiosk_catalog_courses", ()] > 0
     written = "kiosk_metrics_written_timestamp_seconds", ()
     assert second[written] > first[written], "not rewritten while running"
+
+
+def test_build_info_and_doctor_findings_as_figures(tmp_path, monkeypatch):
+    from importlib import metadata
+
+    from kiosk.site import doctor
+    release = tmp_path / "env"
+    release.mkdir()
+    (release / metrics.RELEASE_FILE).write_text("v1.3.0 0123abcd\n", encoding="utf-8")
+    monkeypatch.setattr(sys, "prefix", str(release))
+    findings = [doctor.Finding("fonts", doctor.OK, "fine"),
+                doctor.Finding("catalog", doctor.WARNING, "old"),
+                doctor.Finding("booking", doctor.BROKEN, "no secret"),
+                doctor.Finding("booking", doctor.OK, "template fine")]
+    metrics.record_doctor(findings, tmp_path, now=1_800_000_000)
+    figures = read_figures(metrics.write(config.Config(), tmp_path))
+    version = metadata.version("leerwinkel-kiosk")
+    assert figures["kiosk_build_info", (("release", "v1.3.0 0123abcd"),
+                                        ("version", version))] == 1
+    assert figures["kiosk_doctor_level", (("check", "fonts"),)] == 0
+    assert figures["kiosk_doctor_level", (("check", "catalog"),)] == 1
+    assert figures["kiosk_doctor_level", (("check", "booking"),)] == 2   # the worst finding
+    assert figures["kiosk_doctor_broken", ()] == 1
+    assert figures["kiosk_doctor_last_run_timestamp_seconds", ()] == 1_800_000_000
+
+
+def test_doctor_command_leaves_its_findings_in_the_figures(tmp_path, monkeypatch):
+    monkeypatch.setenv("KIOSK_CACHE_DIR", str(tmp_path))
+    monkeypatch.delenv("KIOSK_CONFIG", raising=False)
+    monkeypatch.setenv("SDL_VIDEODRIVER", "offscreen")
+    code = cli.main(["doctor", "--json"])
+    figures = read_figures(tmp_path / "kiosk.prom")
+    assert figures["kiosk_doctor_broken", ()] == (1 if code else 0)
+    assert ("kiosk_doctor_level", (("check", "window"),)) in figures
+    assert ("kiosk_build_info", (("release", "unknown"), ("version", metrics.build()["version"]))
+            ) in figures
+
+
+def test_opening_hours_as_times_for_the_alerts(tmp_path):
+    from datetime import datetime
+    cfg = config.Config()
+    cfg.site.open = {"mon": "09:00-17:00"}
+    monday_10 = datetime(2026, 11, 30, 10, 0).timestamp()
+    figures = read_figures(metrics.write(cfg, tmp_path, now=monday_10))
+    assert figures["kiosk_open", ()] == 1
+    assert figures["kiosk_open_until_timestamp_seconds", ()] == datetime(2026, 11, 30, 17).timestamp()
+    assert figures["kiosk_next_open_timestamp_seconds", ()] == monday_10
+    monday_18 = datetime(2026, 11, 30, 18, 0).timestamp()
+    figures = read_figures(metrics.write(cfg, tmp_path, now=monday_18))
+    assert figures["kiosk_open", ()] == 0 and figures["kiosk_open_until_timestamp_seconds", ()] == 0
+    assert figures["kiosk_next_open_timestamp_seconds", ()] == datetime(2026, 12, 7, 9).timestamp()
+    always = read_figures(metrics.write(config.Config(), tmp_path, now=monday_18))
+    assert always["kiosk_open_until_timestamp_seconds", ()] == float("inf")
+
+
+# ---------------------------------------------------------------- Prometheus rules
+
+def promtool() -> str:
+    found = shutil.which("promtool")
+    if found is None:
+        pytest.fail("promtool is missing: scripts/setup --test installs Debian's prometheus")
+    return found
+
+
+def test_alert_rules_check_and_pass_their_unit_tests():
+    folder = ROOT / "deploy" / "prometheus"
+    for args in (["check", "rules", "kiosk-rules.yml"], ["check", "config", "central.yml"],
+                 ["test", "rules", "kiosk-rules.test.yml"]):
+        proc = subprocess.run([promtool(), *args], cwd=folder, capture_output=True, text=True,
+                              timeout=120)
+        assert proc.returncode == 0, (args, proc.stdout + proc.stderr)
+    rules = yaml.safe_load((folder / "kiosk-rules.yml").read_text(encoding="utf-8"))
+    alerts = {r["alert"] for g in rules["groups"] for r in g["rules"] if "alert" in r}
+    assert {"KioskDownWhileOpen", "KioskCatalogStale", "KioskSourceFailing", "KioskRestartLoop",
+            "KioskUpdateFailed", "KioskDiskAlmostFull", "KioskFiguresUnreadable"} <= alerts
+
+
+def test_a_rule_that_stops_alerting_fails_its_unit_test(tmp_path):
+    folder = ROOT / "deploy" / "prometheus"
+    rules = (folder / "kiosk-rules.yml").read_text(encoding="utf-8")
+    (tmp_path / "kiosk-rules.yml").write_text(rules.replace("> 900", "> 90000"))
+    shutil.copy(folder / "kiosk-rules.test.yml", tmp_path)
+    proc = subprocess.run([promtool(), "test", "rules", "kiosk-rules.test.yml"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode != 0 and "KioskDownWhileOpen" in proc.stdout + proc.stderr

@@ -96,8 +96,10 @@ def _export_stats(cfg, args) -> int:
 
 
 def cmd_doctor(cfg, args) -> int:
-    from kiosk.site import doctor
+    from kiosk.site import doctor, metrics
     findings = doctor.run_checks(cfg)
+    metrics.record_doctor(findings)            # the fleet sees the findings as figures
+    metrics.write_quietly(cfg)
     print(json.dumps(doctor.as_json(findings), ensure_ascii=False, indent=1) if args.json
           else doctor.text(findings))
     return doctor.exit_code(findings)

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import os
 import sqlite3
+import sys
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -27,6 +29,9 @@ from kiosk.site import stats
 log = logging.getLogger("kiosk")
 FILE = "kiosk.prom"
 HEALTH_FILE = "health.json"            # crashes and starts survive a restart
+DOCTOR_FILE = "doctor.json"            # the last `kiosk doctor`'s findings
+RELEASE_FILE = "leerwinkel-release"    # in the environment's folder: the release installed
+DOCTOR_LEVELS = {"ok": 0, "warning": 1, "broken": 2}
 KEEP_TIMES = 10                        # recent crash times, for the crash-loop rule
 ALL_DAYS = 36500                       # "since the figures began"
 USAGE = {                              # stats event -> (metric name, help)
@@ -87,6 +92,34 @@ def record_crash(cache_dir: Path | None = None) -> None:
 
 def record_start(cache_dir: Path | None = None) -> None:
     _add_one("starts", cache_dir)
+
+
+def record_doctor(findings, cache_dir: Path | None = None, now: float | None = None) -> None:
+    """Keep `kiosk doctor`'s findings for the figures file; never fails the caller."""
+    lines = [{"check": f.check, "level": f.level} for f in findings]
+    try:
+        path = paths.cache_dir(cache_dir) / DOCTOR_FILE
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{DOCTOR_FILE}.{os.getpid()}")
+        tmp.write_text(json.dumps({"at": time.time() if now is None else now,
+                                   "checks": lines}), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as exc:
+        log.warning("Doctor's findings not saved: %s", exc)
+
+
+def build() -> dict:
+    """The installed version, and the release (tag or commit) the update put in place."""
+    from importlib import metadata
+    try:
+        version = metadata.version("leerwinkel-kiosk")
+    except metadata.PackageNotFoundError:
+        version = "unknown"
+    try:
+        release = (Path(sys.prefix) / RELEASE_FILE).read_text(encoding="utf-8").strip()[:100]
+    except (OSError, UnicodeDecodeError):
+        release = ""
+    return {"version": version, "release": release or "unknown"}
 
 
 # ---------------------------------------------------------------- the figures
@@ -199,8 +232,52 @@ def health_figures(cfg, cache_dir: Path | None, now: float) -> list:
     info = {"site": cfg.site.name, "kiosk_id": cfg.site.kiosk_id}
     return [crashes, starts,
             _gauge("kiosk_info", "The site and kiosk these figures come from.", 1, info),
+            _gauge("kiosk_build_info", "The kiosk's version and release.", 1, build()),
             _gauge("kiosk_metrics_written_timestamp_seconds",
-                   "When this file was written: a kiosk that stops writing is down.", now)]
+                   "When this file was written: a kiosk that stops writing is down.", now),
+            *doctor_figures(cache_dir), *schedule_figures(cfg, now)]
+
+
+def schedule_figures(cfg, now: float) -> list:
+    """The opening hours as times, so that alerts about a kiosk that stopped writing its
+    figures fire only when it should be open (deploy/prometheus/kiosk-rules.yml)."""
+    from kiosk.site import opening_hours
+    local = datetime.fromtimestamp(now)
+    table = cfg.site.open
+    is_open = opening_hours.is_open(table, local)
+    if is_open:
+        close = opening_hours.next_change(table, local)
+        until, next_open = (close.timestamp() if close else math.inf), now
+    else:
+        opens = opening_hours.next_opening(table, local)
+        until, next_open = 0.0, (opens.timestamp() if opens else math.inf)
+    return [_gauge("kiosk_open", "1 when the site's opening hours say open.", is_open),
+            _gauge("kiosk_open_until_timestamp_seconds",
+                   "When the current opening ends (+Inf: always open; 0: closed now).", until),
+            _gauge("kiosk_next_open_timestamp_seconds",
+                   "When the kiosk is next open (now when open; +Inf: never).", next_open)]
+
+
+def doctor_figures(cache_dir: Path | None) -> list:
+    """The last `kiosk doctor` run: each check's level (0 ok, 1 warning, 2 broken)."""
+    try:
+        saved = json.loads((paths.cache_dir(cache_dir) / DOCTOR_FILE).read_text("utf-8"))
+        checks = [(str(c["check"])[:40], DOCTOR_LEVELS[c["level"]]) for c in saved["checks"]]
+        at = float(saved["at"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
+    level = _families().GaugeMetricFamily(
+        "kiosk_doctor_level", "The last doctor run per check: 0 ok, 1 warning, 2 broken.",
+        labels=["check"])
+    worst: dict[str, int] = {}
+    for check, value in checks:
+        worst[check] = max(value, worst.get(check, 0))
+    for check, value in sorted(worst.items()):
+        level.add_metric([check], value)
+    return [level,
+            _gauge("kiosk_doctor_broken", "Checks a visitor would notice, at the last run.",
+                   sum(v == 2 for v in worst.values())),
+            _gauge("kiosk_doctor_last_run_timestamp_seconds", "When doctor last ran.", at)]
 
 
 class _Figures:

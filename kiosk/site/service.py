@@ -88,6 +88,10 @@ def unit_text(kiosk: Path, config: Path | None, cache_dir: Path) -> str:
             line = f"Environment=KIOSK_CONFIG={_checked(config, 'config')}"
         elif line.startswith("Environment=KIOSK_CACHE_DIR="):
             line = f"Environment=KIOSK_CACHE_DIR={_checked(cache_dir, 'cache folder')}"
+        elif line.startswith("Environment=KIVY_HOME="):
+            line = f"Environment=KIVY_HOME={_checked(cache_dir / 'kivy', 'cache folder')}"
+        elif line.startswith("ReadWritePaths="):     # the sandbox's only writable folder
+            line = f"ReadWritePaths={_checked(cache_dir, 'cache folder')}"
         elif line.startswith("ExecStart="):
             line = f"ExecStart={_checked(kiosk, 'kiosk command')} run --kiosk"
         lines.append(line)
