@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from io import BytesIO
 
-from kivy.app import App
 from kivy.core.image import Image as CoreImage
 from kivy.metrics import dp
 from kivy.properties import NumericProperty, ObjectProperty, StringProperty
@@ -45,27 +44,21 @@ class BookingScreen(KioskScreen):
         return (*qr.to_window(qr.x, qr.y), qr.width, qr.height)
 
     def on_activate(self):
-        app = App.get_running_app()
+        app = self.app
         lang = app.lang
-        answers = app.visit.contract_answers()
-        self.url = handoff.booking_url(app.cfg, answers, list(app.visit.marked))
+        self.url = self.visit.booking_url()
         texture = CoreImage(BytesIO(handoff.qr_png(self.url, box_px=8)), ext="png").texture
         texture.mag_filter = "nearest"
         texture.min_filter = "nearest"
         self.qr_texture = texture
-        titles = []
-        for course_id in app.visit.marked:
-            course = app.catalog.course(course_id) if app.catalog else None
-            if course:
-                titles.append("• " + pick(course["title"], lang))
+        titles = ["• " + pick(course["title"], lang) for course in self.visit.marked_courses()]
         self.chosen = "\n".join(titles) if titles else tr("Praten over mijn mogelijkheden", lang)
         self.chosen_lang = "nl" if titles and lang != "nl" else ""
         self.steps = "\n".join(tr(step, lang) for step in AFTER_SCAN)
         self.contact = "\n".join(contact_lines(app.cfg.site, lang))
 
     def go_back(self):
-        app = App.get_running_app()
-        app.manager.current = "results" if app.outcome is not None else "welcome"
+        self.manager.current = "results" if self.visit.outcome is not None else "welcome"
 
 
 SCREEN_CLASS = BookingScreen
