@@ -173,9 +173,24 @@ class VisitController:
         return next(q for q in questionnaire.load() if q.id == question_id)
 
     def answer(self, question_id: str, value) -> questionnaire.Question | None:
-        """Record an answer (None: unknown, "rather not say"); returns the next question."""
+        """Record an answer (None: unknown, "rather not say"); returns the next question.
+        Only what the question offers is taken (ValueError otherwise)."""
+        question = next((q for q in questionnaire.load() if q.id == question_id), None)
+        if question is None:
+            raise ValueError(f"No question {question_id!r}.")
+        if value is not None and not self._offered(question, value):
+            raise ValueError(f"{value!r} is not an answer to {question_id!r}.")
         self.state.answer(question_id, value)
         return self.question()
+
+    def _offered(self, question: questionnaire.Question, value) -> bool:
+        offered = [option.value for option in question.options]
+        if question.kind == "postcode":
+            return isinstance(value, str) and self.known_postcode(value)
+        if question.kind == "multi":
+            return (isinstance(value, list) and len(set(map(str, value))) == len(value)
+                    and all(v in offered for v in value))
+        return value in offered
 
     def skip(self, question_id: str) -> questionnaire.Question | None:
         return self.answer(question_id, None)
@@ -249,10 +264,9 @@ class VisitController:
         self.state.language = lang
         return changed
 
-    def book(self) -> str:
-        """The visitor asks for an appointment: counted once; returns the booking link."""
+    def book(self) -> None:
+        """The visitor asks for an appointment (the booking view shows booking_url)."""
         self.count_once(("booking", ""))
-        return self.booking_url()
 
     def booking_url(self) -> str:
         """The link the booking QR code encodes (kiosk.booking.handoff)."""

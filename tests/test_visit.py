@@ -6,6 +6,7 @@ import sys
 from datetime import date, datetime
 from pathlib import Path
 
+import pytest
 from conftest import make_cfg, make_course, provider, write_catalog
 
 from kiosk.booking.reference import MAX_COURSES, read_handoff
@@ -123,6 +124,10 @@ def play_visit(folder: Path) -> dict:
     assert question.id == "dutch_level" and number == 2 and total > number
     asked.append(visit.answer("dutch_level", "B1").id)
     assert asked[-1] == "status"
+    for question_id, value in (("status", "werkzoekend"), ("status", ["x"]), ("goal", "b"),
+                               ("postcode", "0000"), ("nope", None)):
+        with pytest.raises(ValueError):          # only what a question offers is taken
+            visit.answer(question_id, value)
     assert visit.answer("status", ["werkzoekend"]).id == "needs"
     again = visit.back()
     assert again.id == "status" and "status" not in visit.answers
@@ -161,8 +166,10 @@ def play_visit(folder: Path) -> dict:
     assert [c["id"] for c in visit.marked_courses()] == visit.marked
 
     # the booking link carries the answers, the language and the marked courses, sealed
-    url = visit.book()
-    assert visit.book() == url
+    visit.book()
+    visit.book()                                 # counted once below
+    url = visit.booking_url()
+    assert visit.booking_url() == url            # the same link all day
     sent = read_handoff(cfg, url, today=DAY)
     assert sent.kind == "sealed" and sent.course_ids == visit.marked
     assert sent.answers["goal"] == "digitaal" and sent.answers["language"] == "fr"
