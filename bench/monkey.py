@@ -38,7 +38,7 @@ def jump(app, where: str) -> None:
         if app.manager.current in ("welcome", "unavailable", "closed"):
             app.start_visit()
         app.show_results()
-        if where != "results" and app.outcome.results:
+        if where != "results" and app.visit.outcome.results:
             app.show_detail(0)
             if where == "booking":
                 app.show_booking()

@@ -56,7 +56,7 @@ def visit_steps(app, rng):
         touched(app)
         answer(app, rng)
         yield
-    if app.outcome is not None and app.outcome.results:
+    if app.visit.outcome is not None and app.visit.outcome.results:
         touched(app)
         app.show_detail(0)
         yield

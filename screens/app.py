@@ -11,16 +11,15 @@ from kivy.app import App
 from kivy.base import ExceptionHandler, ExceptionManager
 from kivy.clock import Clock
 from kivy.core.window import Window
-from kivy.properties import BooleanProperty, ListProperty, ObjectProperty, StringProperty
+from kivy.properties import BooleanProperty, ListProperty, StringProperty
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 from kiosk import reach
 from kiosk.catalog import db as catalog_mod
-from kiosk.guidance import questionnaire
-from kiosk.site import availability, memory, metrics, opening_hours, stats
+from kiosk.site import availability, memory, metrics, stats
 from kiosk.site.watchdog import Watchdog
 from kiosk.text import i18n, speech
-from kiosk.visit import IdlePolicy, Visit
+from kiosk.visit import HOME_VIEWS, WITHOUT_VISITOR, VisitController
 from screens.loading import LazyScreens, load_kv, popups, register_font
 from screens.refreshing import RefreshesCatalog
 from screens.spoken import ReadAloud
@@ -28,9 +27,6 @@ from screens.text import follow_direction
 from screens.text import install as install_shaped_labels
 
 log = logging.getLogger("kiosk")
-HOME_SCREENS = ("welcome", "unavailable", "closed")
-WITHOUT_VISITOR = (*HOME_SCREENS, "pin", "staff")
-READING_SCREENS = ("results", "detail", "booking")   # more time: reading, scanning
 KEPT_BUILT = {"welcome", "question"}   # every visit uses them; other screens are dropped after
 FIRST_FIGURES_AFTER_S = 3     # the first figures file waits until the welcome screen is up
 RELEASE_AFTER_S = 1           # after a visit, memory is given back once the home screen is up
@@ -59,10 +55,6 @@ class KioskApp(ReadAloud, RefreshesCatalog, App):
     portrait = BooleanProperty(True)
     site_name = StringProperty("")
     catalog_problem = BooleanProperty(False)
-    unavailable_reason = StringProperty("")          # why visitors cannot be served (for staff)
-    outcome = ObjectProperty(None, allownone=True)
-    course = ObjectProperty(None, allownone=True)   # the Result shown on the detail screen
-    course_index = 0                                # its place in outcome.results
     reach_band = ListProperty([0, 960])   # rows (from the bottom) where controls go
     qr_band = ListProperty([0, 960])      # rows the booking QR code may cover
 
@@ -71,21 +63,40 @@ class KioskApp(ReadAloud, RefreshesCatalog, App):
         self.cfg = cfg
         self.kiosk_mode = kiosk_mode
         self.cache_dir = cache_dir
-        self.visit = Visit()
         self.catalog = None
         self._catalog_stamp = None
         self.catalog_reason = ""
         self._home_change = None
-        self.idle = IdlePolicy(cfg.idle.timeout_s, cfg.idle.warning_s)
-        self.reading_idle = IdlePolicy(cfg.idle.reading_timeout_s, cfg.idle.warning_s)
+        # the visit and its rules (kiosk/visit.py); the screens show it and forward taps
+        self.visit = VisitController(
+            cfg, catalog=lambda: self.catalog,
+            count=lambda events: stats.count_all(events, self.cache_dir),
+            monotonic=time.monotonic, now=datetime.now,
+            crash_times=lambda: metrics.event_times(metrics.read_health(self.cache_dir)))
         self.mounting = reach.Mounting(cfg.screen.top_edge_m, cfg.screen.diagonal_in)
-        self.last_touch = time.monotonic()
         self.allow_close = not kiosk_mode
-        self.staff_unlocked = False      # True only while the staff screen is open after the PIN
         self._idle_popup = None
         self.last_spoken = ""
-        self._counted: set = set()
         self.title = cfg.site.name
+
+    @property
+    def last_touch(self) -> float:
+        """When the screen was last touched (time.monotonic()); the idle rules count from it."""
+        return self.visit.last_touch
+
+    @last_touch.setter
+    def last_touch(self, when: float) -> None:
+        self.visit.last_touch = when
+
+    @property
+    def staff_unlocked(self) -> bool:
+        """True only while the staff screen is open after the PIN."""
+        return self.visit.staff_unlocked
+
+    @property
+    def unavailable_reason(self) -> str:
+        """Why visitors cannot be served now ("" = they can), for the staff screen."""
+        return self.visit.unavailable_reason
 
     # --- building -------------------------------------------------------------------
     def build(self):
@@ -133,14 +144,14 @@ class KioskApp(ReadAloud, RefreshesCatalog, App):
         return not self.allow_close      # True = refuse: kiosk mode has no way out
 
     def _on_keyboard(self, window, key, *args):
-        self.last_touch = time.monotonic()   # staff typing a source URL is not idle
+        self.visit.touch()               # staff typing a source URL is not idle
         return key in (27, 282)          # Escape and F1 (Kivy's settings) do nothing
 
     def open_settings(self, *largs):
         return False                     # Kivy's settings panel would be a way out
 
     def _on_touch(self, window, touch):
-        self.last_touch = time.monotonic()
+        self.visit.touch()
         return False
 
     # --- catalog ----------------------------------------------------------------------
@@ -167,20 +178,13 @@ class KioskApp(ReadAloud, RefreshesCatalog, App):
         self.catalog_problem = bool(self.catalog_reason)
 
     def home_screen(self) -> str:
-        """Where a visitor starts: the welcome screen; outside opening hours the closed
-        screen; the calm "unavailable" screen when the catalog is unusable or the kiosk
-        keeps crashing (kiosk/site/availability.py, kiosk/site/opening_hours.py)."""
-        crashes = metrics.event_times(metrics.read_health(self.cache_dir))
-        self.unavailable_reason = availability.why_unavailable(self.catalog_reason, crashes,
-                                                               time.time())
-        if not opening_hours.is_open(self.cfg.site.open, datetime.now()):
-            return "closed"
-        return "unavailable" if self.unavailable_reason else "welcome"
+        """The home view the core chooses (kiosk.visit.home_view)."""
+        return self.visit.home(self.catalog_reason)
 
     def _check_home(self, dt=None) -> None:
         """Between visitors, move to the right home screen when it changes (opening or
         closing time, a crash loop ends, a catalog is repaired)."""
-        if self.manager.current in HOME_SCREENS:
+        if self.manager.current in HOME_VIEWS:
             if self.manager.current == "unavailable":
                 self.open_catalog()
             if self.home_screen() != self.manager.current:
@@ -192,10 +196,9 @@ class KioskApp(ReadAloud, RefreshesCatalog, App):
         fallback when the clock jumps)."""
         if self._home_change is not None:
             self._home_change.cancel()
-        now = datetime.now()
-        change = opening_hours.next_change(self.cfg.site.open, now)
-        self._home_change = None if change is None else Clock.schedule_once(
-            self._check_home, (change - now).total_seconds() + 0.5)
+        wait_s = self.visit.seconds_to_home_change()
+        self._home_change = None if wait_s is None else Clock.schedule_once(
+            self._check_home, wait_s + 0.5)
 
     # --- a visit ----------------------------------------------------------------------
     @property
@@ -203,54 +206,35 @@ class KioskApp(ReadAloud, RefreshesCatalog, App):
         return self.root
 
     def set_language(self, lang: str) -> None:
-        """Switch language; results already shown get their reasons in the new language
-        (the ranking does not depend on it, so the same index is the same course)."""
-        if self.outcome is not None and lang != self.lang:
-            from kiosk.guidance import matching
-            self.outcome = matching.match(self.catalog,
-                                          {**self.visit.contract_answers(), "language": lang},
-                                          lang=lang)
-            if self.course is not None:
-                self.course = self.outcome.results[self.course_index]
+        """Switch language (the visit re-renders results already shown); the screen on
+        view builds its Python-made text again."""
+        self.visit.set_language(lang)
         changed = lang != self.lang
         self.lang = lang
         self.rtl = lang in i18n.RTL_LANGUAGES
-        self.visit.language = lang
         if changed:
             screen = self.manager.current_screen if self.manager else None
             if screen is not None and hasattr(screen, "on_activate"):
                 screen.on_activate()     # what the screen built in Python, in the new language
             self.view_changed()
 
-    def count_once(self, *events: tuple[str, str]) -> None:
-        """Anonymous usage figures (name, value), each counted at most once per visit."""
-        new = [event for event in events if event not in self._counted]
-        self._counted.update(new)
-        stats.count_all(new, self.cache_dir)
-
     def start_visit(self) -> None:
         self.open_catalog()
         if self.home_screen() != "welcome":
             self.go_home()
             return
-        self.visit = Visit(language=self.lang)
-        self.outcome = None
-        self._counted = set()
-        self.count_once(("visit", ""))
-        self.show_next_question()
+        self.show_question(self.visit.start())
 
-    def show_next_question(self) -> None:
-        question = self.visit.next_question()
+    def show_question(self, question) -> None:
+        """Show a question (or the question of that id); None: the answers are complete,
+        show the results."""
+        if isinstance(question, str):
+            question = self.visit.question_by_id(question)
         if question is None:
             self.show_results()
         else:
             self.manager.get_screen("question").show(question)
             self.manager.current = "question"
-
-    def show_question(self, question_id: str) -> None:
-        question = next(q for q in questionnaire.load() if q.id == question_id)
-        self.manager.get_screen("question").show(question)
-        self.manager.current = "question"
 
     def go_back_from_question(self) -> None:
         previous = self.visit.back()
@@ -260,21 +244,15 @@ class KioskApp(ReadAloud, RefreshesCatalog, App):
             self.show_question(previous)
 
     def show_results(self) -> None:
-        from kiosk.guidance import matching  # imported at the first visit: a faster start
-        self.outcome = matching.match(self.catalog, self.visit.contract_answers(),
-                                      lang=self.lang)
-        self.count_once(("results", ""), ("goal", self.visit.answers.get("goal") or ""),
-                        ("language", self.lang),
-                        *([("no_results", "")] if not self.outcome.results else []))
+        self.visit.results()
         self.manager.current = "results"
 
     def show_detail(self, index: int) -> None:
-        self.course_index = index
-        self.course = self.outcome.results[index]
+        self.visit.open_result(index)
         self.manager.current = "detail"
 
     def show_booking(self) -> None:
-        self.count_once(("booking", ""))
+        self.visit.book()
         self.manager.current = "booking"
 
     def go_home(self) -> None:
@@ -283,10 +261,7 @@ class KioskApp(ReadAloud, RefreshesCatalog, App):
         self.speech_on = False
         self._close_idle_popup()
         popups().close_all()             # "start over?", the language picker
-        self.visit = Visit()
-        self.outcome = None
-        self.course = None
-        self.lock_staff()
+        self.visit.end()
         self.manager.current = self.home_screen()
         self.manager.forget(set(self.manager.screen_names) - KEPT_BUILT)
         self.set_language(i18n.SOURCE_LANGUAGE)      # only the home screen follows it
@@ -297,8 +272,7 @@ class KioskApp(ReadAloud, RefreshesCatalog, App):
 
     # --- language and speech ------------------------------------------------------------
     def languages(self) -> list[str]:
-        have = set(i18n.available_languages())
-        return [lang for lang in self.cfg.site.languages if lang in have] or ["nl"]
+        return self.visit.languages()
 
     def on_rtl(self, app, rtl) -> None:
         """Built screens and open popups follow the new reading direction."""
@@ -309,21 +283,14 @@ class KioskApp(ReadAloud, RefreshesCatalog, App):
 
     # --- idle -------------------------------------------------------------------------
     def check_idle(self) -> None:
-        """Warn, then wipe the visit, when nobody touched the screen for a while (runs every
-        second; time without a touch is counted from `last_touch`)."""
-        if self.manager.current in ("pin", "staff"):
-            if time.monotonic() - self.last_touch >= self.cfg.staff.lock_after_s:
-                self.go_home()           # staff walked away: lock before a visitor comes
-            return
-        if not self.in_visit():
-            return
-        policy = self.reading_idle if self.manager.current in READING_SCREENS else self.idle
-        state = policy.state(time.monotonic() - self.last_touch)
+        """Warn, then wipe the visit, when nobody touched the screen for a while; lock the
+        staff screen when staff walked away (the rules: VisitController.idle_state; runs
+        every second)."""
+        state = self.visit.idle_state(self.manager.current)
         if state == "warning" and self._idle_popup is None:
-            self._idle_popup = popups().IdleWarning(seconds=int(self.idle.warning_s))
+            self._idle_popup = popups().IdleWarning(seconds=int(self.visit.idle.warning_s))
             self._idle_popup.open()
-        elif state == "expired":
-            self.count_once(("timeout", ""))
+        elif state in ("expired", "lock"):
             self.go_home()
 
     def ask_start_over(self) -> None:
@@ -331,7 +298,7 @@ class KioskApp(ReadAloud, RefreshesCatalog, App):
         popups().StartOverQuestion.ask()
 
     def more_time(self) -> None:
-        self.last_touch = time.monotonic()
+        self.visit.touch()
         self._close_idle_popup()
 
     def _close_idle_popup(self) -> None:
@@ -341,20 +308,19 @@ class KioskApp(ReadAloud, RefreshesCatalog, App):
 
     # --- staff --------------------------------------------------------------------------
     def open_staff(self) -> None:
-        self.lock_staff()
+        self.visit.lock_staff()
         self.manager.current = "pin"
 
     def unlock_staff(self) -> None:
         """After the right PIN (or, outside kiosk mode, when no PIN is set)."""
-        self.staff_unlocked = True
+        self.visit.unlock_staff()
         self.manager.current = "staff"
 
     def lock_staff(self) -> None:
-        """The staff screen needs the PIN again; called whenever it is left."""
-        self.staff_unlocked = False
+        self.visit.lock_staff()
 
     def leave_kiosk(self) -> None:
-        if self.kiosk_mode and not self.staff_unlocked:
+        if not self.visit.may_leave_kiosk(self.kiosk_mode):
             log.warning("Leaving kiosk mode refused: the staff screen is locked")
             return
         self.allow_close = True

@@ -4,7 +4,6 @@ from __future__ import annotations
 import threading
 from io import BytesIO
 
-from kivy.app import App
 from kivy.clock import Clock
 from kivy.core.image import Image as CoreImage
 from kivy.metrics import dp
@@ -53,19 +52,15 @@ class BookingScreen(KioskScreen):
         return (*qr.to_window(qr.x, qr.y), qr.width, qr.height)
 
     def on_activate(self):
-        app = App.get_running_app()
+        app = self.app
         lang = app.lang
-        answers = app.visit.contract_answers()
-        self.url = handoff.booking_url(app.cfg, answers, list(app.visit.marked))
+        self.url = self.visit.booking_url()
         texture = CoreImage(BytesIO(handoff.qr_png(self.url, box_px=8)), ext="png").texture
         texture.mag_filter = "nearest"
         texture.min_filter = "nearest"
         self.qr_texture = texture
-        titles = []
-        for course_id in app.visit.marked:
-            course = app.catalog.course(course_id) if app.catalog else None
-            if course:
-                titles.append("• " + pick(course["title"], lang))
+        marked = self.visit.marked_courses()
+        titles = ["• " + pick(course["title"], lang) for course in marked]
         self.slip_titles = [title[2:] for title in titles]
         self.can_print, self.printing, self.print_message = slip.configured(app.cfg), False, ""
         self.chosen = "\n".join(titles) if titles else tr("Praten over mijn mogelijkheden", lang)
@@ -77,7 +72,7 @@ class BookingScreen(KioskScreen):
         """Print the paper slip beside the visit: a printer that fails only says so."""
         if self.printing or not self.can_print:
             return
-        app = App.get_running_app()
+        app = self.app
         lang, cfg, url, titles = app.lang, app.cfg, self.url, list(self.slip_titles)
         self.printing, self.print_message = True, tr(slip.PRINTING, lang)
 
@@ -98,8 +93,7 @@ class BookingScreen(KioskScreen):
         self.printing, self.print_message = False, tr(message, lang)
 
     def go_back(self):
-        app = App.get_running_app()
-        app.manager.current = "results" if app.outcome is not None else "welcome"
+        self.manager.current = "results" if self.visit.outcome is not None else "welcome"
 
 
 SCREEN_CLASS = BookingScreen

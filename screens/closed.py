@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from kivy.app import App
 from kivy.clock import Clock
 from kivy.properties import StringProperty
 
@@ -32,8 +31,8 @@ class ClosedScreen(HomeScreen):
 
     def on_activate(self):
         super().on_activate()
-        app = App.get_running_app()
-        self.come_back = come_back_text(app.cfg.site.open, app.lang, datetime.now())
+        app = self.app
+        self.come_back = come_back_text(app.cfg.site.open, app.lang, self.visit.now())
         self.contact = contact_text(app.cfg.site, app.lang)
         self._arm_sleep()
 

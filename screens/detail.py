@@ -1,7 +1,6 @@
 """Course detail: what, when, where, cost for this visitor, prerequisites, reasons."""
 from __future__ import annotations
 
-from kivy.app import App
 from kivy.properties import BooleanProperty, StringProperty
 
 from kiosk.guidance import course_facts
@@ -22,10 +21,9 @@ class DetailScreen(KioskScreen):
     marked = BooleanProperty(False)
 
     def on_activate(self):
-        app = App.get_running_app()
-        if app.course is None:
+        result, lang = self.visit.course, self.app.lang
+        if result is None:
             return
-        result, lang = app.course, app.lang
         course = result.course
         self.title, self.provider = result_heading(result, lang)
         self.title_lang = title_language(result, lang)
@@ -33,20 +31,20 @@ class DetailScreen(KioskScreen):
         self.summary_lang = i18n.feed_language(course.get("summary"), lang)
         self.facts = "\n".join(course_facts.practical_facts(
             course, result.provider, result.distance_km, lang,
-            statuses=app.visit.answers.get("status"), answers=app.visit.answers))
+            statuses=self.visit.answers.get("status"), answers=self.visit.answers))
         self.reasons = "\n".join("• " + r for r in result.reasons)
         self.explained = "\n".join("(?) " + line for line in
                                    glossary.explain(self.reasons + "\n" + self.facts, lang,
                                                     names_in_text=(self.provider,)))
-        self.marked = course["id"] in app.visit.marked
+        self.marked = self.visit.is_marked(course["id"])
 
     def toggle_mark(self):
-        app = App.get_running_app()
-        app.visit.toggle_mark(app.course.course["id"])
-        self.marked = app.course.course["id"] in app.visit.marked
+        course_id = self.visit.course.course["id"]
+        self.visit.toggle_mark(course_id)
+        self.marked = self.visit.is_marked(course_id)
 
     def go_back(self):
-        App.get_running_app().manager.current = "results"
+        self.manager.current = "results"
 
 
 SCREEN_CLASS = DetailScreen

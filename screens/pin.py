@@ -3,7 +3,6 @@ After wrong PINs the entry locks for a while (the rule: kiosk.site.staff.PinLock
 screen only shows how long."""
 from __future__ import annotations
 
-from kivy.app import App
 from kivy.clock import Clock
 from kivy.properties import BooleanProperty, StringProperty
 
@@ -30,7 +29,7 @@ class PinScreen(KioskScreen):
 
     def on_activate(self):
         self.pin = ""
-        app = App.get_running_app()
+        app = self.app
         if not app.cfg.staff.pin_hash:
             if app.kiosk_mode:
                 self.message = tr("Er is geen PIN ingesteld. Stel er een in met: kiosk staff set-pin", app.lang)  # noqa: E501
@@ -44,7 +43,7 @@ class PinScreen(KioskScreen):
         """Lock the keys and count down while the PIN entry is locked."""
         self.locked = wait_s > 0
         if self.locked:
-            self.message = wait_text(wait_s, App.get_running_app().lang)
+            self.message = wait_text(wait_s, self.app.lang)
             if self._ticking is None:
                 self._ticking = Clock.schedule_interval(self._tick, 1)
         elif self._ticking is not None:
@@ -53,7 +52,7 @@ class PinScreen(KioskScreen):
             self.message = ""
 
     def _tick(self, dt):
-        self.show_lock(staff.PinLockout(App.get_running_app().cache_dir).wait_s())
+        self.show_lock(staff.PinLockout(self.app.cache_dir).wait_s())
 
     def on_leave(self, *args):
         self.show_lock(0)
@@ -67,7 +66,7 @@ class PinScreen(KioskScreen):
             self.pin += key
 
     def confirm(self) -> None:
-        app = App.get_running_app()
+        app = self.app
         pin, self.pin = self.pin, ""
         if not app.cfg.staff.pin_hash or self.locked:
             return
@@ -80,7 +79,7 @@ class PinScreen(KioskScreen):
             self.message = tr("Verkeerde PIN.", app.lang)
 
     def go_back(self):
-        App.get_running_app().go_home()
+        self.app.go_home()
 
 
 SCREEN_CLASS = PinScreen

@@ -5,7 +5,6 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from kivy.app import App
 from kivy.clock import Clock
 from kivy.core.window import Window
 from kivy.metrics import dp
@@ -14,7 +13,7 @@ from kivy.uix.modalview import ModalView
 
 from kiosk.text import speech
 from screens.text import trn
-from screens.widgets import fill_language_buttons
+from screens.widgets import fill_language_buttons, running_app
 
 MARGIN = dp(24)
 _chime = None
@@ -59,7 +58,7 @@ class ReachPopup(ModalView):
     """A popup covering the window, its panel (id `panel`) placed by panel_place."""
 
     def on_pre_open(self):
-        screen = App.get_running_app().manager.current_screen
+        screen = running_app().manager.current_screen
         self.qr = screen.qr_rect() if hasattr(screen, "qr_rect") else None
         if self.qr is not None:
             self.overlay_color = (0, 0, 0, 0)      # nothing dims the code a phone reads
@@ -77,7 +76,7 @@ class ReachPopup(ModalView):
 
     def _place(self, *args):
         panel = self.ids.panel
-        app = App.get_running_app()
+        app = running_app()
         panel.x, panel.y, panel.width = panel_place(Window.size, panel.height,
                                                     app.reach_band, self.qr)
 
@@ -111,11 +110,11 @@ class IdleWarning(ReachPopup):
         self._tick = Clock.schedule_interval(self._count, 1)
         self.on_seconds()
         play_chime()
-        App.get_running_app().view_changed()
+        running_app().view_changed()
 
     def on_dismiss(self):
         super().on_dismiss()
-        App.get_running_app().view_changed()
+        running_app().view_changed()
         if self._tick is not None:
             self._tick.cancel()
             self._tick = None
@@ -129,10 +128,10 @@ class LanguagePopup(ReachPopup):
         # before the fade-in, not after it (on_open): the buttons show as the popup does
         fill_language_buttons(self.ids.choices, self._choose, height="104dp")
         super().on_pre_open()
-        App.get_running_app().view_changed()
+        running_app().view_changed()
 
     def _choose(self, button):
-        App.get_running_app().set_language(button.value)
+        running_app().set_language(button.value)
         self.dismiss()
 
 

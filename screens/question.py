@@ -1,7 +1,6 @@
 """One question a screen: big answer buttons, toggles for 'multi', a keypad for the postcode."""
 from __future__ import annotations
 
-from kivy.app import App
 from kivy.metrics import dp
 from kivy.properties import (
     BooleanProperty,
@@ -11,7 +10,7 @@ from kivy.properties import (
     StringProperty,
 )
 
-from kiosk.guidance import places, questionnaire
+from kiosk.guidance import questionnaire
 from kiosk.text import glossary
 from screens.text import tr
 from screens.widgets import BigButton, KioskScreen
@@ -30,16 +29,15 @@ class QuestionScreen(KioskScreen):
     hint_text = StringProperty("")     # the hint, and what glossary words in the answers mean
 
     def show(self, question: questionnaire.Question) -> None:
-        app = App.get_running_app()
         self.question = question
-        self.chosen = list(app.visit.answers.get(question.id) or []) if question.kind == "multi" else []
+        self.chosen = self.visit.chosen(question.id) if question.kind == "multi" else []
         self.postcode = ""
         self.postcode_unknown = False
-        where = questionnaire.position(app.visit.answers, question.id)
+        where = self.visit.position(question.id)
         self.position = ("/".join(str(n) for n in where if n) if where else "")
         if self.manager.current == self.name:     # else entering the screen builds them
             self.build_options()
-            app.view_changed()                   # the next question on the same screen
+            self.app.view_changed()              # the next question on the same screen
 
     def on_kv_post(self, base_widget):
         super().on_kv_post(base_widget)
@@ -51,8 +49,7 @@ class QuestionScreen(KioskScreen):
 
     def build_options(self) -> None:
         """Fill the answer area for the current question and language."""
-        app = App.get_running_app()
-        lang = app.lang
+        lang = self.app.lang
         question = self.question
         hint = [tr(question.hint, lang)] if question.hint else []
         labels = " ".join(tr(option.label, lang) for option in question.options)
@@ -76,7 +73,7 @@ class QuestionScreen(KioskScreen):
 
     def fit_columns(self, count: int) -> None:
         """As few columns as let every answer show at once in the reach area (at most 3)."""
-        app = App.get_running_app()
+        app = self.app
         room = app.reach_band[1] - app.reach_band[0] - dp(8) - dp(32) - self.lower_height()
         spacing = dp(16)
         self.row_height = dp(104) if app.portrait else dp(96)
@@ -99,7 +96,6 @@ class QuestionScreen(KioskScreen):
         return below
 
     def option_pressed(self, button) -> None:
-        app = App.get_running_app()
         if self.question.kind == "multi":
             if button.value in self.chosen:
                 self.chosen.remove(button.value)
@@ -107,8 +103,7 @@ class QuestionScreen(KioskScreen):
                 self.chosen.append(button.value)
             button.selected = button.value in self.chosen
             return
-        app.visit.answer(self.question.id, button.value)
-        app.show_next_question()
+        self.app.show_question(self.visit.answer(self.question.id, button.value))
 
     def confirm(self) -> None:
         """'Verder' under a multi question or the keypad."""
@@ -118,9 +113,7 @@ class QuestionScreen(KioskScreen):
             self.confirm_multi()
 
     def confirm_multi(self) -> None:
-        app = App.get_running_app()
-        app.visit.answer(self.question.id, list(self.chosen))
-        app.show_next_question()
+        self.app.show_question(self.visit.answer(self.question.id, list(self.chosen)))
 
     # --- postcode keypad ----------------------------------------------------------------
     def key(self, key: str) -> None:
@@ -131,21 +124,17 @@ class QuestionScreen(KioskScreen):
             self.postcode += key
 
     def confirm_postcode(self) -> None:
-        if places.postcode_coordinates(self.postcode) is None:
+        if not self.visit.known_postcode(self.postcode):
             self.postcode_unknown = True
             return
-        app = App.get_running_app()
-        app.visit.answer("postcode", self.postcode)
-        app.show_next_question()
+        self.app.show_question(self.visit.answer("postcode", self.postcode))
 
     def skip(self) -> None:
         """'Rather not say' / continue without: the answer stays unknown."""
-        app = App.get_running_app()
-        app.visit.answer(self.question.id, None)
-        app.show_next_question()
+        self.app.show_question(self.visit.skip(self.question.id))
 
     def go_back(self):
-        App.get_running_app().go_back_from_question()
+        self.app.go_back_from_question()
 
 
 SCREEN_CLASS = QuestionScreen

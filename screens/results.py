@@ -1,7 +1,6 @@
 """Results: the matching courses as a recycled list, each with its reasons."""
 from __future__ import annotations
 
-from kivy.app import App
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.recycleview.views import RecycleDataViewBehavior
@@ -9,7 +8,7 @@ from kivy.uix.recycleview.views import RecycleDataViewBehavior
 from kiosk.booking.reference import MAX_COURSES
 from kiosk.text import glossary, i18n
 from screens.text import result_heading, title_language, tr, trn
-from screens.widgets import KioskScreen
+from screens.widgets import KioskScreen, running_app
 
 RELAXED_MESSAGES = {
     "max_distance_km": i18n.N_("We vonden niets zo dichtbij. We zochten verder weg."),
@@ -46,12 +45,10 @@ class ResultRow(RecycleDataViewBehavior, BoxLayout):
         return super().refresh_view_attrs(rv, index, data)
 
     def open(self):
-        screen = App.get_running_app().manager.get_screen("results")
-        screen.open_result(self.index)
+        running_app().manager.get_screen("results").open_result(self.index)
 
     def toggle_mark(self):
-        screen = App.get_running_app().manager.get_screen("results")
-        screen.toggle_mark(self.index)
+        running_app().manager.get_screen("results").toggle_mark(self.index)
 
 
 PAGE = 20
@@ -75,11 +72,11 @@ class ResultsScreen(KioskScreen):
 
     def refresh(self):
         """Fill the list with the first `shown` results (each built only when listed)."""
-        app = App.get_running_app()
-        outcome = app.outcome
+        visit = self.visit
+        outcome = visit.outcome
         if outcome is None:
             return
-        lang = app.lang
+        lang = self.app.lang
         rows = []
         for result in outcome.results[:self.shown]:
             title, provider = result_heading(result, lang)
@@ -88,7 +85,7 @@ class ResultsScreen(KioskScreen):
                 "title_lang": title_language(result, lang),
                 "provider": provider,
                 "reasons": ("\n".join("• " + r for r in result.first_reasons(3))),
-                "marked": result.course["id"] in app.visit.marked,
+                "marked": visit.is_marked(result.course["id"]),
             })
         self.ids.list.data = rows
         count = len(outcome.results)
@@ -117,24 +114,24 @@ class ResultsScreen(KioskScreen):
         self.show_marked_count()
 
     def show_marked_count(self):
-        app = App.get_running_app()
-        self.booking_label = booking_label(len(app.visit.marked), app.lang)
+        self.booking_label = booking_label(len(self.visit.marked), self.app.lang)
 
     def open_result(self, index: int):
-        App.get_running_app().show_detail(index)
+        self.app.show_detail(index)
 
     def toggle_mark(self, index: int):
-        app = App.get_running_app()
-        course_id = app.outcome.results[index].course["id"]
-        if not app.visit.toggle_mark(course_id):
+        visit = self.visit
+        course_id = visit.outcome.results[index].course["id"]
+        if not visit.toggle_mark(course_id):
             self.notice = trn("Je kan maximaal {count} opleiding kiezen.",
-                              "Je kan maximaal {count} opleidingen kiezen.", MAX_COURSES, app.lang)
-        self.ids.list.data[index]["marked"] = course_id in app.visit.marked
+                              "Je kan maximaal {count} opleidingen kiezen.", MAX_COURSES,
+                              self.app.lang)
+        self.ids.list.data[index]["marked"] = visit.is_marked(course_id)
         self.ids.list.refresh_from_data()
         self.show_marked_count()
 
     def go_back(self):
-        App.get_running_app().go_back_from_question()
+        self.app.go_back_from_question()
 
 
 SCREEN_CLASS = ResultsScreen

@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 from io import BytesIO
 
-from kivy.app import App
 from kivy.clock import Clock
 from kivy.core.window import Window
 from kivy.metrics import dp
@@ -18,7 +17,7 @@ from kiosk.guidance import rules
 from kiosk.site import stats
 from kiosk.text.printable import one_line
 from screens.text import tr
-from screens.widgets import KioskScreen
+from screens.widgets import KioskScreen, running_app
 
 REPORT_LINES = 50               # rejected courses listed on screen; the CLI lists them all
 CHART_DAYS = 91                 # the usage chart: the last 13 weeks
@@ -31,13 +30,13 @@ class UsageChart(ModalView):
     message = StringProperty("")
 
     def on_pre_open(self):
-        self.message = tr("Bezig met tekenen…", App.get_running_app().lang)
+        self.message = tr("Bezig met tekenen…", running_app().lang)
 
     def show(self, png: bytes | None, reason: str) -> None:
         from kivy.core.image import Image as CoreImage
         if png is None:
             self.message = tr("De kiosk kan de grafiek nu niet tekenen: {reason}",
-                              App.get_running_app().lang, reason=one_line(reason, 200))
+                              running_app().lang, reason=one_line(reason, 200))
             return
         self.texture = CoreImage(BytesIO(png), ext="png", nocache=True).texture
         self.message = ""
@@ -56,12 +55,12 @@ class StaffScreen(KioskScreen):
     confirm_shrink = BooleanProperty(False)  # the last refresh waits for staff to confirm
 
     def on_activate(self):
-        app = App.get_running_app()
+        app = self.app
         self.source = app.cfg.catalog.source
         self.show_status()
 
     def on_leave(self, *args):
-        App.get_running_app().lock_staff()     # whoever comes next needs the PIN again
+        self.app.lock_staff()     # whoever comes next needs the PIN again
         if self._chart is not None:
             self._chart.dismiss(animation=False)
 
@@ -76,7 +75,7 @@ class StaffScreen(KioskScreen):
         self._chart.open()
         if not self._drawing:
             self._drawing = True
-            app = App.get_running_app()
+            app = self.app
             size = (Window.width, Window.height - dp(150))
             threading.Thread(target=self._draw, daemon=True,
                              args=(CHART_DAYS, app.cache_dir, app.cfg.site.name, size)).start()
@@ -96,7 +95,7 @@ class StaffScreen(KioskScreen):
             self._chart.show(png, reason)
 
     def show_status(self):
-        app = App.get_running_app()
+        app = self.app
         s = status.status(app.cfg, app.cache_dir)
         lines = [
             tr("Bron: {source}", app.lang, source=s.get("source") or "-"),
@@ -137,7 +136,7 @@ class StaffScreen(KioskScreen):
         self.secret_warning = tr(problem, app.lang) if problem else ""
 
     def refresh(self, allow_shrink=False):
-        app = App.get_running_app()
+        app = self.app
         self.busy = True
         self.confirm_shrink = False
         self.progress = 0
@@ -147,7 +146,7 @@ class StaffScreen(KioskScreen):
 
     def _on_progress(self, fraction, message):
         self.progress = fraction * 100
-        self.report = tr(message, App.get_running_app().lang)
+        self.report = tr(message, self.app.lang)
 
     def _on_done(self, report):
         self.busy = False
@@ -157,14 +156,14 @@ class StaffScreen(KioskScreen):
         self.show_status()
 
     def rollback(self):
-        app = App.get_running_app()
+        app = self.app
         report = store.rollback(app.cache_dir)
         app.open_catalog()
         self.report = report.text(max_rejected=REPORT_LINES)
         self.show_status()
 
     def go_back(self):
-        App.get_running_app().go_home()
+        self.app.go_home()
 
 
 SCREEN_CLASS = StaffScreen

@@ -3,7 +3,6 @@ serve visitors (kiosk/site/availability.py decides). Calm words and how to reach
 Leerwinkel; staff reach the staff screen, which says why."""
 from __future__ import annotations
 
-from kivy.app import App
 from kivy.properties import StringProperty
 
 from kiosk.site import opening_hours
@@ -29,7 +28,7 @@ class UnavailableScreen(HomeScreen):
 
     def on_activate(self):
         super().on_activate()
-        app = App.get_running_app()
+        app = self.app
         self.contact = contact_text(app.cfg.site, app.lang)
 
 

@@ -10,10 +10,25 @@ from kivy.uix.screenmanager import Screen
 from kiosk.text import i18n
 
 
+def running_app():
+    """The kiosk app (screens/app.py): the one way screens and widgets reach it."""
+    return App.get_running_app()
+
+
 class KioskScreen(Screen):
     """A screen that is told when it becomes visible (on_activate) and can be read aloud.
     on_activate runs again when the visitor changes language (KioskApp.set_language), so
-    text a screen builds in Python follows the language like the text its kv rules build."""
+    text a screen builds in Python follows the language like the text its kv rules build.
+    A screen shows `visit` (kiosk.visit.VisitController) and forwards taps to it or to
+    `app` (the screen manager's moves)."""
+
+    @property
+    def app(self):
+        return running_app()
+
+    @property
+    def visit(self):
+        return running_app().visit
 
     def on_pre_enter(self, *args):
         self.on_activate()
@@ -22,7 +37,7 @@ class KioskScreen(Screen):
         pass
 
     def go_back(self):
-        App.get_running_app().go_home()
+        self.app.go_home()
 
 
 class MirroredInRTL:
@@ -30,7 +45,7 @@ class MirroredInRTL:
     _mirrored = False
 
     def on_kv_post(self, base_widget):
-        self.follow_direction(App.get_running_app().rtl)
+        self.follow_direction(running_app().rtl)
 
     def follow_direction(self, rtl: bool) -> None:
         """Called now and by KioskApp.on_rtl when the reading direction changes."""
@@ -67,7 +82,7 @@ class TopBar(MirroredInRTL, BoxLayout):
 
 def fill_language_buttons(box, on_choose, height="80dp") -> None:
     """One big button per offered language, named in that language; the current one marked."""
-    app = App.get_running_app()
+    app = running_app()
     box.clear_widgets()
     for lang in app.languages():
         button = BigButton(text=i18n.LANGUAGE_NAMES.get(lang, lang), value=lang,

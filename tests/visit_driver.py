@@ -348,7 +348,7 @@ class Driver:
         if app.manager.current == "results":
             self.record["result_titles"] = [row["title"] for row in
                                             app.manager.get_screen("results").ids.list.data]
-            self.record["results_total"] = len(app.outcome.results)
+            self.record["results_total"] = len(app.visit.outcome.results)
             self.record["result_reasons"] = [row["reasons"] for row in
                                              app.manager.get_screen("results").ids.list.data]
             screen = app.manager.get_screen("results")
