@@ -77,7 +77,7 @@ class StaffScreen(KioskScreen):
             self._drawing = True
             app = self.app
             size = (Window.width, Window.height - dp(150))
-            threading.Thread(target=self._draw, daemon=True,
+            threading.Thread(target=self._draw, name="chart", daemon=True,
                              args=(CHART_DAYS, app.cache_dir, app.cfg.site.name, size)).start()
 
     def _draw(self, *args):

@@ -169,6 +169,29 @@ def open_cat(tmp_path):
         cat.close()
 
 
+# ---------------------------------------------------------------- spreadsheets (CSV route)
+# The CSV template's header and a valid row, for the CSV import tests and the hostile
+# feed tests.
+HEADER = ("id;provider_id;provider_name;provider_type;title_nl;title_fr;goals;format;times;"
+          "start_dates;flexible_start;cost_eur;postcode;lat;lon;wheelchair;dutch_level")
+
+
+def good_row(i: int, sep: str = ";") -> str:
+    cells = [f"c-{i}", "cvo-x", "CVO X", "cvo", f"Cursus {i}", f"Cours {i}", "Nederlands|Digitaal",
+             "klassikaal", "avond|weekend", "1/02/2027|2027-09-01", "nee", "180,50", "9000",
+             "51,05", "3,72", "ja", "a2"]
+    if sep == ",":
+        cells = [f'"{c}"' if "," in c else c for c in cells]
+    return sep.join(cells)
+
+
+def write_csv(path: Path, lines: list[str], bom: bool = False, sep: str = ";") -> Path:
+    header = HEADER if sep == ";" else HEADER.replace(";", ",")
+    text = "\r\n".join([header, *lines]) + "\r\n"
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8"))
+    return path
+
+
 # ---------------------------------------------------------------- booking links
 # A site with a booking secret, answers that travel and the courses a visitor chose:
 # shared by the tests of links, sealed references, answers files and terminal output.

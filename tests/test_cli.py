@@ -1,5 +1,6 @@
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -33,17 +34,27 @@ def test_every_command_runs_its_own_function(monkeypatch):
 
 
 def test_kiosk_run_starts_on_the_sample_catalog_without_a_traceback(tmp_path, cache):
-    env = dict(os.environ, SDL_VIDEODRIVER="offscreen", KIVY_HOME=str(tmp_path / "kivy"))
+    """Up means the UI loop runs: the watchdog's READY=1, then two pings from that loop."""
+    notify = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    notify.bind(str(tmp_path / "notify"))
+    notify.settimeout(1)
+    env = dict(os.environ, SDL_VIDEODRIVER="offscreen", KIVY_HOME=str(tmp_path / "kivy"),
+               NOTIFY_SOCKET=str(tmp_path / "notify"), WATCHDOG_USEC="1000000")
+    env.pop("WATCHDOG_PID", None)
     proc = subprocess.Popen([sys.executable, "-m", "kiosk.cli.main", "run", "--size", "1080x1920"],
                             env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not (cache / "catalog.sqlite").exists():
-        time.sleep(0.5)
-    time.sleep(3)
+    messages, deadline = [], time.monotonic() + 120          # only a hang takes this long
+    while time.monotonic() < deadline and proc.poll() is None and messages.count("WATCHDOG=1") < 2:
+        try:
+            messages.append(notify.recv(4096).decode())
+        except TimeoutError:
+            pass
+    notify.close()
     assert proc.poll() is None, "the kiosk stopped by itself"
     proc.send_signal(signal.SIGTERM)
     _out, err = proc.communicate(timeout=30)
+    assert messages[0].startswith("READY=1") and messages.count("WATCHDOG=1") == 2, messages
     assert (cache / "catalog.sqlite").exists(), "the sample catalog was not loaded"
     assert proc.returncode == 0 and "Traceback" not in err, err[-3000:]
 

@@ -1,8 +1,8 @@
 """The spreadsheet route: CSV template -> feed v1, with the same checks as a refresh."""
 import json
-from pathlib import Path
 
 import pytest
+from conftest import HEADER, good_row, write_csv
 
 from kiosk import paths
 from kiosk.catalog import convert_csv as csv_import
@@ -10,24 +10,6 @@ from kiosk.catalog import pipeline
 from kiosk.cli import main as cli
 
 TEMPLATE = paths.ASSETS / "catalog-template.csv"
-HEADER = ("id;provider_id;provider_name;provider_type;title_nl;title_fr;goals;format;times;"
-          "start_dates;flexible_start;cost_eur;postcode;lat;lon;wheelchair;dutch_level")
-
-
-def good_row(i: int, sep: str = ";") -> str:
-    cells = [f"c-{i}", "cvo-x", "CVO X", "cvo", f"Cursus {i}", f"Cours {i}", "Nederlands|Digitaal",
-             "klassikaal", "avond|weekend", "1/02/2027|2027-09-01", "nee", "180,50", "9000",
-             "51,05", "3,72", "ja", "a2"]
-    if sep == ",":
-        cells = [f'"{c}"' if "," in c else c for c in cells]
-    return sep.join(cells)
-
-
-def write_csv(path: Path, lines: list[str], bom: bool = False, sep: str = ";") -> Path:
-    header = HEADER if sep == ";" else HEADER.replace(";", ",")
-    text = "\r\n".join([header, *lines]) + "\r\n"
-    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8"))
-    return path
 
 
 def test_template_converts_and_loads(cfg, cache, tmp_path):

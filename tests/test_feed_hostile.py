@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import RawServer, make_course, provider
+from conftest import RawServer, good_row, make_course, provider, write_csv
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -351,7 +351,6 @@ def test_any_feed_text_is_cut_or_rejected_by_the_checker(title, summary, cid):
 # ------------------------------------------------------------------ the CSV template
 
 def test_csv_with_huge_cells_rejects_rows_with_short_reasons(tmp_path):
-    from test_csv_import import good_row, write_csv
 
     from kiosk.catalog import convert_csv as csv_import
     rows = [good_row(i) for i in range(10)]
@@ -369,7 +368,6 @@ def test_csv_with_huge_cells_rejects_rows_with_short_reasons(tmp_path):
 
 
 def test_csv_with_more_rows_than_the_course_limit_is_refused(tmp_path, monkeypatch):
-    from test_csv_import import good_row, write_csv
 
     from kiosk.catalog import convert_csv as csv_import
     monkeypatch.setattr(limits, "LIMITS", limits.Limits(max_courses=5))

@@ -55,14 +55,12 @@ def test_kiosk_mode_fills_a_screen_without_a_window_manager(bare_x_display, tmp_
     app = subprocess.Popen([sys.executable, "-m", "kiosk.cli.main", "run", "--kiosk"], env=env,
                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
-        deadline, windows = time.monotonic() + 60, []
-        while time.monotonic() < deadline and app.poll() is None:
+        # until the window has the screen's size (or only a hang ends the wait)
+        deadline, windows = time.monotonic() + 120, []
+        while time.monotonic() < deadline and app.poll() is None \
+                and windows != [(*SCREEN, 0, 0)]:
+            time.sleep(0.2)
             windows = kiosk_windows(bare_x_display)
-            if windows:
-                time.sleep(1)              # let the window settle at its final size
-                windows = kiosk_windows(bare_x_display)
-                break
-            time.sleep(0.5)
         assert windows, "no kiosk window appeared"
         assert windows == [(*SCREEN, 0, 0)]
     finally:

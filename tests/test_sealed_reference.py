@@ -44,12 +44,17 @@ def test_no_answer_but_goal_and_courses_can_be_read_from_the_link(preset, templa
     assert raw[0] == reference.SEALED
     # the packed answers appear nowhere, in no part; no offset unpacks to them
     assert packed[2:12] not in raw and b"gent-bib-1" not in raw
+    unpacked = 0
     for start in range(len(raw)):
         try:
             answers = reference._unpack(raw[start:])[0]
-        except Exception:
+        except reference._Malformed:         # only "not a reference", never a crash
             continue
+        unpacked += 1
         assert not (answers.get("status") == "leefloon" and answers.get("postcode") == "2060")
+    # the scan can find: the packed bytes themselves unpack to the private answers
+    assert reference._unpack(packed)[0]["status"] == "leefloon"
+    assert unpacked < len(raw), "every offset unpacked: the scan checks nothing"
 
 
 def test_a_sealed_reference_cannot_be_read_without_the_secret():

@@ -16,7 +16,7 @@ def test_closed_screen_says_when_to_come_back_and_opens_at_opening_time(kiosk_en
     kiosk_env.pop("DISPLAY", None)
     config = write_config(tmp_path, '[site.open]\nmon = "09:00-12:00"\nwed = "13:00-17:00"\n')
     steps = [["layout", "closed"], ["lang", "en"], ["tap", "Voorlezen"], ["shot", "closed"],
-             ["wait", 14]]
+             ["until", "screen", "welcome"]]
     record = run_visit(steps, config=config, check_stderr=False)
     assert record["screens"][0] == "closed"
     assert "Closed" in record["last_spoken"]

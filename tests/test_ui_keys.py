@@ -76,6 +76,7 @@ def close_request():
 record = {"checks": []}
 
 def script(app, Window):
+    from kivy.animation import Animation
     from kivy.base import EventLoop
     fullscreen, size = Window.fullscreen, tuple(Window.size)
     seen = {"keys": [], "texts": [], "close": 0}
@@ -104,14 +105,14 @@ def script(app, Window):
         elif popup == "idle":
             app.last_touch = time.monotonic() - app.cfg.idle.timeout_s - 1
             app.check_idle()
-        yield 0.3
-        before = app.manager.current
+        yield lambda: not Animation._instances           # the popup is open, not opening
+        before, closes = app.manager.current, seen["close"]
         for _name, sym, mod in KEYS:
             press(sym, mod)
         for text in TEXTS:
             type_text(text)
         close_request()
-        yield 0.6                                        # the window polls them, a few frames
+        yield lambda: seen["close"] > closes             # the last event pushed is handled
         app.last_touch = time.monotonic()                # keys are not touches: no idle wipe here
         record["checks"].append({
             "where": where, "popup": popup, "before": before, "after": app.manager.current,
@@ -127,9 +128,18 @@ def started(app):
     from kivy.clock import Clock
     from kivy.core.window import Window
     steps = script(app, Window)
-    def tick(dt):
+    deadline = [0]
+    def tick(dt, wait=None):
+        # each step yields what to wait for: a condition, checked every frame (only a
+        # hang reaches the 60 s time-out)
         try:
-            Clock.schedule_once(tick, next(steps))
+            if wait is not None and not wait():
+                assert time.monotonic() < deadline[0], "a step's event never came"
+                Clock.schedule_once(lambda dt: tick(dt, wait), 0)
+                return
+            wait = next(steps)
+            deadline[0] = time.monotonic() + 60
+            Clock.schedule_once(lambda dt: tick(dt, wait), 0)
         except StopIteration:
             record["errors"] = errors.records
             print(json.dumps(record))

@@ -1,7 +1,8 @@
 """Scripted visits: drive the real app with simulated touches and take screenshots.
 
 Used by the UI tests (tests/test_ui.py) and by scripts/screenshots, one visit a process
-(Kivy runs one App a process). Run as
+(Kivy runs one App a process). After each step the driver waits until its change is drawn
+(Driver.settle), never a fixed time. Run as
 `python tests/visit_driver.py --steps STEPS.json --out DIR [--size WxH] [--config FILE]
 [--today YYYY-MM-DD] [--kiosk-mode]`; it writes DIR/run.json with what it saw (screens,
 booking URL, marked courses, errors). `--today` runs the visit on that day, so results from
@@ -11,8 +12,9 @@ A step is a list: ["start"], ["answer", question_id, value], ["lang", code],
 ["keypad", "9000"], ["tap", msgid], ["mark", index], ["open", index], ["more"], ["back"],
 ["booking"], ["shot", name], ["idle", seconds], ["staff"], ["pin", "1234"], ["escape"],
 ["close"], ["refresh", source], ["scheduled", iso_time], ["settle"], ["fault"],
-["wait", seconds], ["layout", name] (records every control on screen: place, size, colours),
-["loaded", name] (the packages imported, the screens built, the app's property observers).
+["wait", seconds], ["until", "screen", name], ["layout", name] (records every control on
+screen: place, size, colours), ["loaded", name] (the packages imported, the screens built,
+the app's property observers).
 """
 from __future__ import annotations
 
@@ -31,6 +33,12 @@ if str(ROOT) not in sys.path:           # run as a script from a checkout withou
 
 from kiosk import clock  # noqa: E402
 from screens.launch import configure_kivy  # noqa: E402
+
+# A step's change counts as drawn after this many quiet frames (see Driver.settle); a step
+# that is not drawn within the time-out hangs.
+SETTLED_FRAMES = 2
+SETTLE_TIMEOUT_S = 60
+WORKER_THREADS = ("slip", "chart")
 
 
 def _walk(widget):
@@ -269,6 +277,10 @@ class Driver:
             self.record.setdefault("spoken", {})[args[0]] = self.spoken_and_shown()
         elif kind == "wait":
             pass
+        elif kind == "until":              # ["until", "screen", name]: until that screen shows
+            assert args[0] == "screen", f"unknown condition {args[0]!r}"
+            self.wait_until(lambda: app.manager.current == args[1], f"screen {args[1]}")
+            return True
         elif kind == "layout":
             self.record.setdefault("layouts", {})[args[0]] = layout(app)
         elif kind == "loaded":             # the packages imported, the screens built, and
@@ -329,9 +341,54 @@ class Driver:
         Window.bind(on_flip=on_flip)
         Window.canvas.ask_update()
 
-    def schedule(self, delay=0.4):
+    def schedule(self, delay=0.0):
         from kivy.clock import Clock
         Clock.schedule_once(self.next_step, delay)
+
+    def wait_until(self, condition, what):
+        """Go on (after the next settled frames) once condition() holds; checked every
+        frame; only a hang reaches SETTLE_TIMEOUT_S, and that is an error."""
+        from kivy.clock import Clock
+        deadline = time.monotonic() + SETTLE_TIMEOUT_S
+
+        def check(dt):
+            if condition():
+                self.settle(set())
+            elif time.monotonic() > deadline:
+                self.record["errors"].append(f"no {what} within {SETTLE_TIMEOUT_S} s")
+                self.finish()
+            else:
+                Clock.schedule_once(check, 0)
+        Clock.schedule_once(check, 0)
+
+    def settle(self, threads_before):
+        """Go on once the step's change is drawn: SETTLED_FRAMES frames in a row drawn with
+        no animation running and no worker thread the step started (a slip, a chart) still
+        alive. Only a hang reaches SETTLE_TIMEOUT_S, and that is an error."""
+        import threading
+
+        from kivy.animation import Animation
+        from kivy.core.window import Window
+        deadline = time.monotonic() + SETTLE_TIMEOUT_S
+        quiet = 0
+
+        def busy():
+            return Animation._instances or any(
+                t.is_alive() and t.name in WORKER_THREADS
+                for t in threading.enumerate() if t not in threads_before)
+
+        def on_flip(*args):
+            nonlocal quiet
+            quiet = 0 if busy() else quiet + 1
+            if quiet >= SETTLED_FRAMES or time.monotonic() > deadline:
+                Window.unbind(on_flip=on_flip)
+                if quiet < SETTLED_FRAMES:
+                    self.record["errors"].append(f"a step did not settle in {SETTLE_TIMEOUT_S} s")
+                self.schedule()
+            else:
+                Window.canvas.ask_update()
+        Window.bind(on_flip=on_flip)
+        Window.canvas.ask_update()
 
     def next_step(self, dt):
         app = self.app
@@ -390,14 +447,20 @@ class Driver:
             return
         step = self.steps.pop(0)
         self.step_started = time.monotonic()
+        import threading
+        threads_before = set(threading.enumerate())
         try:
             waits_for_flip = self.run_step(step)
         except Exception:
             self.record["errors"].append(f"step {step!r}: {traceback.format_exc()}")
             self.finish()
             return
-        if not waits_for_flip:
-            self.schedule(step[1] if step[0] == "wait" else 0.4)
+        if waits_for_flip:
+            return
+        if step[0] == "wait":
+            self.schedule(step[1])
+        else:
+            self.settle(threads_before)
 
     def finish(self):
         self.record["answers_at_end"] = dict(self.app.visit.answers)

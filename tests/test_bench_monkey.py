@@ -1,7 +1,7 @@
-"""The monkey: thousands of random touches and drags on the real app off screen
-(bench/monkey.py, its own process, seeded). It must stay alive and log no exception on any
-screen. Its memory figures (growth between visitors after a warm-up) are a target that
-bench/monkey.py measures and prints, not a test."""
+"""bench/monkey.py, the monkey (random touches and drags on the real app off screen, its
+own process, seeded), run small so it keeps working: a few hundred touches must crash
+nothing and give every figure the long run prints. The long run (25,000 touches, a memory
+trend) is a bench run, not a test: docs/testing.md."""
 import json
 import os
 import subprocess
@@ -22,23 +22,19 @@ def run(tmp_path, script: list[str], timeout=900):
                           text=True, timeout=timeout)
 
 
-@pytest.fixture(scope="module")
-def monkey(tmp_path_factory):
-    """One seeded run of 7,500 touches (2,500 of warm-up), shared by the tests below."""
-    tmp_path = tmp_path_factory.mktemp("monkey")
+@pytest.mark.timeout(300)
+def test_a_few_hundred_random_touches_crash_nothing_and_give_every_figure(tmp_path):
     out = tmp_path / "monkey.json"
-    proc = run(tmp_path, ["bench/monkey.py", "--events", "7500", "--warmup", "2500",
-                          "--seed", "13", "--json", str(out)])
+    proc = run(tmp_path, ["bench/monkey.py", "--events", "400", "--warmup", "200",
+                          "--seed", "13", "--json", str(out)], timeout=280)
     assert proc.returncode == 0, proc.stderr[-4000:]
-    return json.loads(out.read_text())
-
-
-@pytest.mark.timeout(900)
-def test_7500_random_touches_crash_nothing_on_any_screen(monkey):
-    assert monkey["events"] == 7500
+    monkey = json.loads(out.read_text())
+    assert monkey["events"] == 400 and sum(monkey["screens"].values()) == 400
     assert monkey["errors"] == [], monkey["errors"][0]
-    assert set(monkey["screens"]) >= {"welcome", "question", "results", "detail", "booking",
-                                      "pin", "staff", "unavailable", "closed"}
+    assert len(monkey["screens"]) >= 3, monkey["screens"]       # the jumps to other screens
+    for figure in ("memory_at_start", "memory_after_warmup", "memory_at_end"):
+        assert monkey[figure]["pss"] > 0 and monkey[figure]["uss"] > 0, figure
+    assert isinstance(monkey["growth_mb"], float)
 
 
 @pytest.mark.timeout(120)
