@@ -83,6 +83,11 @@ def test_an_unverified_rate_is_asked_with_the_rules_it_rests_on():
         fees.Price("ask", rules=STANDARD, material=True)
 
 
+def test_without_a_rate_for_the_course_the_price_is_asked():
+    assert price(TALEN, "cvo", visitor(), ruleset(drop=("rate-standard",))) == \
+        fees.Price("ask", rules=("cap-semester",), material=True)
+
+
 def test_material_and_caps_follow_their_own_study_areas():
     only_nt2 = ruleset(changed("material", study_areas=("nt2",)),
                        changed("cap-semester", study_areas=("nt2",), cap_eur=10))

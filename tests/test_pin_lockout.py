@@ -79,3 +79,85 @@ def test_an_unreadable_state_file_starts_from_no_failures(tmp_path):
     (tmp_path / staff.LOCKOUT_FILE).write_text("{not json")
     lockout = staff.PinLockout(tmp_path, clock=FakeClock())
     assert lockout.wait_s() == 0 and lockout.check("4321", STORED).ok
+
+
+# ---------------------------------------------------------------- exactly (the mutation run)
+def test_each_check_says_exactly_ok_or_how_long_to_wait(tmp_path):
+    clock = FakeClock()
+    lockout = staff.PinLockout(tmp_path, clock=clock)
+    assert wrong(lockout, 3) == [staff.PinCheck(False, 0), staff.PinCheck(False, 0),
+                                 staff.PinCheck(False, 30)]
+    assert lockout.check("4321", STORED) == staff.PinCheck(False, 30)
+    clock.now += 30
+    assert lockout.check("4321", STORED) == staff.PinCheck(True, 0)
+    assert json.loads((tmp_path / staff.LOCKOUT_FILE).read_text()) == \
+        {"failures": 0, "locked_until": 0.0}
+    wrong(lockout)
+    assert json.loads((tmp_path / staff.LOCKOUT_FILE).read_text()) == \
+        {"failures": 1, "locked_until": 0.0}          # no lock yet: no time written
+
+
+def test_no_lock_is_left_even_at_the_clocks_first_second(tmp_path):
+    """A corrupt file and the right PIN leave no lock, whatever the clock says."""
+    (tmp_path / staff.LOCKOUT_FILE).write_text("{not json")
+    lockout = staff.PinLockout(tmp_path, clock=FakeClock(0.0))
+    assert lockout.wait_s() == 0
+    assert lockout.check("4321", STORED) == staff.PinCheck(True, 0)
+    assert lockout.wait_s() == 0
+
+
+def test_a_disk_that_refuses_keeps_the_count_in_memory(tmp_path, caplog):
+    (tmp_path / staff.LOCKOUT_FILE).mkdir()           # the state cannot be written there
+    lockout = staff.PinLockout(tmp_path, clock=FakeClock())
+    assert wrong(lockout, 3)[-1] == staff.PinCheck(False, 30)
+    assert lockout.unsaved == (3, FakeClock().now + 30)
+    assert any(r.getMessage().startswith("PIN lockout kept in memory only: ")
+               and "None" not in r.getMessage() for r in caplog.records)
+
+
+def test_the_state_file_is_made_with_its_folders(tmp_path):
+    lockout = staff.PinLockout(tmp_path / "new" / "cache", clock=FakeClock())
+    wrong(lockout)
+    assert lockout.unsaved is None
+    assert json.loads((tmp_path / "new" / "cache" / staff.LOCKOUT_FILE).read_text())["failures"] == 1
+
+
+def test_pins_are_4_to_12_keypad_digits():
+    assert staff.valid_pin("1234") and staff.valid_pin("1" * 12)
+    for pin in ("123", "1" * 13, "12a4", "١٢٣٤", 1234, None):
+        assert not staff.valid_pin(pin), pin
+
+
+def test_only_a_well_formed_scrypt_hash_is_accepted():
+    assert staff.valid_pin_hash(STORED)
+    salt, digest = STORED.split("$")[1:]
+    for stored in ("scrypt$abc$def", f"scrypt${salt}${digest}0", f"bcrypt${salt}${digest}",
+                   f"SCRYPT${salt}${digest}", "", None, 5):
+        assert not staff.valid_pin_hash(stored), stored
+    assert staff.verify_pin("4321", STORED) and not staff.verify_pin("4320", STORED)
+    for stored in (f"bcrypt${salt}${digest}", "scrypt$zz$00", "scrypt$00$00", "a$b", ""):
+        assert staff.verify_pin("4321", stored) is False, stored
+
+
+def test_the_pin_hash_is_written_into_the_config_keeping_the_rest(tmp_path):
+    import os
+    import tomllib
+    new = tmp_path / "new.toml"
+    staff.write_pin_hash(new, STORED)
+    assert tomllib.loads(new.read_text(encoding="utf-8")) == {"staff": {"pin_hash": STORED}}
+    assert os.stat(new).st_mode & 0o777 == 0o600 & ~_umask()
+    old = tmp_path / "site.toml"
+    old.write_text('# Gent\n[site]\nname = "Leerwinkel Gent — Zuid"\n', encoding="utf-8")
+    old.chmod(0o640)
+    staff.write_pin_hash(old, STORED)
+    text = old.read_text(encoding="utf-8")
+    assert text.startswith('# Gent\n[site]\nname = "Leerwinkel Gent — Zuid"\n')
+    assert tomllib.loads(text)["staff"] == {"pin_hash": STORED}
+    assert os.stat(old).st_mode & 0o777 == 0o640
+
+
+def _umask() -> int:
+    import os
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
