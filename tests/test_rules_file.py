@@ -156,3 +156,11 @@ def test_a_changed_file_is_read_again_and_problems_are_named(tmp_path):
         "b.toml is not valid TOML: Invalid value (at line 1, column 8)"]
     assert rules.problems(date(2031, 1, 1), tmp_path)[-1] == \
         f"no rules file in {tmp_path.name}/ covers 2031-01-01: the kiosk states no fees"
+
+
+def test_at_most_50_files_of_a_folder_are_read(tmp_path):
+    for i in range(51):
+        (tmp_path / f"{i:02d}.toml").write_text("not = [toml", encoding="utf-8")
+    found = rules.problems(date(2026, 12, 8), tmp_path)
+    assert len(found) == 51 and found[-1].startswith("no rules file in")
+    assert found[-2].startswith("49.toml is not valid TOML")
