@@ -34,9 +34,11 @@ if str(ROOT) not in sys.path:           # run as a script from a checkout withou
 from kiosk import clock  # noqa: E402
 from screens.launch import configure_kivy  # noqa: E402
 
-# A step's change counts as drawn after this many quiet frames (see Driver.settle); a step
-# that is not drawn within the time-out hangs.
-SETTLED_FRAMES = 2
+# A step's change counts as drawn after this many quiet frames (see Driver.settle): the
+# first frame after a step already holds its layout (Kivy runs layout triggers before it
+# draws); an animation, a callback due at once or a worker thread keeps the step going.
+# A step that is not drawn within the time-out hangs.
+SETTLED_FRAMES = 1
 SETTLE_TIMEOUT_S = 60
 WORKER_THREADS = ("slip", "chart")
 
@@ -363,17 +365,21 @@ class Driver:
 
     def settle(self, threads_before):
         """Go on once the step's change is drawn: SETTLED_FRAMES frames in a row drawn with
-        no animation running and no worker thread the step started (a slip, a chart) still
-        alive. Only a hang reaches SETTLE_TIMEOUT_S, and that is an error."""
+        no animation running, no callback due at once (the app's chains of them: an error,
+        then the way home) and no worker thread the step started (a slip, a chart) alive.
+        Only a hang reaches SETTLE_TIMEOUT_S, and that is an error."""
         import threading
 
         from kivy.animation import Animation
+        from kivy.clock import Clock
         from kivy.core.window import Window
         deadline = time.monotonic() + SETTLE_TIMEOUT_S
         quiet = 0
 
         def busy():
-            return Animation._instances or any(
+            return Animation._instances or any(   # a callback due at once: a chain goes on
+                event.is_triggered and not event.loop and event.timeout <= 0
+                for event in Clock.get_events()) or any(
                 t.is_alive() and t.name in WORKER_THREADS
                 for t in threading.enumerate() if t not in threads_before)
 
