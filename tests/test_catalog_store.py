@@ -143,3 +143,20 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def test_a_previous_catalog_without_source_or_date_and_a_failing_rollback(tmp_path):
+    import sqlite3
+    cache = store.cache_folder(tmp_path / "cache")
+    old = catalog_of(tmp_path, "a", 1)
+    with sqlite3.connect(old) as db:
+        db.execute("delete from meta where key in ('source', 'generated_at')")
+    db.close()
+    os.replace(old, cache / catalog_mod.PREVIOUS)
+    store.swap_in(catalog_of(tmp_path, "b", 2), cache)     # no current yet: previous stays
+    report = store.rollback(cache)           # back to the one without source or date
+    assert (report.source, report.message) == (
+        "", "Went back to the previous catalog: 1 courses (feed of unknown date).")
+    (cache / f"{store.TMP_PREFIX}1.keep").mkdir()          # cannot be cleaned away
+    assert store.rollback(cache) == Report(message="Rollback failed: Is a directory.")
+    assert courses_in(cache / catalog_mod.CURRENT) == 1
