@@ -111,7 +111,7 @@ def test_a_disk_that_refuses_keeps_the_count_in_memory(tmp_path, caplog):
     lockout = staff.PinLockout(tmp_path, clock=FakeClock())
     assert wrong(lockout, 3)[-1] == staff.PinCheck(False, 30)
     assert lockout.unsaved == (3, FakeClock().now + 30)
-    assert "PIN lockout kept in memory only: Is a directory" in \
+    assert "PIN lockout kept in memory only: a folder; it is left alone" in \
         [r.getMessage() for r in caplog.records]
 
 
