@@ -133,3 +133,36 @@ def test_course_ids_pack_to_their_fixed_bytes():
     assert reference._pack_id("-").hex() == "81" + packed(1, 0, 0)
     assert reference._pack_id("z-").hex() == "82" + packed(39, 1, 0)
     assert reference._pack_id("abcd").hex() == "84" + packed(14, 15, 16) + packed(17, 0, 0)
+
+
+def _secret_whose_key_id(predicate) -> str:
+    return next(s for s in (f"a secret of enough length {i:08d}" for i in range(1_000_000))
+                if predicate(reference._key_id(s)))
+
+
+def test_a_body_the_site_key_opens_but_cannot_read_is_from_a_newer_kiosk():
+    cfg = make_cfg()
+    header = bytes([reference.SEALED]) + reference._key_id(SECRET)
+    newer = header + reference._seal_key(SECRET).encrypt(b"\xff" * 20, [header])
+    assert refusal(cfg, reference._b64(newer)) == (
+        "This reference was made by a kiosk with the site's key but cannot be read: the "
+        "kiosk's version is too new.")
+
+
+def test_every_key_with_the_reference_key_id_is_tried():
+    """Key ids are two bytes: two secrets can share one, and the second may be the one."""
+    token = reference.make_reference(make_cfg(), ANSWERS, COURSES, NOW)
+    twin = _secret_whose_key_id(lambda kid: kid == reference._key_id(SECRET))
+    cfg = make_cfg(secret=twin, previous=[SECRET])
+    assert reference.read_handoff(cfg, token, DAY).key == "previous"
+
+
+def test_the_longest_reference_in_a_note_gives_the_reason():
+    """Also when a shorter one sorts first as text."""
+    cfg = make_cfg()
+    ours = reference.make_reference(cfg, ANSWERS, COURSES, NOW)
+    other_secret = _secret_whose_key_id(lambda kid: kid > reference._key_id(SECRET))
+    theirs = reference.make_reference(make_cfg(secret=other_secret), {}, [], NOW)
+    assert len(theirs) < len(ours) and theirs > ours
+    assert refusal(cfg, f"{theirs} {altered(ours)}") == ALTERED.format("seal")
+    assert refusal(cfg, theirs) == UNKNOWN.format("sealed")
