@@ -24,6 +24,7 @@ from kiosk import paths
 from kiosk.catalog import db as catalog_mod
 from kiosk.site import availability
 from kiosk.text import fonts, i18n, speech
+from kiosk.vocab import Postcode
 
 OK, WARNING, BROKEN = "ok", "warning", "broken"
 MIN_FREE_BYTES = 200_000_000       # a refresh writes a new catalog beside the old one
@@ -221,7 +222,7 @@ def check_config(cfg) -> list[Finding]:
          "Write one from docs/config.example.toml and set KIOSK_CONFIG."),
         (bool(untranslated), f"site.languages has {', '.join(untranslated)} without a "
          "translation; they are not offered.", fix),
-        (not re.fullmatch(r"\d{4}", cfg.site.postcode), f"site.postcode "
+        (Postcode.parse(cfg.site.postcode) is None, f"site.postcode "
          f"'{cfg.site.postcode}' is not a Belgian postcode.", fix),
         (cfg.idle.timeout_s < 10 or cfg.idle.warning_s < 5, "idle.timeout_s or "
          "idle.warning_s is too short for a visitor to answer.", fix),
