@@ -69,9 +69,9 @@ def test_bodies_of_the_first_layout_still_read_and_pack_the_same(body, expected)
 
 
 def test_a_new_key_packs_after_the_courses_and_is_absent_from_older_links(monkeypatch):
-    age = answers.AnswerSpec("age_band", answers.ONE_OF, ("onder-25", "25-plus"))
-    monkeypatch.setattr(packing, "TRAILER", packing.TRAILER + (age,))
-    with_age = {"goal": "talen", "age_band": "25-plus"}
+    age = answers.AnswerSpec("new_key", answers.ONE_OF, ("onder-25", "25-plus"))
+    monkeypatch.setattr(packing, "TRAILER", (SPECS["needs"], age))
+    with_age = {"goal": "talen", "new_key": "25-plus"}
     body = packing._pack(with_age, [], "k1", DAY)
     assert body == old_body(goal=6, needs=0) + bytes([2])
     assert packing._unpack(body)[0] == with_age
