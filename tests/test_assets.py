@@ -164,7 +164,7 @@ def test_options_use_the_vocabulary(questions):
         # every value of the vocabulary can be answered, and nothing else
         assert set(values) == ALLOWED[q["id"]], q["id"]
         assert q["kind"] in ("choice", "multi", "postcode")
-        assert set(q["skip_for_goals"]) <= set(vocab.GOALS)
+        assert set(q["skip_for_goals"]) <= set(vocab.GOALS) | {vocab.GOAL_UNSURE}
     by_id = {q["id"]: q for q in questions}
     assert by_id["times"]["kind"] == by_id["formats"]["kind"] == "multi"
     assert by_id["status"]["kind"] == by_id["needs"]["kind"] == "multi"
