@@ -63,7 +63,6 @@ class _Filter:
     origin: tuple[float, float] | None
     limit_km: float | None        # None = no distance limit
     needs: tuple[str, ...] = ()   # the visitor's needs (vocab.NEEDS) that still hold
-    age_band: str | None = None
 
 
 STARTS_RULE = "(flexible_start = 1 or last_start >= :today)"
@@ -106,8 +105,6 @@ def _rules(f: _Filter, p: dict, lead_goal: bool = True) -> list[str]:
         p["not_times"] = ranking.ALL_TIMES & ~f.times_mask
     p["dutch_goal"] = 1 << vocab.GOALS.index("nederlands")
     rules += [NEED_RULES[need] for need in f.needs if need in NEED_RULES]
-    if f.age_band == "onder-25":
-        rules.append("(cost_eur is null or cost_eur <= 500)")
     if "gratis" in f.needs:
         rules.append(f"(cost_eur = 0 or {ranking.for_status('free_for', p)})")
     return rules
@@ -355,8 +352,7 @@ def match(catalog, answers: dict, today: date | None = None,
         formats=a["formats"], dutch=vocab.rank(vocab.DUTCH_LEVELS, a["dutch_level"]),
         diploma=vocab.rank(vocab.DIPLOMAS, a["diploma"]),    # foreign -> None: never excludes
         today=today.isoformat(), origin=origin,
-        limit_km=a["max_distance_km"] if origin else None, needs=a["needs"],
-        age_band=a["age_band"])
+        limit_km=a["max_distance_km"] if origin else None, needs=a["needs"])
     salt = today.isoformat()
     for f, relaxed in _stages(asked):  # noqa: B007 (the last stage tried is returned)
         rows = (_orientation(catalog.db, f, a, salt) if orientation
