@@ -10,6 +10,7 @@ DUTCH_LEVELS = ("geen", "A1", "A2", "B1", "B2", "C1", "moedertaal")
 DIPLOMAS = ("geen", "basisonderwijs", "secundair-onvolledig", "secundair", "hoger")
 FOREIGN_DIPLOMA = "buitenlands"
 STATUSES = ("werkzoekend", "werkend", "leefloon", "inburgeraar", "student", "andere")
+WORKER = "werkend"                 # the status that opleidingsverlof and cheques are for
 TIMES = ("dag", "avond", "weekend")
 FORMATS = ("klassikaal", "afstand", "combinatie")
 OUTCOMES = ("diploma-secundair", "certificaat", "beroepskwalificatie",

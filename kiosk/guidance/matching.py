@@ -12,58 +12,40 @@ import json
 import math
 import weakref
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from kiosk import clock, vocab
-from kiosk.guidance import course_facts, places, ranking, reasons, routes
+from kiosk.guidance import places, ranking, reasons, routes
 from kiosk.guidance.answers import AnswersError, check_answers  # noqa: F401  (kiosk.matching.* before)
-from kiosk.guidance.ranking import (  # noqa: F401  (named kiosk.matching.* before)
-    COST,
-    DISTANCE,
-    FACTOR_SCORES,
-    FACTORS,
-    FIRST_PAGE,
-    GOALS_MASK,
-    KIND,
-    NEXT_START,
-    ROWID,
-    SCORE,
-    WEIGHTS,
-)
+from kiosk.guidance.query import Filter, LightRow, Query, light_rows
+from kiosk.guidance.ranking import FACTORS, FIRST_PAGE, WEIGHTS  # noqa: F401  (kiosk.matching.*)
 from kiosk.guidance.results import Result, Results  # noqa: F401  (Result: named kiosk.matching.Result)
-from kiosk.text import i18n
 
 DISTANCE_STEPS_KM = (5, 10, 20, 30, 50)   # wider and wider when nothing fits; never beyond 50
 ORIENTATION_PER_GOAL = 10                 # `weet-niet`: the best this many of each goal
 ORIENTATION_FLOORS = (0.1, 0.3, 0.6, 1.0, 1.5, 2.2, 3.0)   # below the best possible score
 ALL_GOALS = (1 << len(vocab.GOALS)) - 1
+FLOOR_MARGIN = 1e-6                       # a score this much above a floor surely reached it
 
 
 @dataclass
 class Outcome:
     results: Sequence[Result]   # ranked, all matches (orientation: the best of each goal);
-                                # built on access (see Results)
+                                # built on access (see Results), said in `lang`
     relaxed: list[str]      # answer names relaxed, in order: "max_distance_km", "times", "formats"
     unknown_postcode: bool  # the visitor's postcode is not known: distance not used
     orientation: bool       # goal weet-niet: a varied orientation over goals
     searched_km: float | None = None  # the distance limit finally used (None = none)
+    lang: str = "nl"        # the language the results' reasons and prices are said in
+
+    def in_language(self, lang: str) -> Outcome:
+        """The same outcome said in another language: the results already built are only
+        worded again (reasons.render), no query runs for them."""
+        return replace(self, results=self.results.in_language(lang), lang=lang)
 
 
 # ---------------------------------------------------------------- hard rules
-
-@dataclass(frozen=True)
-class _Filter:
-    goal_bit: int                 # 0 = any goal; several bits: any of those goals
-    times_mask: int | None        # None = any times
-    formats: tuple[str, ...]      # () = any format
-    dutch: int | None             # visitor's rank; None = unknown, never excludes
-    diploma: int | None           # idem; a foreign diploma counts as unknown
-    today: str
-    origin: tuple[float, float] | None
-    limit_km: float | None        # None = no distance limit
-    needs: tuple[str, ...] = ()   # the visitor's needs (vocab.NEEDS) that still hold
-
 
 STARTS_RULE = "(flexible_start = 1 or last_start >= :today)"
 TIMES_RULE = "coalesce(times_mask, 0) & :not_times = 0"
@@ -97,7 +79,7 @@ def _format_rule(names, lead: bool = True) -> str:
     return "{}format in ({})".format("" if lead else "+", ", ".join(f"'{x}'" for x in names))
 
 
-def _rules(f: _Filter, p: dict, lead_goal: bool = True) -> list[str]:
+def _rules(f: Filter, p: dict, lead_goal: bool = True) -> list[str]:
     """The hard rules every part of the question shares; adds their parameters to p."""
     rules = _shared_rules(f, p, lead_goal) + [COURSES_RULE]
     if f.times_mask is not None:
@@ -110,7 +92,7 @@ def _rules(f: _Filter, p: dict, lead_goal: bool = True) -> list[str]:
     return rules
 
 
-def _shared_rules(f: _Filter, p: dict, lead_goal: bool = True) -> list[str]:
+def _shared_rules(f: Filter, p: dict, lead_goal: bool = True) -> list[str]:
     """The rules courses and routes share: start, prerequisites, Dutch levels, goal."""
     rules = [STARTS_RULE]
     if f.dutch is not None:
@@ -132,7 +114,7 @@ def _bounding_box(origin, km):
     return lat - dlat, lat + dlat, lon - dlon, lon + dlon
 
 
-def _parts(f: _Filter, p: dict, limit_km: float | None, online: bool,
+def _parts(q: Query, f: Filter, p: dict, limit_km: float | None, online: bool,
            lead_goal: bool = True) -> list[tuple[list[str], bool]]:
     """The question in parts, each read from the index that suits it, each with whether
     it holds online courses only: without a distance limit one part; with one, courses
@@ -142,7 +124,7 @@ def _parts(f: _Filter, p: dict, limit_km: float | None, online: bool,
     chosen = [x for x in vocab.FORMATS if x in (f.formats or vocab.FORMATS)]
     if limit_km is None:
         return [(rules + [_format_rule(chosen)], chosen == ["afstand"])]
-    p["lat0"], p["lat1"], p["lon0"], p["lon1"] = _bounding_box(f.origin, limit_km)
+    p["lat0"], p["lat1"], p["lon0"], p["lon1"] = _bounding_box(q.origin, limit_km)
     p["limit"] = limit_km
     classroom = [x for x in chosen if x != "afstand"]
     parts = []
@@ -185,119 +167,117 @@ def _light_sql(parts: list[list[str]], p: dict, origin_known: bool, limited: boo
             f" from light{where}{order}")
 
 
-def _factor_scores(db, f: _Filter, a: dict, rowids: list[int]) -> dict[int, tuple]:
+def _factor_scores(db, q: Query, rowids: list[int]) -> dict[int, tuple]:
     """rowid -> the course's factor scores (FACTORS order), by the very SQL that ranked
     it; for rows ranked without them (a long list, of which few are looked at)."""
-    p = ranking.params(a, f.today, f.origin)
+    p = q.bind()
     p["rowids"] = json.dumps(rowids)
-    _register_distance(db, f)
+    _register_distance(db, q)
     sql = _light_sql([["rowid in (select value from json_each(:rowids))"]], p,
-                     f.origin is not None, False, None, factors=True)
-    return {row[ROWID]: row[FACTOR_SCORES] for row in db.conn.execute(sql, p)}
+                     q.origin_known, False, None, factors=True)
+    return {row.rowid: row.factors for row in light_rows(db.conn.execute(sql, p), factors=True)}
 
 
 _REGISTERED: weakref.WeakSet = weakref.WeakSet()   # catalogs' databases with kiosk_distance()
 
 
-def _register_distance(db, f: _Filter) -> None:
+def _register_distance(db, q: Query) -> None:
     """kiosk_distance() on this connection, once (registering again would make SQLite
     prepare every statement anew)."""
-    if f.origin and db not in _REGISTERED:
+    if q.origin and db not in _REGISTERED:
         db.conn.create_function("kiosk_distance", 3, _placed_distance, deterministic=True)
         _REGISTERED.add(db)
 
 
-def _query(db, f: _Filter, a: dict, order_limit: int | None = None,
-           floor: float | None = None) -> list[tuple]:
-    """The light rows (ranking.ROWID...) of the courses that obey the hard rules under
-    filter f, scored for answers a. order_limit: only the best that many by score.
-    floor: only the courses that score at least that much, found with cheap bounds
-    first; a floor also limits how far away a classroom course can be."""
-    p = ranking.params(a, f.today, f.origin)
-    limit_km, online = f.limit_km if f.origin else None, True
+def _query(db, q: Query, f: Filter, order_limit: int | None = None,
+           floor: float | None = None) -> list[LightRow]:
+    """The light rows of the courses that obey the hard rules under filter f, scored for
+    the visitor. order_limit: only the best that many by score. floor: only the courses
+    that score at least that much, found with cheap bounds first; a floor also limits how
+    far away a classroom course can be."""
+    p = q.bind()
+    limit_km, online = f.limit_km if q.origin else None, True
     if floor is not None:
         p["floor"] = floor
-        if f.origin:
+        if q.origin:
             near = ranking.distance_limit(p, floor)
             if near is not None:
                 limit_km = near if limit_km is None else min(limit_km, near)
             online = ranking.online_can_reach(p, floor)
-    parts = _parts(f, p, limit_km, online, lead_goal=floor is None)
+    parts = _parts(q, f, p, limit_km, online, lead_goal=floor is None)
     if floor is not None:
-        origin_known = f.origin is not None
-        parts = [(part + ranking.floor_rules(p, floor, origin_known, online_only), online_only)
+        parts = [(part + ranking.floor_rules(p, floor, q.origin_known, online_only), online_only)
                  for part, online_only in parts]
     if not parts:
         return []
-    _register_distance(db, f)
-    sql = _light_sql([part for part, _online in parts], p, f.origin is not None,
-                     limit_km is not None, order_limit, factors=floor is not None,
-                     tiebreak=floor is not None)
-    return db.conn.execute(sql, p).fetchall()
+    _register_distance(db, q)
+    carried = floor is not None
+    sql = _light_sql([part for part, _online in parts], p, q.origin_known,
+                     limit_km is not None, order_limit, factors=carried, tiebreak=carried)
+    return light_rows(db.conn.execute(sql, p), factors=carried, tiebreak=carried)
 
 
 # ---------------------------------------------------------------- orientation
 
-def _best_of_goal(db, f: _Filter, a: dict, salt: str, goal: int) -> list[tuple]:
+def _best_of_goal(db, q: Query, f: Filter, goal: int) -> list[LightRow]:
     """The best ORIENTATION_PER_GOAL of one goal without a floor: the best few by
     score, read further while equal scores reach past them."""
     n, fetch = ORIENTATION_PER_GOAL, 4 * ORIENTATION_PER_GOAL
     while True:
-        rows = ranking.sort_rows(db, _query(db, replace(f, goal_bit=1 << goal), a,
-                                            order_limit=fetch), salt)
-        if len(rows) == fetch and rows[-1][SCORE] >= rows[n - 1][SCORE]:
+        rows = ranking.sort_rows(db, _query(db, q, replace(f, goal_bit=1 << goal),
+                                            order_limit=fetch), q.salt)
+        if len(rows) == fetch and rows[-1].score >= rows[n - 1].score:
             fetch *= 4
         else:
             return rows[:n]
 
 
-def _best_per_goal(db, f: _Filter, a: dict, salt: str) -> list[list[tuple]]:
+def _best_per_goal(db, q: Query, f: Filter) -> list[list[LightRow]]:
     """Each goal's best ORIENTATION_PER_GOAL, in order. One question for all goals reads
     only the courses that score at least a floor, just below the best possible score; a
     goal whose best that many reach the floor is settled (equal scores score the same,
     so the choice is exactly the ranking's); the others are asked again with a lower
     floor, at last without one."""
     n = ORIENTATION_PER_GOAL
-    p = ranking.params(a, f.today, f.origin)
-    top = ranking.top_score(p, f.origin is not None)
-    best: dict[int, list[tuple]] = {}
+    top = ranking.top_score(q.params, q.origin_known)
+    best: dict[int, list[LightRow]] = {}
     for drop in ORIENTATION_FLOORS:
         goals = [i for i in range(len(vocab.GOALS)) if i not in best]
         if not goals:
             break
         floor = top - drop
         bits = sum(1 << i for i in goals)
-        rows = ranking.sort_rows(db, _query(db, replace(f, goal_bit=bits), a, floor=floor),
-                                 salt)
+        rows = ranking.sort_rows(db, _query(db, q, replace(f, goal_bit=bits), floor=floor),
+                                 q.salt)
         for i in goals:
-            own = [r for r in rows if r[GOALS_MASK] & (1 << i)]
-            if len(own) >= n and own[n - 1][SCORE] >= floor + 1e-6:
+            own = [r for r in rows if r.goals_mask & (1 << i)]
+            if len(own) >= n and own[n - 1].score >= floor + FLOOR_MARGIN:
                 best[i] = own[:n]
-    return [best[i] if i in best else _best_of_goal(db, f, a, salt, i)
+    return [best[i] if i in best else _best_of_goal(db, q, f, i)
             for i in range(len(vocab.GOALS))]
 
 
-def _orientation(db, f: _Filter, a: dict, salt: str) -> list[tuple]:
+def _orientation(db, q: Query, f: Filter) -> list[LightRow]:
     """The best ORIENTATION_PER_GOAL courses of each goal, each goal's best remaining in
     turn (goals in the order of docs/answers.md), so a visitor who is unsure sees them all."""
-    queues = _best_per_goal(db, f, a, salt)
+    queues = _best_per_goal(db, q, f)
     positions = [0] * len(queues)
     taken, out = set(), []
     while True:
         moved = False
         for i, queue in enumerate(queues):
-            while positions[i] < len(queue) and queue[positions[i]][ROWID] in taken:
+            while positions[i] < len(queue) and queue[positions[i]].rowid in taken:
                 positions[i] += 1
             if positions[i] < len(queue):
                 row = queue[positions[i]]
-                taken.add(row[ROWID])
+                taken.add(row.rowid)
                 out.append(row)
                 moved = True
         if not moved:
             return out
 
 
-def _stages(asked: _Filter) -> list[tuple[_Filter, list[str]]]:
+def _stages(asked: Filter) -> list[tuple[Filter, list[str]]]:
     """The filter as asked, then relaxed one answer at a time: distance in steps up to
     50 km, then times, then formats; each with the names relaxed so far."""
     stages = [(asked, [])]
@@ -323,72 +303,67 @@ def _stages(asked: _Filter) -> list[tuple[_Filter, list[str]]]:
     return stages
 
 
-def _route_rows(db, f: _Filter, a: dict, salt: str) -> list[tuple]:
+def _route_rows(db, q: Query) -> list[LightRow]:
     """The routes that obey the rules routes share with courses (goal, start,
     prerequisites, Dutch levels), best first, with their factor scores and postcode.
     Times, formats, distance and needs never hide a route (docs/matching.md)."""
-    p = ranking.params(a, f.today, f.origin)
-    rules = _shared_rules(f, p, lead_goal=False) + [ROUTES_RULE]   # the routes' own index
-    _register_distance(db, f)
-    sql = _light_sql([rules], p, f.origin is not None, False, None, factors=True,
-                     tiebreak=True)
-    return ranking.sort_rows(db, db.conn.execute(sql, p).fetchall(), salt)
+    p = q.bind()
+    rules = _shared_rules(q.asked, p, lead_goal=False) + [ROUTES_RULE]   # the routes' own index
+    _register_distance(db, q)
+    sql = _light_sql([rules], p, q.origin_known, False, None, factors=True, tiebreak=True)
+    rows = light_rows(db.conn.execute(sql, p), factors=True, tiebreak=True)
+    return ranking.sort_rows(db, rows, q.salt)
+
+
+@dataclass
+class _Builder:
+    """Makes a shown result from its light row and full course row: the language-neutral
+    reasons (kiosk/guidance/reasons.py), with factor scores read a page at a time for
+    rows ranked without them."""
+    catalog: object
+    q: Query
+    intake_first: bool
+    factor_scores: dict = field(default_factory=dict)
+
+    def prepare(self, lights) -> None:
+        wanted = [light.rowid for light in lights if light.factors is None]
+        if wanted:
+            self.factor_scores.update(_factor_scores(self.catalog.db, self.q, wanted))
+
+    def __call__(self, light: LightRow, course: dict, provider: dict) -> Result:
+        a = self.q.answers
+        facts = {"distance_km": light.distance_km, "next_start": light.next_start,
+                 "factors": dict(zip(FACTORS, light.factors or self.factor_scores[light.rowid]))}
+        return Result(course=course, provider=provider, distance_km=light.distance_km,
+                      facts=reasons.reasons(course, facts, a, self.q.asked, self.q.orientation,
+                                            after_intake=self.intake_first),
+                      cost=light.cost, score=ranking.rounded(light.score),
+                      statuses=a["status"])
 
 
 def match(catalog, answers: dict, today: date | None = None,
           lang: str | None = None) -> Outcome:
     """All courses that fit the answers, ranked, with the routes that apply (some leading,
     kiosk/guidance/routes.py); relaxes distance, then times, then formats, then the need for
-    another language, one at a time, when no course fits. AnswersError for invalid
-    answers."""
-    a = check_answers(answers)
-    today = today or clock.today()
-    _ = i18n.gettext_for(lang or a["language"])
-    origin = places.postcode_coordinates(a["postcode"]) if a["postcode"] else None
-    orientation = a["goal"] in (None, vocab.GOAL_UNSURE)
-    asked = _Filter(
-        goal_bit=0 if orientation else 1 << vocab.GOALS.index(a["goal"]),
-        times_mask=vocab.mask(vocab.TIMES, a["times"]) if a["times"] else None,
-        formats=a["formats"], dutch=vocab.rank(vocab.DUTCH_LEVELS, a["dutch_level"]),
-        diploma=vocab.rank(vocab.DIPLOMAS, a["diploma"]),    # foreign -> None: never excludes
-        today=today.isoformat(), origin=origin,
-        limit_km=a["max_distance_km"] if origin else None, needs=a["needs"])
-    salt = today.isoformat()
-    for f, relaxed in _stages(asked):  # noqa: B007 (the last stage tried is returned)
-        rows = (_orientation(catalog.db, f, a, salt) if orientation
-                else _query(catalog.db, f, a))
+    another language, one at a time, when no course fits. The results are said in lang
+    (default: the answers' language); `Outcome.in_language` says them in another one
+    without asking the catalog again. AnswersError for invalid answers."""
+    q = Query.build(answers, today or clock.today())
+    db = catalog.db
+    for f, relaxed in _stages(q.asked):  # noqa: B007 (the last stage tried is returned)
+        rows = _orientation(db, q, f) if q.orientation else _query(db, q, f)
         if rows:
             break
-    lead, others = routes.split(_route_rows(catalog.db, asked, a, salt), a)
-    intake_first = any(row[KIND] == vocab.INTAKE for row in lead)
-    if orientation:
+    lead, others = routes.split(_route_rows(db, q), q.answers)
+    if q.orientation:
         rows = routes.into_orientation(rows, others)
-    rows = ranking.Ranked(catalog.db, rows + ([] if orientation else others), salt,
-                          ordered=orientation, lead=lead)
-
-    def make(light, course, provider):
-        """light: the ranked row; course: the decoded course."""
-        scores = (light[FACTOR_SCORES] if len(light) > FACTOR_SCORES.start
-                  else factor_scores[light[ROWID]])
-        facts = {"distance_km": light[DISTANCE], "next_start": light[NEXT_START],
-                 "factors": dict(zip(FACTORS, scores))}
-        price = course_facts.visitor_price(course, a["status"], _)
-        return Result(course=course, provider=provider, distance_km=light[DISTANCE],
-                      reasons=reasons.reasons(course, facts, a, asked, orientation, _,
-                                              after_intake=intake_first, price=price),
-                      cost=light[COST], score=round(light[SCORE], 9), price=price)
-
-    factor_scores: dict[int, tuple] = {}
-
-    def prepare(lights):
-        """The factor scores of rows ranked without them, a page at a time."""
-        wanted = [light[ROWID] for light in lights if len(light) <= FACTOR_SCORES.start]
-        if wanted:
-            factor_scores.update(_factor_scores(catalog.db, f, a, wanted))
-
-    return Outcome(results=Results(catalog, rows, make, prepare), relaxed=relaxed,
-                   unknown_postcode=bool(a["postcode"]) and origin is None,
-                   orientation=orientation, searched_km=f.limit_km)
+    ranked = ranking.Ranked(db, rows + ([] if q.orientation else others), q.salt,
+                            ordered=q.orientation, lead=lead)
+    build = _Builder(catalog, q, any(row.kind == vocab.INTAKE for row in lead))
+    lang = lang or q.answers["language"] or "nl"
+    return Outcome(results=Results(catalog, ranked, build, build.prepare, lang),
+                   relaxed=relaxed, unknown_postcode=q.unknown_postcode,
+                   orientation=q.orientation, searched_km=f.limit_km, lang=lang)
 
 
 # ---------------------------------------------------------------- titles

@@ -29,12 +29,9 @@ ALL_TIMES = (1 << len(vocab.TIMES)) - 1
 FIRST_PAGE = 5                            # results on the first screen
 MAX_SAME_PROVIDER = 2                     # per provider on the first screen, when others fit
 
-# a light row: what ordering and the first-screen variety need, the distance, cost and
-# next start the reasons name, the record's kind (None: a course; else a route), and each
-# factor's score (FACTOR_SCORES, in FACTORS order); SCORE is as computed, rounded to 9
-# decimals when compared
-ROWID, PROVIDER, DISTANCE, COST, NEXT_START, SCORE, GOALS_MASK, KIND = range(8)
-FACTOR_SCORES = slice(8, 8 + len(WEIGHTS))
+SCORE_DECIMALS = 9                        # scores are compared rounded to this
+FULL_PRICE_HALF_EUR = 100                 # a full price's score halves at this price
+CHEQUE_SHARE = 0.5                        # what a worker pays of a price with opleidingscheques
 
 # outcomes that are exactly what a goal is after; otherwise the general value of an outcome
 GOAL_OUTCOMES = {"diploma-secundair": ("diploma-secundair",),
@@ -70,7 +67,7 @@ def params(a: dict, today: str, origin: tuple[float, float] | None) -> dict:
     out.update({f"w_{k}": w for k, w in WEIGHTS.items()})
     statuses = a["status"] or ()
     out.update({f"status{i}": json.dumps(status) for i, status in enumerate(statuses)})
-    out.update(today=today, statuses=len(statuses), worker=int("werkend" in statuses),
+    out.update(today=today, statuses=len(statuses), worker=int(vocab.WORKER in statuses),
                free=PRICE_FREE, reduced=PRICE_REDUCED, jd_today=julian_day(today),
                start_half=START_HALF_DAYS, half_km=DISTANCE_HALF_KM,
                online=DISTANCE_SCORE_ONLINE, unasked=DISTANCE_SCORE_UNASKED)
@@ -130,8 +127,9 @@ def cost_score(cost: str) -> str:
     """Free 1, reduced 0.6, a full price less the dearer it is (cheques halve it for a
     worker), an unknown price 0."""
     return (f"case {cost} when 'free' then :free when 'reduced' then :reduced"
-            " when 'full' then 0.4 * 100 / (100 + case when :worker and"
-            " opleidingscheques then cost_eur / 2 else cost_eur end) else 0.0 end")
+            f" when 'full' then {PRICE_FULL_MOST!r} * {FULL_PRICE_HALF_EUR}"
+            f" / ({FULL_PRICE_HALF_EUR} + case when :worker and opleidingscheques"
+            f" then cost_eur * {CHEQUE_SHARE!r} else cost_eur end) else 0.0 end")
 
 
 TIMES_SCORE = ("case coalesce(times_mask, 0) "
@@ -244,8 +242,7 @@ def floor_rules(p: dict, floor: float, origin_known: bool, online: bool = False)
 
 _HASHED = ("title_nl", "format", "times_mask", "goals_mask", "outcome", "start_dates",
            "flexible_start", "cost_eur", "postcode", "lat", "lon")
-TIEBREAK_COLUMNS = ("id", *_HASHED)     # a light row may carry them, after its factors
-TIEBREAK = slice(FACTOR_SCORES.stop, FACTOR_SCORES.stop + len(TIEBREAK_COLUMNS))
+TIEBREAK_COLUMNS = ("id", *_HASHED)     # a light row may carry them (LightRow.tiebreak)
 
 
 def _tiebreak(salt: str, cid: str, content) -> tuple[bytes, bytes]:
@@ -269,23 +266,28 @@ def tiebreaks(db, rowids, salt: str) -> dict:
     return out
 
 
-def sort_rows(db, rows: list[tuple], salt: str) -> list[tuple]:
-    """Rounded scores, best first; equal scores by the tie-break (the orientation's
-    short lists, settled at once), from the rows when they carry TIEBREAK_COLUMNS."""
-    rows = [(*row[:SCORE], round(row[SCORE], 9), *row[SCORE + 1:]) for row in rows]
-    rows.sort(key=lambda r: -r[SCORE])
+def rounded(score: float) -> float:
+    return round(score, SCORE_DECIMALS)
+
+
+def sort_rows(db, rows: list, salt: str) -> list:
+    """Light rows (kiosk/guidance/query.py) with rounded scores, best first; equal scores
+    by the tie-break (the orientation's short lists, settled at once), from the rows when
+    they carry it."""
+    rows = [row._replace(score=rounded(row.score)) for row in rows]
+    rows.sort(key=lambda r: -r.score)
     tied = set()
     for before, after in zip(rows, rows[1:]):
-        if before[SCORE] == after[SCORE]:
-            tied.update((before[ROWID], after[ROWID]))
+        if before.score == after.score:
+            tied.update((before.rowid, after.rowid))
     if not tied:
         return rows
-    if len(rows[0]) >= TIEBREAK.stop:
-        hashes = {r[ROWID]: _tiebreak(salt, r[TIEBREAK][0], r[TIEBREAK][1:])
-                  for r in rows if r[ROWID] in tied}
+    if rows[0].tiebreak is not None:
+        hashes = {r.rowid: _tiebreak(salt, r.tiebreak[0], r.tiebreak[1:])
+                  for r in rows if r.rowid in tied}
     else:
         hashes = tiebreaks(db, sorted(tied), salt)
-    rows.sort(key=lambda r: (-r[SCORE], hashes.get(r[ROWID], ())))
+    rows.sort(key=lambda r: (-r.score, hashes.get(r.rowid, ())))
     return rows
 
 
@@ -295,12 +297,12 @@ class Ranked(Sequence):
     first screen holds at most MAX_SAME_PROVIDER courses of one provider while others
     fit (docs/matching.md), from the sixth result on the pure ranking order holds."""
 
-    def __init__(self, db, rows: list[tuple], salt: str, ordered: bool = False,
-                 lead: Sequence[tuple] = ()):
+    def __init__(self, db, rows: list, salt: str, ordered: bool = False,
+                 lead: Sequence = ()):
         """lead: rows that come before all others, in their order (an intake)."""
         self._lead = list(lead)
         if not ordered:
-            rows.sort(key=lambda r: r[SCORE], reverse=True)
+            rows.sort(key=lambda r: r.score, reverse=True)
         self._db, self._rows, self._salt = db, rows, salt
         self._done = len(rows) if ordered else 0     # rows[:_done] are in final order
         first, passed, count, read = [], [], {}, 0
@@ -308,9 +310,9 @@ class Ranked(Sequence):
             self._settle(read + 1)
             row = rows[read]
             read += 1
-            if count.get(row[PROVIDER], 0) < MAX_SAME_PROVIDER:
+            if count.get(row.provider, 0) < MAX_SAME_PROVIDER:
                 first.append(row)
-                count[row[PROVIDER]] = count.get(row[PROVIDER], 0) + 1
+                count[row.provider] = count.get(row.provider, 0) + 1
             else:
                 passed.append(row)
         while len(first) < FIRST_PAGE and passed:    # too few providers: fill in rank order
@@ -323,27 +325,27 @@ class Ranked(Sequence):
         k = min(len(rows), max(k, self._done + 4 * FIRST_PAGE))
         if k <= self._done:
             return
-        while k < len(rows) and round(rows[k][SCORE], 9) == round(rows[k - 1][SCORE], 9):
+        while k < len(rows) and rounded(rows[k].score) == rounded(rows[k - 1].score):
             k += 1
         groups, i = [], self._done
         while i < k:
-            j, score = i + 1, round(rows[i][SCORE], 9)
-            while j < k and round(rows[j][SCORE], 9) == score:
+            j, score = i + 1, rounded(rows[i].score)
+            while j < k and rounded(rows[j].score) == score:
                 j += 1
             if j - i > 1:
                 groups.append((i, j))
             i = j
         if groups:
-            hashes = tiebreaks(self._db, [r[ROWID] for i, j in groups for r in rows[i:j]],
-                                self._salt)
+            hashes = tiebreaks(self._db, [r.rowid for i, j in groups for r in rows[i:j]],
+                               self._salt)
             for i, j in groups:
-                rows[i:j] = sorted(rows[i:j], key=lambda r: hashes[r[ROWID]])
+                rows[i:j] = sorted(rows[i:j], key=lambda r: hashes[r.rowid])
         self._done = k
 
     def __len__(self):
         return len(self._lead) + len(self._rows)
 
-    def __getitem__(self, n: int) -> tuple:
+    def __getitem__(self, n: int):
         if n < len(self._lead):
             return self._lead[n]
         n -= len(self._lead)
