@@ -5,13 +5,16 @@
 Prints the machine, each catalog's size, the time of one plain SQLite scan of the
 courses table (the floor), and the latency of `matching.match` for typical answers
 (a goal, a postcode with 20 km, chosen times): until the first screen is ready, and
-until every result is built. A broad question (goal `weet-niet`, nothing else) is timed
-too: an orientation over goals, the best few of each goal out of most of the catalog,
-and the same with a postcode (half of the runs also with 20 km).
+until every result is built; "beroep" for a jobseeker (a third of the catalog fits); a
+language switch on a first screen (its results said again, no query). A broad question
+(goal `weet-niet`, nothing else) is timed too: an orientation over goals, the best few of
+each goal out of most of the catalog, and the same with a postcode (half of the runs also
+with 20 km). The catalogs are generated feeds loaded by the real refresh.
 """
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import random
@@ -26,10 +29,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import sqlite_utils  # noqa: E402
 
-from kiosk import vocab
-from kiosk.catalog import check  # noqa: E402
-from kiosk.catalog import db as catalog
-from kiosk.guidance import matching, places
+from kiosk import vocab  # noqa: E402
+from kiosk.catalog import db as catalog  # noqa: E402
+from kiosk.catalog import pipeline  # noqa: E402
+from kiosk.guidance import matching, places  # noqa: E402
+from kiosk.site import config  # noqa: E402
 
 TODAY = date(2027, 1, 10)
 
@@ -72,15 +76,22 @@ def generate(n: int, rnd: random.Random) -> tuple[list[dict], list[dict]]:
     return providers, courses
 
 
-def build(path: Path, n: int, rnd: random.Random) -> None:
+def build(cache_dir: Path, n: int, rnd: random.Random) -> Path:
+    """A generated feed of n courses, loaded by the real refresh (kiosk catalog refresh);
+    the catalog file."""
     providers, courses = generate(n, rnd)
-    db = sqlite_utils.Database(path)
-    db.execute("pragma synchronous = off")
-    catalog.create_schema(db)
-    db["providers"].insert_all(providers)
-    db["courses"].insert_all((check.check_course(c) for c in courses), batch_size=2000)
-    catalog.create_indexes(db)
-    db.conn.close()
+    feed = cache_dir.parent / f"{cache_dir.name}-feed.json"
+    made = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())       # never stale
+    with open(feed, "w", encoding="utf-8") as f:
+        f.write('{"format": "leerwinkel-catalog", "version": 1, '
+                f'"generated_at": "{made}", "publisher": "Bench", "providers": '
+                + json.dumps(providers) + ', "courses": [')
+        f.write(",\n".join(json.dumps(c, ensure_ascii=False) for c in courses))
+        f.write("]}")
+    report = pipeline.refresh(config.Config(), source=str(feed), cache_dir=cache_dir)
+    if not report.ok or report.rejected:
+        raise SystemExit(f"the generated feed did not load: {report.message}")
+    return catalog.current_path(cache_dir)
 
 
 def typical_answers(rnd: random.Random, codes: list[str]) -> dict:
@@ -131,8 +142,25 @@ def cases(cat, codes: list[str], runs: int, slow_runs: int) -> list[tuple]:
         out.results[:matching.FIRST_PAGE]
         return len(out.results)
 
+    def jobseeker():
+        out = matching.match(cat, {"goal": "beroep", "status": ["werkzoekend"]}, TODAY)
+        out.results[:matching.FIRST_PAGE]
+        return len(out.results)
+
+    shown = matching.match(cat, typical_answers(rnd, codes), TODAY, lang="nl")
+    shown.results[:matching.FIRST_PAGE]
+    langs = iter(["en", "fr", "ar", "uk", "nl"] * (runs + 1))
+
+    def language_switch():
+        other = shown.in_language(next(langs))
+        for result in other.results[:matching.FIRST_PAGE]:
+            result.reasons, result.price
+        return len(other.results)
+
     return [("typical answers, first screen", first_page, runs),
             ("typical answers, all results built", everything, runs),
+            ("beroep for a jobseeker, first screen", jobseeker, runs),
+            ("language switch, first screen said again", language_switch, runs),
             ("weet-niet, nothing else, first screen", broad, slow_runs),
             ("weet-niet with a postcode, first screen", broad_near, slow_runs)]
 
@@ -158,9 +186,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         for n in (int(s) for s in args.sizes.split(",")):
             rnd = random.Random(n)
-            path = Path(tmp) / f"bench-{n}.sqlite"
             t0 = time.perf_counter()
-            build(path, n, rnd)
+            path = build(Path(tmp) / f"cache-{n}", n, rnd)
             cat = catalog.open_catalog(path)
             size_mb = path.stat().st_size / 1e6
             print(f"\n{n:,} courses, {cat.counts()['providers']} providers, "
