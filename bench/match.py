@@ -153,9 +153,8 @@ def cases(cat, codes: list[str], runs: int, slow_runs: int) -> list[tuple]:
 
     def language_switch():
         other = shown.in_language(next(langs))
-        for result in other.results[:matching.FIRST_PAGE]:
-            result.reasons, result.price
-        return len(other.results)
+        said = [(r.reasons, r.price) for r in other.results[:matching.FIRST_PAGE]]
+        return len(other.results) if said else 0
 
     return [("typical answers, first screen", first_page, runs),
             ("typical answers, all results built", everything, runs),
