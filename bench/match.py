@@ -76,10 +76,23 @@ def generate(n: int, rnd: random.Random) -> tuple[list[dict], list[dict]]:
     return providers, courses
 
 
-def build(cache_dir: Path, n: int, rnd: random.Random) -> Path:
+def uniform(n: int, rnd: random.Random) -> tuple[list[dict], list[dict]]:
+    """bench/refresh.py's feed: few postcodes, equal prices and dates, so many courses
+    score the same (the hard case for ties)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import refresh
+    providers = [{"id": f"p-{k}", "name": f"Aanbieder {k}", "type": "cvo"}
+                 for k in range(refresh.PROVIDERS)]
+    return providers, [refresh.make_course(i, rnd) for i in range(n)]
+
+
+FEEDS = {"varied": generate, "uniform": uniform}
+
+
+def build(cache_dir: Path, n: int, rnd: random.Random, feed_kind: str = "varied") -> Path:
     """A generated feed of n courses, loaded by the real refresh (kiosk catalog refresh);
     the catalog file."""
-    providers, courses = generate(n, rnd)
+    providers, courses = FEEDS[feed_kind](n, rnd)
     feed = cache_dir.parent / f"{cache_dir.name}-feed.json"
     made = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())       # never stale
     with open(feed, "w", encoding="utf-8") as f:
@@ -170,6 +183,9 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=60)
     parser.add_argument("--slow-runs", type=int, default=None,
                         help="runs of the orientation cases (default: a sixth of --runs)")
+    parser.add_argument("--feed", choices=FEEDS, default="varied",
+                        help="varied: random courses all over Flanders; uniform: "
+                             "bench/refresh.py's feed, where many courses tie")
     parser.add_argument("--cpu", action="store_true",
                         help="time with this process's CPU time, not the wall clock: steadier "
                              "on a machine that is busy with other work")
@@ -186,10 +202,10 @@ def main() -> int:
         for n in (int(s) for s in args.sizes.split(",")):
             rnd = random.Random(n)
             t0 = time.perf_counter()
-            path = build(Path(tmp) / f"cache-{n}", n, rnd)
+            path = build(Path(tmp) / f"cache-{n}", n, rnd, args.feed)
             cat = catalog.open_catalog(path)
             size_mb = path.stat().st_size / 1e6
-            print(f"\n{n:,} courses, {cat.counts()['providers']} providers, "
+            print(f"\n{n:,} courses ({args.feed} feed), {cat.counts()['providers']} providers, "
                   f"{size_mb:.1f} MB (built in {time.perf_counter() - t0:.1f} s)")
             scan = timed(lambda cat=cat: cat.db.execute(
                 "select count(*), sum(length(title_nl)) from courses").fetchone()[0], args.runs)
