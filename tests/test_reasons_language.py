@@ -64,3 +64,20 @@ def test_same_answers_same_facts_in_any_language(open_cat):
     fr = matching.match(cat, ANSWERS, TODAY, lang="fr")
     assert [r.facts for r in nl.results] == [r.facts for r in fr.results]
     assert [r.reasons for r in fr.results] == [r.reasons for r in nl.in_language("fr").results]
+
+
+def test_reading_the_best_first_gives_the_order_of_reading_all(open_cat, monkeypatch):
+    """Matching reads only the best few courses (and all that tie with the last) and more
+    when a screen asks: the order and count are those of reading every course at once."""
+    many = [make_course(f"t{i:02d}", provider=f"p{i % 4}", cost={"eur": 50.0 + 10 * (i % 3)},
+                        start_dates=["2027-02-01" if i % 5 else "2027-03-01"])
+            for i in range(70)]
+    cat = open_cat(many)
+    for answers in ({"goal": "digitaal"}, {"goal": "digitaal", "status": ["werkend"]},
+                    {"goal": "digitaal", "postcode": "9000", "max_distance_km": 5}):
+        lazy = matching.match(cat, answers, TODAY)
+        lazy_ids = [r.course["id"] for r in lazy.results]
+        monkeypatch.setattr(matching, "FIRST_FETCH", 10_000)
+        whole = [r.course["id"] for r in matching.match(cat, answers, TODAY).results]
+        monkeypatch.undo()
+        assert len(lazy.results) == len(whole) == 70 and lazy_ids == whole

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from kiosk import clock, vocab
-from kiosk.guidance import places, ranking, reasons, routes
+from kiosk.guidance import order, places, ranking, reasons, routes
 from kiosk.guidance.answers import AnswersError, check_answers  # noqa: F401  (kiosk.matching.* before)
 from kiosk.guidance.query import Filter, LightRow, Query, light_rows
 from kiosk.guidance.ranking import FACTORS, FIRST_PAGE, WEIGHTS  # noqa: F401  (kiosk.matching.*)
@@ -26,6 +26,8 @@ DISTANCE_STEPS_KM = (5, 10, 20, 30, 50)   # wider and wider when nothing fits; n
 ORIENTATION_PER_GOAL = 10                 # `weet-niet`: the best this many of each goal
 ORIENTATION_FLOORS = (0.1, 0.3, 0.6, 1.0, 1.5, 2.2, 3.0)   # below the best possible score
 ALL_GOALS = (1 << len(vocab.GOALS)) - 1
+FIRST_FETCH = 4 * FIRST_PAGE              # courses read at first; more when a screen asks
+TIE_MARGIN = 0.6 * 10 ** -ranking.SCORE_DECIMALS  # below a rounded score: all that round to it
 FLOOR_MARGIN = 1e-6                       # a score this much above a floor surely reached it
 
 
@@ -150,7 +152,7 @@ def _light_sql(parts: list[list[str]], p: dict, origin_known: bool, limited: boo
     the factors. factors: the rows also carry each factor's score (FACTOR_SCORES);
     tiebreak: and what the tie-break hashes."""
     distance = ranking.DISTANCE_KM_SQL if origin_known else "null"
-    carried = "".join(f", {c} as t_{c}" for c in ranking.TIEBREAK_COLUMNS) if tiebreak else ""
+    carried = "".join(f", {c} as t_{c}" for c in order.TIEBREAK_COLUMNS) if tiebreak else ""
     light = " union all ".join(
         "select rowid, provider, goals_mask, format, times_mask, flexible_start, outcome,"
         f" cost_eur, opleidingscheques, kind, {distance} as distance_km,"
@@ -159,12 +161,12 @@ def _light_sql(parts: list[list[str]], p: dict, origin_known: bool, limited: boo
         f" where {' and '.join(part)}" for part in parts)
     scores = ranking.factors("distance_km", "cost", "next_start", origin_known)
     columns = "".join(f", {scores[name]} as f_{name}" for name in FACTORS) if factors else ""
-    carried = "".join(f", t_{c}" for c in ranking.TIEBREAK_COLUMNS) if tiebreak else ""
+    carried = "".join(f", t_{c}" for c in order.TIEBREAK_COLUMNS) if tiebreak else ""
     where = f" where {DISTANCE_RULE}" if limited else ""
-    order = f" order by score desc limit {int(order_limit)}" if order_limit else ""
+    limit = f" order by score desc limit {int(order_limit)}" if order_limit else ""
     return (f"with light as materialized ({light}) select rowid, provider, distance_km, cost,"
             f" next_start, {ranking.total(scores)} as score, goals_mask, kind{columns}{carried}"
-            f" from light{where}{order}")
+            f" from light{where}{limit}")
 
 
 def _factor_scores(db, q: Query, rowids: list[int]) -> dict[int, tuple]:
@@ -190,11 +192,12 @@ def _register_distance(db, q: Query) -> None:
 
 
 def _query(db, q: Query, f: Filter, order_limit: int | None = None,
-           floor: float | None = None) -> list[LightRow]:
+           floor: float | None = None, at_least: float | None = None) -> list[LightRow]:
     """The light rows of the courses that obey the hard rules under filter f, scored for
     the visitor. order_limit: only the best that many by score. floor: only the courses
     that score at least that much, found with cheap bounds first; a floor also limits how
-    far away a classroom course can be."""
+    far away a classroom course can be. at_least: only those scoring that much, best
+    first."""
     p = q.bind()
     limit_km, online = f.limit_km if q.origin else None, True
     if floor is not None:
@@ -214,7 +217,37 @@ def _query(db, q: Query, f: Filter, order_limit: int | None = None,
     carried = floor is not None
     sql = _light_sql([part for part, _online in parts], p, q.origin_known,
                      limit_km is not None, order_limit, factors=carried, tiebreak=carried)
+    if at_least is not None:
+        p["at_least"] = at_least
+        sql = f"select * from ({sql}) where score >= :at_least order by score desc"
     return light_rows(db.conn.execute(sql, p), factors=carried, tiebreak=carried)
+
+
+def _count(db, q: Query, f: Filter) -> int:
+    """How many courses obey the hard rules under filter f (what _query would return),
+    without scoring them."""
+    p = q.bind()
+    limit_km = f.limit_km if q.origin else None
+    parts = _parts(q, f, p, limit_km, True)
+    _register_distance(db, q)
+    distance = ranking.DISTANCE_KM_SQL if q.origin_known else "null"
+    union = " union all ".join(f"select format, {distance} as distance_km from courses"
+                               f" where {' and '.join(part)}" for part, _online in parts)
+    where = f" where {DISTANCE_RULE}" if limit_km is not None else ""
+    return db.conn.execute(f"select count(*) from ({union}){where}", p).fetchone()[0]
+
+
+def _top(db, q: Query, f: Filter, limit: int) -> tuple[list[LightRow], bool]:
+    """The best `limit` courses under filter f and every one that scores the same as the
+    last of them (so the tie-break can order them), and whether that is all of them."""
+    rows = _query(db, q, f, order_limit=limit + 1)
+    if len(rows) <= limit:
+        return rows, True
+    last = order.rounded(rows[limit - 1].score)
+    if order.rounded(rows[limit].score) < last:
+        return rows[:limit], False
+    ties = _query(db, q, f, at_least=last - TIE_MARGIN)           # the ties reach past
+    return [row for row in ties if order.rounded(row.score) >= last], False
 
 
 # ---------------------------------------------------------------- orientation
@@ -224,7 +257,7 @@ def _best_of_goal(db, q: Query, f: Filter, goal: int) -> list[LightRow]:
     score, read further while equal scores reach past them."""
     n, fetch = ORIENTATION_PER_GOAL, 4 * ORIENTATION_PER_GOAL
     while True:
-        rows = ranking.sort_rows(db, _query(db, q, replace(f, goal_bit=1 << goal),
+        rows = order.sort_rows(db, _query(db, q, replace(f, goal_bit=1 << goal),
                                             order_limit=fetch), q.salt)
         if len(rows) == fetch and rows[-1].score >= rows[n - 1].score:
             fetch *= 4
@@ -247,7 +280,7 @@ def _best_per_goal(db, q: Query, f: Filter) -> list[list[LightRow]]:
             break
         floor = top - drop
         bits = sum(1 << i for i in goals)
-        rows = ranking.sort_rows(db, _query(db, q, replace(f, goal_bit=bits), floor=floor),
+        rows = order.sort_rows(db, _query(db, q, replace(f, goal_bit=bits), floor=floor),
                                  q.salt)
         for i in goals:
             own = [r for r in rows if r.goals_mask & (1 << i)]
@@ -312,7 +345,7 @@ def _route_rows(db, q: Query) -> list[LightRow]:
     _register_distance(db, q)
     sql = _light_sql([rules], p, q.origin_known, False, None, factors=True, tiebreak=True)
     rows = light_rows(db.conn.execute(sql, p), factors=True, tiebreak=True)
-    return ranking.sort_rows(db, rows, q.salt)
+    return order.sort_rows(db, rows, q.salt)
 
 
 @dataclass
@@ -337,7 +370,7 @@ class _Builder:
         return Result(course=course, provider=provider, distance_km=light.distance_km,
                       facts=reasons.reasons(course, facts, a, self.q.asked, self.q.orientation,
                                             after_intake=self.intake_first),
-                      cost=light.cost, score=ranking.rounded(light.score),
+                      cost=light.cost, score=order.rounded(light.score),
                       statuses=a["status"])
 
 
@@ -350,15 +383,29 @@ def match(catalog, answers: dict, today: date | None = None,
     without asking the catalog again. AnswersError for invalid answers."""
     q = Query.build(answers, today or clock.today())
     db = catalog.db
-    for f, relaxed in _stages(q.asked):  # noqa: B007 (the last stage tried is returned)
-        rows = _orientation(db, q, f) if q.orientation else _query(db, q, f)
-        if rows:
-            break
     lead, others = routes.split(_route_rows(db, q), q.answers)
-    if q.orientation:
-        rows = routes.into_orientation(rows, others)
-    ranked = ranking.Ranked(db, rows + ([] if q.orientation else others), q.salt,
-                            ordered=q.orientation, lead=lead)
+    for f, relaxed in _stages(q.asked):  # noqa: B007 (the last stage tried is returned)
+        if q.orientation:
+            rows = _orientation(db, q, f)
+            if rows:
+                ranked = order.Ranked(db, routes.into_orientation(rows, others), q.salt,
+                                      ordered=True, lead=lead)
+                break
+            continue
+        rows, complete = _top(db, q, f, FIRST_FETCH)
+        if rows:
+            size = len(rows) if complete else _count(db, q, f)
+
+            def fetch(limit, f=f):
+                best, whole = _top(db, q, f, limit)
+                return best + others, whole
+            ranked = order.Ranked(db, rows + others, q.salt, lead=lead, fetch=fetch,
+                                  size=size + len(others), limit=FIRST_FETCH)
+            break
+    else:
+        ranked = order.Ranked(db, others if not q.orientation else
+                              routes.into_orientation([], others), q.salt,
+                              ordered=q.orientation, lead=lead)
     build = _Builder(catalog, q, any(row.kind == vocab.INTAKE for row in lead))
     lang = lang or q.answers["language"] or "nl"
     return Outcome(results=Results(catalog, ranked, build, build.prepare, lang),

@@ -10,7 +10,7 @@ from types import MappingProxyType
 from typing import NamedTuple
 
 from kiosk import vocab
-from kiosk.guidance import places, ranking
+from kiosk.guidance import order, places, ranking
 from kiosk.guidance.answers import check_answers
 
 
@@ -75,7 +75,7 @@ class LightRow(NamedTuple):
     """A course as ranking sees it: what ordering and the first screen's variety need,
     the distance, cost and next start the reasons name, the record's kind (None: a
     course; else a route); factors: each factor's score (ranking.FACTORS order) when
-    the query computed them; tiebreak: what the tie-break hashes (ranking.TIEBREAK_COLUMNS)
+    the query computed them; tiebreak: what the tie-break hashes (order.TIEBREAK_COLUMNS)
     when carried."""
     rowid: int
     provider: str
@@ -94,7 +94,7 @@ class LightRow(NamedTuple):
 
 
 COLUMNS = len(LightRow._fields) - 2                 # the plain columns every row has
-TIEBREAK_POSTCODE = ranking.TIEBREAK_COLUMNS.index("postcode")
+TIEBREAK_POSTCODE = order.TIEBREAK_COLUMNS.index("postcode")
 
 
 def light_rows(rows, factors: bool = False, tiebreak: bool = False) -> list[LightRow]:

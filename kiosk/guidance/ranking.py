@@ -8,10 +8,8 @@ numbers that ranked the course.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import math
-from collections.abc import Sequence
 from datetime import date
 
 from kiosk import vocab
@@ -27,7 +25,6 @@ PRICE_FREE, PRICE_REDUCED = 1.0, 0.6
 PRICE_FULL_MOST = 0.4                     # a full price scores at most this (cost_score)
 ALL_TIMES = (1 << len(vocab.TIMES)) - 1
 FIRST_PAGE = 5                            # results on the first screen
-MAX_SAME_PROVIDER = 2                     # per provider on the first screen, when others fit
 
 SCORE_DECIMALS = 9                        # scores are compared rounded to this
 FULL_PRICE_HALF_EUR = 100                 # a full price's score halves at this price
@@ -236,124 +233,3 @@ def floor_rules(p: dict, floor: float, origin_known: bool, online: bool = False)
     exact = factors(DISTANCE_KM_SQL, cost_sql(p), NEXT_START_SQL, origin_known)
     rules.append(f"{total(exact)} >= :floor")
     return rules
-
-
-# ---------------------------------------------------------------- order, ties, variety
-
-_HASHED = ("title_nl", "format", "times_mask", "goals_mask", "outcome", "start_dates",
-           "flexible_start", "cost_eur", "postcode", "lat", "lon")
-TIEBREAK_COLUMNS = ("id", *_HASHED)     # a light row may carry them (LightRow.tiebreak)
-
-
-def _tiebreak(salt: str, cid: str, content) -> tuple[bytes, bytes]:
-    """A per-day hash of what the course offers (no id, no provider); then of its id."""
-    text = "\x1f".join([salt, *map(str, content)])
-    return (hashlib.blake2b(text.encode(), digest_size=8).digest(),
-            hashlib.blake2b((salt + cid).encode(), digest_size=8).digest())
-
-
-def tiebreaks(db, rowids, salt: str) -> dict:
-    """rowid -> its tie-break: equal scores are ordered by a per-day hash of what the
-    course offers, so neither the feed order nor a name can put one provider first. Only
-    courses whose content is identical fall back to a per-day hash of their id."""
-    out = {}
-    for start in range(0, len(rowids), 5000):
-        chunk = json.dumps(rowids[start:start + 5000])
-        for rowid, cid, *content in db.conn.execute(
-                f"select rowid, {', '.join(TIEBREAK_COLUMNS)} from courses"
-                " where rowid in (select value from json_each(?))", [chunk]):
-            out[rowid] = _tiebreak(salt, cid, content)
-    return out
-
-
-def rounded(score: float) -> float:
-    return round(score, SCORE_DECIMALS)
-
-
-def sort_rows(db, rows: list, salt: str) -> list:
-    """Light rows (kiosk/guidance/query.py) with rounded scores, best first; equal scores
-    by the tie-break (the orientation's short lists, settled at once), from the rows when
-    they carry it."""
-    rows = [row._replace(score=rounded(row.score)) for row in rows]
-    rows.sort(key=lambda r: -r.score)
-    tied = set()
-    for before, after in zip(rows, rows[1:]):
-        if before.score == after.score:
-            tied.update((before.rowid, after.rowid))
-    if not tied:
-        return rows
-    if rows[0].tiebreak is not None:
-        hashes = {r.rowid: _tiebreak(salt, r.tiebreak[0], r.tiebreak[1:])
-                  for r in rows if r.rowid in tied}
-    else:
-        hashes = tiebreaks(db, sorted(tied), salt)
-    rows.sort(key=lambda r: (-r.score, hashes.get(r.rowid, ())))
-    return rows
-
-
-class Ranked(Sequence):
-    """The light rows in their final order: best score first, equal scores by the
-    tie-break, which is computed only for the stretch of the list that is read; the
-    first screen holds at most MAX_SAME_PROVIDER courses of one provider while others
-    fit (docs/matching.md), from the sixth result on the pure ranking order holds."""
-
-    def __init__(self, db, rows: list, salt: str, ordered: bool = False,
-                 lead: Sequence = ()):
-        """lead: rows that come before all others, in their order (an intake)."""
-        self._lead = list(lead)
-        if not ordered:
-            rows.sort(key=lambda r: r.score, reverse=True)
-        self._db, self._rows, self._salt = db, rows, salt
-        self._done = len(rows) if ordered else 0     # rows[:_done] are in final order
-        first, passed, count, read = [], [], {}, 0
-        while len(first) < FIRST_PAGE and read < len(rows):
-            self._settle(read + 1)
-            row = rows[read]
-            read += 1
-            if count.get(row.provider, 0) < MAX_SAME_PROVIDER:
-                first.append(row)
-                count[row.provider] = count.get(row.provider, 0) + 1
-            else:
-                passed.append(row)
-        while len(first) < FIRST_PAGE and passed:    # too few providers: fill in rank order
-            first.append(passed.pop(0))
-        self._first, self._passed, self._read = first, passed, read
-
-    def _settle(self, k: int) -> None:
-        """Put rows[:k] in final order (reading a little ahead, to the end of equal scores)."""
-        rows = self._rows
-        k = min(len(rows), max(k, self._done + 4 * FIRST_PAGE))
-        if k <= self._done:
-            return
-        while k < len(rows) and rounded(rows[k].score) == rounded(rows[k - 1].score):
-            k += 1
-        groups, i = [], self._done
-        while i < k:
-            j, score = i + 1, rounded(rows[i].score)
-            while j < k and rounded(rows[j].score) == score:
-                j += 1
-            if j - i > 1:
-                groups.append((i, j))
-            i = j
-        if groups:
-            hashes = tiebreaks(self._db, [r.rowid for i, j in groups for r in rows[i:j]],
-                               self._salt)
-            for i, j in groups:
-                rows[i:j] = sorted(rows[i:j], key=lambda r: hashes[r.rowid])
-        self._done = k
-
-    def __len__(self):
-        return len(self._lead) + len(self._rows)
-
-    def __getitem__(self, n: int):
-        if n < len(self._lead):
-            return self._lead[n]
-        n -= len(self._lead)
-        if n < len(self._first):
-            return self._first[n]
-        n -= len(self._first)
-        if n < len(self._passed):
-            return self._passed[n]
-        n += self._read - len(self._passed)
-        self._settle(n + 1)
-        return self._rows[n]
