@@ -1,33 +1,30 @@
 """Which courses fit a visitor, in what order, and why (docs/matching.md).
 
-The hard rules and the relaxing of answers are here; the ranking score is defined once in
-kiosk/guidance/ranking.py and the reasons are worded in kiosk/guidance/reasons.py. Filtering and the score
-happen in SQL (bit masks, ranks, dates, a bounding box, the exact distance), mostly from
-covering indexes; Python orders the small rows that come back, computes the tie-break only
-for equal scores that are looked at, and reads full course rows only for the results shown.
+The relaxing of answers, the orientation and `match()` are here; the hard rules are SQL
+in kiosk/guidance/sql.py, the ranking score is defined once in kiosk/guidance/ranking.py,
+the order in kiosk/guidance/order.py and the reasons in kiosk/guidance/reasons.py. SQL
+gives the best few courses (and more when a screen asks); Python orders them, computes
+the tie-break only for equal scores that are looked at, and reads full course rows only
+for the results shown.
 """
 from __future__ import annotations
 
-import json
-import math
-import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
 from kiosk import clock, vocab
-from kiosk.guidance import order, places, ranking, reasons, routes
+from kiosk.guidance import order, ranking, reasons, routes, sql
 from kiosk.guidance.answers import AnswersError, check_answers  # noqa: F401  (kiosk.matching.* before)
-from kiosk.guidance.query import Filter, LightRow, Query, light_rows
+from kiosk.guidance.query import Filter, LightRow, Query
 from kiosk.guidance.ranking import FACTORS, FIRST_PAGE, WEIGHTS  # noqa: F401  (kiosk.matching.*)
 from kiosk.guidance.results import Result, Results  # noqa: F401  (Result: named kiosk.matching.Result)
 
 DISTANCE_STEPS_KM = (5, 10, 20, 30, 50)   # wider and wider when nothing fits; never beyond 50
 ORIENTATION_PER_GOAL = 10                 # `weet-niet`: the best this many of each goal
 ORIENTATION_FLOORS = (0.1, 0.3, 0.6, 1.0, 1.5, 2.2, 3.0)   # below the best possible score
-ALL_GOALS = (1 << len(vocab.GOALS)) - 1
+RELAXED_NEED = "andere-taal"              # the one need relaxed (last) when nothing fits
 FIRST_FETCH = 4 * FIRST_PAGE              # courses read at first; more when a screen asks
-TIE_MARGIN = 0.6 * 10 ** -ranking.SCORE_DECIMALS  # below a rounded score: all that round to it
 FLOOR_MARGIN = 1e-6                       # a score this much above a floor surely reached it
 
 
@@ -47,209 +44,6 @@ class Outcome:
         return replace(self, results=self.results.in_language(lang), lang=lang)
 
 
-# ---------------------------------------------------------------- hard rules
-
-STARTS_RULE = "(flexible_start = 1 or last_start >= :today)"
-TIMES_RULE = "coalesce(times_mask, 0) & :not_times = 0"
-DUTCH_RULE = "(req_dutch is null or req_dutch <= :dutch)"
-DIPLOMA_RULE = "(req_diploma is null or req_diploma <= :diploma)"
-BOX_RULE = "lat between :lat0 and :lat1 and lon between :lon0 and :lon1"
-UNPLACED_RULE = "lat is null"
-DISTANCE_RULE = "format = 'afstand' or distance_km <= :limit"
-COURSES_RULE = "kind is null"
-ROUTES_RULE = "kind is not null"
-DUTCH_TO_RULE = "(dutch_to is null or dutch_to > :dutch)"
-# a need -> the rule a course must obey (docs/matching.md); routes are never hidden by one
-NEED_RULES = {
-    "kinderopvang": "(format = 'afstand' or childcare is not 0)",
-    "rolstoel": "(format = 'afstand' or wheelchair is not 0)",
-    "andere-taal": "(goals_mask & :dutch_goal or lower(coalesce(language, 'nl')) <> 'nl')",
-}
-RELAXED_NEED = "andere-taal"              # the one need relaxed (last) when nothing fits
-
-
-def _goal_rule(goal_bit: int, lead: bool = True) -> str:
-    """As a list of values, the goal leads the indexes (catalog.create_indexes); or
-    (lead=False, `+`) it is only checked, for the orientation's index."""
-    masks = ", ".join(str(m) for m in range(1, ALL_GOALS + 1) if m & goal_bit)
-    return f"{'' if lead else '+'}goals_mask in ({masks})"
-
-
-def _format_rule(names, lead: bool = True) -> str:
-    """Formats named, not excluded, so they can lead an index; or (lead=False, `+`)
-    kept out of the index choice, for the parts that a place should lead."""
-    return "{}format in ({})".format("" if lead else "+", ", ".join(f"'{x}'" for x in names))
-
-
-def _rules(f: Filter, p: dict, lead_goal: bool = True) -> list[str]:
-    """The hard rules every part of the question shares; adds their parameters to p."""
-    rules = _shared_rules(f, p, lead_goal) + [COURSES_RULE]
-    if f.times_mask is not None:
-        rules.append(TIMES_RULE)
-        p["not_times"] = ranking.ALL_TIMES & ~f.times_mask
-    p["dutch_goal"] = 1 << vocab.GOALS.index("nederlands")
-    rules += [NEED_RULES[need] for need in f.needs if need in NEED_RULES]
-    if "gratis" in f.needs:
-        rules.append(f"(cost_eur = 0 or {ranking.for_status('free_for', p)})")
-    return rules
-
-
-def _shared_rules(f: Filter, p: dict, lead_goal: bool = True) -> list[str]:
-    """The rules courses and routes share: start, prerequisites, Dutch levels, goal."""
-    rules = [STARTS_RULE]
-    if f.dutch is not None:
-        rules += [DUTCH_RULE, DUTCH_TO_RULE]
-        p["dutch"] = f.dutch
-    if f.diploma is not None:
-        rules.append(DIPLOMA_RULE)
-        p["diploma"] = f.diploma
-    if f.goal_bit and f.goal_bit != ALL_GOALS:
-        rules.append(_goal_rule(f.goal_bit, lead_goal))
-    return rules
-
-
-def _bounding_box(origin, km):
-    lat, lon = origin
-    dlat = km / 110.5 + 0.001
-    cos = max(0.01, math.cos(math.radians(min(89.0, abs(lat) + dlat))))
-    dlon = km / (111.33 * cos) + 0.001
-    return lat - dlat, lat + dlat, lon - dlon, lon + dlon
-
-
-def _parts(q: Query, f: Filter, p: dict, limit_km: float | None, online: bool,
-           lead_goal: bool = True) -> list[tuple[list[str], bool]]:
-    """The question in parts, each read from the index that suits it, each with whether
-    it holds online courses only: without a distance limit one part; with one, courses
-    near by coordinates, placed by postcode only, and online (unless online courses
-    cannot reach the floor)."""
-    rules = _rules(f, p, lead_goal)
-    chosen = [x for x in vocab.FORMATS if x in (f.formats or vocab.FORMATS)]
-    if limit_km is None:
-        return [(rules + [_format_rule(chosen)], chosen == ["afstand"])]
-    p["lat0"], p["lat1"], p["lon0"], p["lon1"] = _bounding_box(q.origin, limit_km)
-    p["limit"] = limit_km
-    classroom = [x for x in chosen if x != "afstand"]
-    parts = []
-    if classroom:
-        parts += [(rules + [_format_rule(classroom, False), BOX_RULE], False),
-                  (rules + [_format_rule(classroom, False), UNPLACED_RULE], False)]
-    if "afstand" in chosen and online:
-        parts.append((rules + [_format_rule(["afstand"], lead_goal)], True))
-    return parts
-
-
-def _placed_distance(lat0, lon0, postcode):
-    """kiosk_distance() in SQL, for a course without coordinates: km to its postcode,
-    NULL when its place is unknown."""
-    point = places.postcode_coordinates(postcode)
-    return None if point is None else places.distance_km(lat0, lon0, *point)
-
-
-def _light_sql(parts: list[list[str]], p: dict, origin_known: bool, limited: bool,
-               order_limit: int | None, factors: bool = False, tiebreak: bool = False) -> str:
-    """Each part from its index (idx_courses_match_rank holds every column named, so most
-    courses are ranked without reading the table); then the score, the weighted sum of
-    the factors. factors: the rows also carry each factor's score (FACTOR_SCORES);
-    tiebreak: and what the tie-break hashes."""
-    distance = ranking.DISTANCE_KM_SQL if origin_known else "null"
-    carried = "".join(f", {c} as t_{c}" for c in order.TIEBREAK_COLUMNS) if tiebreak else ""
-    light = " union all ".join(
-        "select rowid, provider, goals_mask, format, times_mask, flexible_start, outcome,"
-        f" cost_eur, opleidingscheques, kind, {distance} as distance_km,"
-        f" {ranking.cost_sql(p)} as cost, {ranking.NEXT_START_SQL} as next_start{carried}"
-        " from courses"
-        f" where {' and '.join(part)}" for part in parts)
-    scores = ranking.factors("distance_km", "cost", "next_start", origin_known)
-    columns = "".join(f", {scores[name]} as f_{name}" for name in FACTORS) if factors else ""
-    carried = "".join(f", t_{c}" for c in order.TIEBREAK_COLUMNS) if tiebreak else ""
-    where = f" where {DISTANCE_RULE}" if limited else ""
-    limit = f" order by score desc limit {int(order_limit)}" if order_limit else ""
-    return (f"with light as materialized ({light}) select rowid, provider, distance_km, cost,"
-            f" next_start, {ranking.total(scores)} as score, goals_mask, kind{columns}{carried}"
-            f" from light{where}{limit}")
-
-
-def _factor_scores(db, q: Query, rowids: list[int]) -> dict[int, tuple]:
-    """rowid -> the course's factor scores (FACTORS order), by the very SQL that ranked
-    it; for rows ranked without them (a long list, of which few are looked at)."""
-    p = q.bind()
-    p["rowids"] = json.dumps(rowids)
-    _register_distance(db, q)
-    sql = _light_sql([["rowid in (select value from json_each(:rowids))"]], p,
-                     q.origin_known, False, None, factors=True)
-    return {row.rowid: row.factors for row in light_rows(db.conn.execute(sql, p), factors=True)}
-
-
-_REGISTERED: weakref.WeakSet = weakref.WeakSet()   # catalogs' databases with kiosk_distance()
-
-
-def _register_distance(db, q: Query) -> None:
-    """kiosk_distance() on this connection, once (registering again would make SQLite
-    prepare every statement anew)."""
-    if q.origin and db not in _REGISTERED:
-        db.conn.create_function("kiosk_distance", 3, _placed_distance, deterministic=True)
-        _REGISTERED.add(db)
-
-
-def _query(db, q: Query, f: Filter, order_limit: int | None = None,
-           floor: float | None = None, at_least: float | None = None) -> list[LightRow]:
-    """The light rows of the courses that obey the hard rules under filter f, scored for
-    the visitor. order_limit: only the best that many by score. floor: only the courses
-    that score at least that much, found with cheap bounds first; a floor also limits how
-    far away a classroom course can be. at_least: only those scoring that much, best
-    first."""
-    p = q.bind()
-    limit_km, online = f.limit_km if q.origin else None, True
-    if floor is not None:
-        p["floor"] = floor
-        if q.origin:
-            near = ranking.distance_limit(p, floor)
-            if near is not None:
-                limit_km = near if limit_km is None else min(limit_km, near)
-            online = ranking.online_can_reach(p, floor)
-    parts = _parts(q, f, p, limit_km, online, lead_goal=floor is None)
-    if floor is not None:
-        parts = [(part + ranking.floor_rules(p, floor, q.origin_known, online_only), online_only)
-                 for part, online_only in parts]
-    if not parts:
-        return []
-    _register_distance(db, q)
-    carried = floor is not None
-    sql = _light_sql([part for part, _online in parts], p, q.origin_known,
-                     limit_km is not None, order_limit, factors=carried, tiebreak=carried)
-    if at_least is not None:
-        p["at_least"] = at_least
-        sql = f"select * from ({sql}) where score >= :at_least order by score desc"
-    return light_rows(db.conn.execute(sql, p), factors=carried, tiebreak=carried)
-
-
-def _count(db, q: Query, f: Filter) -> int:
-    """How many courses obey the hard rules under filter f (what _query would return),
-    without scoring them."""
-    p = q.bind()
-    limit_km = f.limit_km if q.origin else None
-    parts = _parts(q, f, p, limit_km, True)
-    _register_distance(db, q)
-    distance = ranking.DISTANCE_KM_SQL if q.origin_known else "null"
-    union = " union all ".join(f"select format, {distance} as distance_km from courses"
-                               f" where {' and '.join(part)}" for part, _online in parts)
-    where = f" where {DISTANCE_RULE}" if limit_km is not None else ""
-    return db.conn.execute(f"select count(*) from ({union}){where}", p).fetchone()[0]
-
-
-def _top(db, q: Query, f: Filter, limit: int) -> tuple[list[LightRow], bool]:
-    """The best `limit` courses under filter f and every one that scores the same as the
-    last of them (so the tie-break can order them), and whether that is all of them."""
-    rows = _query(db, q, f, order_limit=limit + 1)
-    if len(rows) <= limit:
-        return rows, True
-    last = order.rounded(rows[limit - 1].score)
-    if order.rounded(rows[limit].score) < last:
-        return rows[:limit], False
-    ties = _query(db, q, f, at_least=last - TIE_MARGIN)           # the ties reach past
-    return [row for row in ties if order.rounded(row.score) >= last], False
-
-
 # ---------------------------------------------------------------- orientation
 
 def _best_of_goal(db, q: Query, f: Filter, goal: int) -> list[LightRow]:
@@ -257,7 +51,7 @@ def _best_of_goal(db, q: Query, f: Filter, goal: int) -> list[LightRow]:
     score, read further while equal scores reach past them."""
     n, fetch = ORIENTATION_PER_GOAL, 4 * ORIENTATION_PER_GOAL
     while True:
-        rows = order.sort_rows(db, _query(db, q, replace(f, goal_bit=1 << goal),
+        rows = order.sort_rows(db, sql.query_rows(db, q, replace(f, goal_bit=1 << goal),
                                             order_limit=fetch), q.salt)
         if len(rows) == fetch and rows[-1].score >= rows[n - 1].score:
             fetch *= 4
@@ -280,7 +74,7 @@ def _best_per_goal(db, q: Query, f: Filter) -> list[list[LightRow]]:
             break
         floor = top - drop
         bits = sum(1 << i for i in goals)
-        rows = order.sort_rows(db, _query(db, q, replace(f, goal_bit=bits), floor=floor),
+        rows = order.sort_rows(db, sql.query_rows(db, q, replace(f, goal_bit=bits), floor=floor),
                                  q.salt)
         for i in goals:
             own = [r for r in rows if r.goals_mask & (1 << i)]
@@ -336,18 +130,6 @@ def _stages(asked: Filter) -> list[tuple[Filter, list[str]]]:
     return stages
 
 
-def _route_rows(db, q: Query) -> list[LightRow]:
-    """The routes that obey the rules routes share with courses (goal, start,
-    prerequisites, Dutch levels), best first, with their factor scores and postcode.
-    Times, formats, distance and needs never hide a route (docs/matching.md)."""
-    p = q.bind()
-    rules = _shared_rules(q.asked, p, lead_goal=False) + [ROUTES_RULE]   # the routes' own index
-    _register_distance(db, q)
-    sql = _light_sql([rules], p, q.origin_known, False, None, factors=True, tiebreak=True)
-    rows = light_rows(db.conn.execute(sql, p), factors=True, tiebreak=True)
-    return order.sort_rows(db, rows, q.salt)
-
-
 @dataclass
 class _Builder:
     """Makes a shown result from its light row and full course row: the language-neutral
@@ -361,7 +143,7 @@ class _Builder:
     def prepare(self, lights) -> None:
         wanted = [light.rowid for light in lights if light.factors is None]
         if wanted:
-            self.factor_scores.update(_factor_scores(self.catalog.db, self.q, wanted))
+            self.factor_scores.update(sql.factor_scores(self.catalog.db, self.q, wanted))
 
     def __call__(self, light: LightRow, course: dict, provider: dict) -> Result:
         a = self.q.answers
@@ -383,7 +165,7 @@ def match(catalog, answers: dict, today: date | None = None,
     without asking the catalog again. AnswersError for invalid answers."""
     q = Query.build(answers, today or clock.today())
     db = catalog.db
-    lead, others = routes.split(_route_rows(db, q), q.answers)
+    lead, others = routes.split(sql.route_rows(db, q), q.answers)
     for f, relaxed in _stages(q.asked):  # noqa: B007 (the last stage tried is returned)
         if q.orientation:
             rows = _orientation(db, q, f)
@@ -392,12 +174,12 @@ def match(catalog, answers: dict, today: date | None = None,
                                       ordered=True, lead=lead)
                 break
             continue
-        rows, complete = _top(db, q, f, FIRST_FETCH)
+        rows, complete = sql.top(db, q, f, FIRST_FETCH)
         if rows:
-            size = len(rows) if complete else _count(db, q, f)
+            size = len(rows) if complete else sql.count(db, q, f)
 
             def fetch(limit, f=f):
-                best, whole = _top(db, q, f, limit)
+                best, whole = sql.top(db, q, f, limit)
                 return best + others, whole
             ranked = order.Ranked(db, rows + others, q.salt, lead=lead, fetch=fetch,
                                   size=size + len(others), limit=FIRST_FETCH)
