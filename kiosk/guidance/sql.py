@@ -116,7 +116,8 @@ def _placed_distance(lat0, lon0, postcode):
 
 
 def _light_sql(parts: list[list[str]], p: dict, origin_known: bool, limited: bool,
-               order_limit: int | None, factors: bool = False, tiebreak: bool = False) -> str:
+               order_limit: int | None, factors: bool = False, tiebreak: bool = False,
+               ties_to: int | None = None) -> str:
     """Each part from its index (idx_courses_match_rank holds every column named, so most
     courses are ranked without reading the table); then the score, the weighted sum of
     the factors. factors: the rows also carry each factor's score (FACTOR_SCORES);
@@ -133,10 +134,16 @@ def _light_sql(parts: list[list[str]], p: dict, origin_known: bool, limited: boo
     columns = "".join(f", {scores[name]} as f_{name}" for name in FACTORS) if factors else ""
     carried = "".join(f", t_{c}" for c in order.TIEBREAK_COLUMNS) if tiebreak else ""
     where = f" where {DISTANCE_RULE}" if limited else ""
+    select = (f"select rowid, provider, distance_km, cost, next_start,"
+              f" {ranking.total(scores)} as score, goals_mask, kind{columns}{carried}"
+              f" from light{where}")
+    if ties_to:         # the best ties_to and all that round to the score of the last
+        return (f"with light as materialized ({light}), scored as materialized ({select})"
+                " select * from scored where score >= coalesce((select score from scored"
+                f" order by score desc limit 1 offset {int(ties_to) - 1}), -1e300)"
+                f" - {TIE_MARGIN!r} order by score desc")
     limit = f" order by score desc limit {int(order_limit)}" if order_limit else ""
-    return (f"with light as materialized ({light}) select rowid, provider, distance_km, cost,"
-            f" next_start, {ranking.total(scores)} as score, goals_mask, kind{columns}{carried}"
-            f" from light{where}{limit}")
+    return f"with light as materialized ({light}) {select}{limit}"
 
 
 def factor_scores(db, q: Query, rowids: list[int]) -> dict[int, tuple]:
@@ -162,12 +169,12 @@ def _register_distance(db, q: Query) -> None:
 
 
 def query_rows(db, q: Query, f: Filter, order_limit: int | None = None,
-           floor: float | None = None, at_least: float | None = None) -> list[LightRow]:
+           floor: float | None = None, ties_to: int | None = None) -> list[LightRow]:
     """The light rows of the courses that obey the hard rules under filter f, scored for
     the visitor. order_limit: only the best that many by score. floor: only the courses
     that score at least that much, found with cheap bounds first; a floor also limits how
-    far away a classroom course can be. at_least: only those scoring that much, best
-    first."""
+    far away a classroom course can be. ties_to: the best that many and every one
+    scoring about the same as the last of them, best first."""
     p = q.bind()
     limit_km, online = f.limit_km if q.origin else None, True
     if floor is not None:
@@ -186,10 +193,8 @@ def query_rows(db, q: Query, f: Filter, order_limit: int | None = None,
     _register_distance(db, q)
     carried = floor is not None
     sql = _light_sql([part for part, _online in parts], p, q.origin_known,
-                     limit_km is not None, order_limit, factors=carried, tiebreak=carried)
-    if at_least is not None:
-        p["at_least"] = at_least
-        sql = f"select * from ({sql}) where score >= :at_least order by score desc"
+                     limit_km is not None, order_limit, factors=carried, tiebreak=carried,
+                     ties_to=ties_to)
     return light_rows(db.conn.execute(sql, p), factors=carried, tiebreak=carried)
 
 
@@ -210,14 +215,11 @@ def count(db, q: Query, f: Filter) -> int:
 def top(db, q: Query, f: Filter, limit: int) -> tuple[list[LightRow], bool]:
     """The best `limit` courses under filter f and every one that scores the same as the
     last of them (so the tie-break can order them), and whether that is all of them."""
-    rows = query_rows(db, q, f, order_limit=limit + 1)
-    if len(rows) <= limit:
+    rows = query_rows(db, q, f, ties_to=limit)
+    if len(rows) < limit:
         return rows, True
-    last = order.rounded(rows[limit - 1].score)
-    if order.rounded(rows[limit].score) < last:
-        return rows[:limit], False
-    ties = query_rows(db, q, f, at_least=last - TIE_MARGIN)           # the ties reach past
-    return [row for row in ties if order.rounded(row.score) >= last], False
+    last = order.rounded(rows[limit - 1].score)       # SQL kept a margin: round as Python does
+    return [row for row in rows if order.rounded(row.score) >= last], False
 
 
 def route_rows(db, q: Query) -> list[LightRow]:
