@@ -51,8 +51,10 @@ def _format_rule(names, lead: bool = True) -> str:
     return "{}format in ({})".format("" if lead else "+", ", ".join(f"'{x}'" for x in names))
 
 
-def _rules(f: Filter, p: dict, lead_goal: bool = True) -> list[str]:
-    """The hard rules every part of the question shares; adds their parameters to p."""
+def _rules(q: Query, f: Filter, p: dict, lead_goal: bool = True) -> list[str]:
+    """The hard rules every part of the question shares; adds their parameters to p. f:
+    the answers that relaxing may drop; a rule that is never relaxed may read the
+    visitor's answers (q.answers) itself."""
     rules = _shared_rules(f, p, lead_goal) + [COURSES_RULE]
     if f.times_mask is not None:
         rules.append(TIMES_RULE)
@@ -92,7 +94,7 @@ def _parts(q: Query, f: Filter, p: dict, limit_km: float | None, online: bool,
     it holds online courses only: without a distance limit one part; with one, courses
     near by coordinates, placed by postcode only, and online (unless online courses
     cannot reach the floor)."""
-    rules = _rules(f, p, lead_goal)
+    rules = _rules(q, f, p, lead_goal)
     chosen = [x for x in vocab.FORMATS if x in (f.formats or vocab.FORMATS)]
     if limit_km is None:
         return [(rules + [_format_rule(chosen)], chosen == ["afstand"])]
