@@ -72,8 +72,6 @@ ANSWERS = (
     AnswerSpec("needs", SOME_OF, vocab.NEEDS, words.NEEDS, N_("Nodig"), N_("niets gezegd")),
     AnswerSpec("language", LANGUAGE_CODE, words=words.LANGUAGES,
                label=N_("Taal van de bezoeker")),
-    AnswerSpec("age_band", ONE_OF, ("onder-25", "25-plus"),
-               {"onder-25": N_("jonger dan 25"), "25-plus": N_("25 of ouder")}, N_("Leeftijd")),
 )
 SPECS = {spec.key: spec for spec in ANSWERS}
 ALL_GOALS = SPECS["goal"].values

@@ -61,8 +61,6 @@ def _rules(q: Query, f: Filter, p: dict, lead_goal: bool = True) -> list[str]:
         p["not_times"] = ranking.ALL_TIMES & ~f.times_mask
     p["dutch_goal"] = 1 << vocab.GOALS.index("nederlands")
     rules += [NEED_RULES[need] for need in f.needs if need in NEED_RULES]
-    if q.answers["age_band"] == "onder-25":
-        rules.append("(cost_eur is null or cost_eur <= 500)")
     if "gratis" in f.needs:
         rules.append(f"(cost_eur = 0 or {ranking.for_status('free_for', p)})")
     return rules
