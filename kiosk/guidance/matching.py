@@ -184,10 +184,9 @@ def match(catalog, answers: dict, today: date | None = None,
             ranked = order.Ranked(db, rows + others, q.salt, lead=lead, fetch=fetch,
                                   size=size + len(others), limit=FIRST_FETCH)
             break
-    else:
-        ranked = order.Ranked(db, others if not q.orientation else
-                              routes.into_orientation([], others), q.salt,
-                              ordered=q.orientation, lead=lead)
+    else:               # nothing fits, even relaxed: the routes alone
+        rows = routes.into_orientation([], others) if q.orientation else others
+        ranked = order.Ranked(db, rows, q.salt, ordered=q.orientation, lead=lead)
     build = _Builder(catalog, q, any(row.kind == vocab.INTAKE for row in lead))
     lang = lang or q.answers["language"] or "nl"
     return Outcome(results=Results(catalog, ranked, build, build.prepare, lang),
