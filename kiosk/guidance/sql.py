@@ -1,0 +1,238 @@
+"""The hard rules of docs/matching.md as SQL, and the light rows of the courses that obey
+them, scored by kiosk/guidance/ranking.py's expressions.
+
+Filtering and the score happen in SQL (bit masks, ranks, dates, a bounding box, the exact
+distance), mostly from covering indexes; a question is asked in parts, each read from the
+index that suits it. kiosk/guidance/matching.py decides what to ask (stages, the
+orientation); this module asks it.
+"""
+from __future__ import annotations
+
+import json
+import math
+import weakref
+
+from kiosk import vocab
+from kiosk.guidance import order, places, ranking
+from kiosk.guidance.query import Filter, LightRow, Query, light_rows
+from kiosk.guidance.ranking import FACTORS
+
+ALL_GOALS = (1 << len(vocab.GOALS)) - 1
+TIE_MARGIN = 0.6 * 10 ** -ranking.SCORE_DECIMALS  # below a rounded score: all that round to it
+
+STARTS_RULE = "(flexible_start = 1 or last_start >= :today)"
+TIMES_RULE = "coalesce(times_mask, 0) & :not_times = 0"
+DUTCH_RULE = "(req_dutch is null or req_dutch <= :dutch)"
+DIPLOMA_RULE = "(req_diploma is null or req_diploma <= :diploma)"
+BOX_RULE = "lat between :lat0 and :lat1 and lon between :lon0 and :lon1"
+UNPLACED_RULE = "lat is null"
+DISTANCE_RULE = "format = 'afstand' or distance_km <= :limit"
+COURSES_RULE = "kind is null"
+ROUTES_RULE = "kind is not null"
+DUTCH_TO_RULE = "(dutch_to is null or dutch_to > :dutch)"
+# a need -> the rule a course must obey (docs/matching.md); routes are never hidden by one
+NEED_RULES = {
+    "kinderopvang": "(format = 'afstand' or childcare is not 0)",
+    "rolstoel": "(format = 'afstand' or wheelchair is not 0)",
+    "andere-taal": "(goals_mask & :dutch_goal or lower(coalesce(language, 'nl')) <> 'nl')",
+}
+
+
+def _goal_rule(goal_bit: int, lead: bool = True) -> str:
+    """As a list of values, the goal leads the indexes (catalog.create_indexes); or
+    (lead=False, `+`) it is only checked, for the orientation's index."""
+    masks = ", ".join(str(m) for m in range(1, ALL_GOALS + 1) if m & goal_bit)
+    return f"{'' if lead else '+'}goals_mask in ({masks})"
+
+
+def _format_rule(names, lead: bool = True) -> str:
+    """Formats named, not excluded, so they can lead an index; or (lead=False, `+`)
+    kept out of the index choice, for the parts that a place should lead."""
+    return "{}format in ({})".format("" if lead else "+", ", ".join(f"'{x}'" for x in names))
+
+
+def _rules(q: Query, f: Filter, p: dict, lead_goal: bool = True) -> list[str]:
+    """The hard rules every part of the question shares; adds their parameters to p. f:
+    the answers that relaxing may drop; a rule that is never relaxed may read the
+    visitor's answers (q.answers) itself."""
+    rules = _shared_rules(f, p, lead_goal) + [COURSES_RULE]
+    if f.times_mask is not None:
+        rules.append(TIMES_RULE)
+        p["not_times"] = ranking.ALL_TIMES & ~f.times_mask
+    p["dutch_goal"] = 1 << vocab.GOALS.index("nederlands")
+    rules += [NEED_RULES[need] for need in f.needs if need in NEED_RULES]
+    if "gratis" in f.needs:
+        rules.append(f"(cost_eur = 0 or {ranking.for_status('free_for', p)})")
+    return rules
+
+
+def _shared_rules(f: Filter, p: dict, lead_goal: bool = True) -> list[str]:
+    """The rules courses and routes share: start, prerequisites, Dutch levels, goal."""
+    rules = [STARTS_RULE]
+    if f.dutch is not None:
+        rules += [DUTCH_RULE, DUTCH_TO_RULE]
+        p["dutch"] = f.dutch
+    if f.diploma is not None:
+        rules.append(DIPLOMA_RULE)
+        p["diploma"] = f.diploma
+    if f.goal_bit and f.goal_bit != ALL_GOALS:
+        rules.append(_goal_rule(f.goal_bit, lead_goal))
+    return rules
+
+
+def _bounding_box(origin, km):
+    lat, lon = origin
+    dlat = km / 110.5 + 0.001
+    cos = max(0.01, math.cos(math.radians(min(89.0, abs(lat) + dlat))))
+    dlon = km / (111.33 * cos) + 0.001
+    return lat - dlat, lat + dlat, lon - dlon, lon + dlon
+
+
+def _parts(q: Query, f: Filter, p: dict, limit_km: float | None, online: bool,
+           lead_goal: bool = True) -> list[tuple[list[str], bool]]:
+    """The question in parts, each read from the index that suits it, each with whether
+    it holds online courses only: without a distance limit one part; with one, courses
+    near by coordinates, placed by postcode only, and online (unless online courses
+    cannot reach the floor)."""
+    rules = _rules(q, f, p, lead_goal)
+    chosen = [x for x in vocab.FORMATS if x in (f.formats or vocab.FORMATS)]
+    if limit_km is None:
+        return [(rules + [_format_rule(chosen)], chosen == ["afstand"])]
+    p["lat0"], p["lat1"], p["lon0"], p["lon1"] = _bounding_box(q.origin, limit_km)
+    p["limit"] = limit_km
+    classroom = [x for x in chosen if x != "afstand"]
+    parts = []
+    if classroom:
+        parts += [(rules + [_format_rule(classroom, False), BOX_RULE], False),
+                  (rules + [_format_rule(classroom, False), UNPLACED_RULE], False)]
+    if "afstand" in chosen and online:
+        parts.append((rules + [_format_rule(["afstand"], lead_goal)], True))
+    return parts
+
+
+def _placed_distance(lat0, lon0, postcode):
+    """kiosk_distance() in SQL, for a course without coordinates: km to its postcode,
+    NULL when its place is unknown."""
+    point = places.postcode_coordinates(postcode)
+    return None if point is None else places.distance_km(lat0, lon0, *point)
+
+
+def _light_sql(parts: list[list[str]], p: dict, origin_known: bool, limited: bool,
+               order_limit: int | None, factors: bool = False, tiebreak: bool = False,
+               ties_to: int | None = None) -> str:
+    """Each part from its index (idx_courses_match_rank holds every column named, so most
+    courses are ranked without reading the table); then the score, the weighted sum of
+    the factors. factors: the rows also carry each factor's score (FACTOR_SCORES);
+    tiebreak: and what the tie-break hashes."""
+    distance = ranking.DISTANCE_KM_SQL if origin_known else "null"
+    carried = "".join(f", {c} as t_{c}" for c in order.TIEBREAK_COLUMNS) if tiebreak else ""
+    light = " union all ".join(
+        "select rowid, provider, goals_mask, format, times_mask, flexible_start, outcome,"
+        f" cost_eur, opleidingscheques, kind, {distance} as distance_km,"
+        f" {ranking.cost_sql(p)} as cost, {ranking.NEXT_START_SQL} as next_start{carried}"
+        " from courses"
+        f" where {' and '.join(part)}" for part in parts)
+    scores = ranking.factors("distance_km", "cost", "next_start", origin_known)
+    columns = "".join(f", {scores[name]} as f_{name}" for name in FACTORS) if factors else ""
+    carried = "".join(f", t_{c}" for c in order.TIEBREAK_COLUMNS) if tiebreak else ""
+    where = f" where {DISTANCE_RULE}" if limited else ""
+    select = (f"select rowid, provider, distance_km, cost, next_start,"
+              f" {ranking.total(scores)} as score, goals_mask, kind{columns}{carried}"
+              f" from light{where}")
+    if ties_to:         # the best ties_to and all that round to the score of the last
+        return (f"with light as materialized ({light}), scored as materialized ({select})"
+                " select * from scored where score >= coalesce((select score from scored"
+                f" order by score desc limit 1 offset {int(ties_to) - 1}), -1e300)"
+                f" - {TIE_MARGIN!r} order by score desc")
+    limit = f" order by score desc limit {int(order_limit)}" if order_limit else ""
+    return f"with light as materialized ({light}) {select}{limit}"
+
+
+def factor_scores(db, q: Query, rowids: list[int]) -> dict[int, tuple]:
+    """rowid -> the course's factor scores (FACTORS order), by the very SQL that ranked
+    it; for rows ranked without them (a long list, of which few are looked at)."""
+    p = q.bind()
+    p["rowids"] = json.dumps(rowids)
+    _register_distance(db, q)
+    sql = _light_sql([["rowid in (select value from json_each(:rowids))"]], p,
+                     q.origin_known, False, None, factors=True)
+    return {row.rowid: row.factors for row in light_rows(db.conn.execute(sql, p), factors=True)}
+
+
+_REGISTERED: weakref.WeakSet = weakref.WeakSet()   # catalogs' databases with kiosk_distance()
+
+
+def _register_distance(db, q: Query) -> None:
+    """kiosk_distance() on this connection, once (registering again would make SQLite
+    prepare every statement anew)."""
+    if q.origin and db not in _REGISTERED:
+        db.conn.create_function("kiosk_distance", 3, _placed_distance, deterministic=True)
+        _REGISTERED.add(db)
+
+
+def query_rows(db, q: Query, f: Filter, order_limit: int | None = None,
+           floor: float | None = None, ties_to: int | None = None) -> list[LightRow]:
+    """The light rows of the courses that obey the hard rules under filter f, scored for
+    the visitor. order_limit: only the best that many by score. floor: only the courses
+    that score at least that much, found with cheap bounds first; a floor also limits how
+    far away a classroom course can be. ties_to: the best that many and every one
+    scoring about the same as the last of them, best first."""
+    p = q.bind()
+    limit_km, online = f.limit_km if q.origin else None, True
+    if floor is not None:
+        p["floor"] = floor
+        if q.origin:
+            near = ranking.distance_limit(p, floor)
+            if near is not None:
+                limit_km = near if limit_km is None else min(limit_km, near)
+            online = ranking.online_can_reach(p, floor)
+    parts = _parts(q, f, p, limit_km, online, lead_goal=floor is None)
+    if floor is not None:
+        parts = [(part + ranking.floor_rules(p, floor, q.origin_known, online_only), online_only)
+                 for part, online_only in parts]
+    if not parts:
+        return []
+    _register_distance(db, q)
+    carried = floor is not None
+    sql = _light_sql([part for part, _online in parts], p, q.origin_known,
+                     limit_km is not None, order_limit, factors=carried, tiebreak=carried,
+                     ties_to=ties_to)
+    return light_rows(db.conn.execute(sql, p), factors=carried, tiebreak=carried)
+
+
+def count(db, q: Query, f: Filter) -> int:
+    """How many courses obey the hard rules under filter f (what _query would return),
+    without scoring them."""
+    p = q.bind()
+    limit_km = f.limit_km if q.origin else None
+    parts = _parts(q, f, p, limit_km, True)
+    _register_distance(db, q)
+    distance = ranking.DISTANCE_KM_SQL if q.origin_known else "null"
+    union = " union all ".join(f"select format, {distance} as distance_km from courses"
+                               f" where {' and '.join(part)}" for part, _online in parts)
+    where = f" where {DISTANCE_RULE}" if limit_km is not None else ""
+    return db.conn.execute(f"select count(*) from ({union}){where}", p).fetchone()[0]
+
+
+def top(db, q: Query, f: Filter, limit: int) -> tuple[list[LightRow], bool]:
+    """The best `limit` courses under filter f and every one that scores the same as the
+    last of them (so the tie-break can order them), and whether that is all of them."""
+    rows = query_rows(db, q, f, ties_to=limit)
+    if len(rows) < limit:
+        return rows, True
+    last = order.rounded(rows[limit - 1].score)       # SQL kept a margin: round as Python does
+    return [row for row in rows if order.rounded(row.score) >= last], False
+
+
+def route_rows(db, q: Query) -> list[LightRow]:
+    """The routes that obey the rules routes share with courses (goal, start,
+    prerequisites, Dutch levels), best first, with their factor scores and postcode.
+    Times, formats, distance and needs never hide a route (docs/matching.md)."""
+    p = q.bind()
+    rules = _shared_rules(q.asked, p, lead_goal=False) + [ROUTES_RULE]   # the routes' own index
+    _register_distance(db, q)
+    sql = _light_sql([rules], p, q.origin_known, False, None, factors=True, tiebreak=True)
+    rows = light_rows(db.conn.execute(sql, p), factors=True, tiebreak=True)
+    return order.sort_rows(db, rows, q.salt)
+
+
