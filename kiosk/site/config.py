@@ -29,6 +29,8 @@ CATALOG_BOUNDS = {               # sane bounds for the [catalog] limits (docs/fe
     "download_deadline_s": (10, 3_600),
     "max_course_age_days": (7, 3_650),
     "source_workers": (1, 16),
+    "max_page_bytes": (100_000, 2_000_000_000),
+    "page_parse_s": (1.0, 600.0),
 }
 MAX_CONFIG_BYTES = 1_000_000     # a site config with 1,000 sources is about 300 KB
 
@@ -90,6 +92,8 @@ class Catalog:
     sources: list = field(default_factory=list)  # [[catalog.sources]]: see docs/sources.md
     max_course_age_days: int = 180   # a course confirmed longer ago is hidden (sources only)
     source_workers: int = 4          # sources fetched and checked at the same time
+    max_page_bytes: int = 20_000_000  # one page of a website source (docs/sources.md)
+    page_parse_s: float = 30.0       # one page may take this long to read
 
 
 @dataclass
@@ -220,7 +224,11 @@ def _check_screen(cfg: Config) -> None:
 # ---------------------------------------------------------------- [[catalog.sources]]
 
 SOURCE_KINDS = ("feed", "csv", "schema.org")
-SOURCE_KEYS = ("name", "kind", "url", "providers")
+SOURCE_KEYS = ("name", "kind", "url", "providers", "defaults", "include", "exclude",
+               "max_pages", "requests_per_s")
+MAX_PAGES = (1, 10_000)          # bounds of a website source's max_pages
+REQUESTS_PER_S = (0.01, 1_000.0)
+MAX_PATTERNS = 100
 MAX_SOURCES = 1_000
 MAX_SOURCE_NAME = 100
 ANY_PROVIDER = "*"
@@ -254,3 +262,26 @@ def check_sources(sources: list) -> None:
                 or not all(isinstance(p, str) and p.strip() for p in providers)):
             raise ConfigError(f"Source {name!r} needs providers: a list of provider ids, "
                               'or ["*"] for an aggregate.')
+        _check_site_keys(name, source)
+
+
+def _check_site_keys(name: str, source: dict) -> None:
+    """A source's defaults and, for a website, its patterns, page count and rate."""
+    from kiosk.catalog import source_defaults
+    if "defaults" in source:
+        try:
+            source_defaults.check(source["defaults"])
+        except ValueError as exc:
+            raise ConfigError(f"Source {name!r}: {exc}.") from None
+    for key in ("include", "exclude"):
+        value = source.get(key, [])
+        if not isinstance(value, list) or len(value) > MAX_PATTERNS \
+                or not all(isinstance(p, str) and 0 < len(p) <= 500 for p in value):
+            raise ConfigError(f"Source {name!r}: {key} must be a list of at most "
+                              f"{MAX_PATTERNS} address patterns such as \"*/opleiding/*\".")
+    for key, (low, high), kind in (("max_pages", MAX_PAGES, int),
+                                   ("requests_per_s", REQUESTS_PER_S, (int, float))):
+        value = source.get(key)
+        if value is not None and (not isinstance(value, kind) or isinstance(value, bool)
+                                  or not low <= value <= high):
+            raise ConfigError(f"Source {name!r}: {key} must be a number from {low} to {high}.")

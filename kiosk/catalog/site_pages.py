@@ -1,0 +1,241 @@
+"""The parts of reading a provider's website (kiosk/catalog/site_crawl.py): a polite
+client (robots.txt, a rate per host, conditional requests through kiosk/catalog/fetch.py),
+sitemaps, one page with its last good courses, and the feed document of all pages.
+"""
+from __future__ import annotations
+
+import copy
+import dataclasses
+import gzip
+import threading
+import time
+import urllib.robotparser
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+from kiosk import clock
+from kiosk.catalog import fetch, source_defaults
+from kiosk.catalog.check import FORMAT, VERSION
+from kiosk.catalog.page_worker import PageFailed
+from kiosk.catalog.report import FeedRefused
+from kiosk.text.printable import one_line
+
+USER_AGENT = "LeerwinkelKiosk"
+MAX_SITEMAPS = 50                # sitemaps read from one sitemap index
+MAX_SITEMAP_URLS = 50_000        # the sitemap protocol's own limit per file
+MAX_ROBOTS_BYTES = 500_000
+MAX_CRAWL_DELAY_S = 30.0
+MAX_LINKS_KEPT = 5_000
+SITEMAP_MARKERS = (b"<urlset", b"<sitemapindex")
+DUTCH = "nl"
+KEPT_KEYS = ("etag", "last_modified", "sha256", "courses", "providers", "notes", "lang",
+             "alternates", "changed_at")
+
+_hosts: dict = {}                # host -> the earliest time of its next request
+_hosts_lock = threading.Lock()
+
+
+class Client:
+    """GETs for one source: robots.txt first, each host spaced by the rate, every answer
+    within the feed's limits (the page's own size limit: catalog.max_page_bytes)."""
+
+    def __init__(self, settings, scratch: Path, requests_per_s: float):
+        self.settings = dataclasses.replace(settings, max_bytes=min(settings.max_bytes,
+                                                                    settings.max_page_bytes))
+        self.scratch, self.interval = scratch, 1.0 / max(0.01, requests_per_s)
+        self.rules: urllib.robotparser.RobotFileParser | None = None
+        self.requests = 0
+
+    def robots(self, start: str) -> None:
+        """Read the site's robots.txt; none (4xx) allows all. Raises FeedRefused when it
+        cannot be read (a server error): the site is then not read this time."""
+        parts = urlsplit(start)
+        url = f"{parts.scheme}://{parts.netloc}/robots.txt"
+        rules = urllib.robotparser.RobotFileParser(url)
+        small = dataclasses.replace(self.settings, max_bytes=MAX_ROBOTS_BYTES)
+        try:
+            self._space(url)
+            fetch.download(url, small, self.scratch, {}, None)
+            rules.parse(self.scratch.read_text(encoding="utf-8", errors="replace").splitlines())
+        except FeedRefused as exc:
+            status = getattr(exc, "http_status", None)
+            if status is None or status >= 500 or status == 429:
+                raise FeedRefused(f"The site's robots.txt could not be read ({one_line(str(exc), 200)})"
+                                  ) from None
+            rules.allow_all = True
+        delay = rules.crawl_delay(USER_AGENT)
+        if delay:
+            self.interval = max(self.interval, min(MAX_CRAWL_DELAY_S, float(delay)))
+        self.rules = rules
+
+    def allowed(self, url: str) -> bool:
+        return self.rules is None or self.rules.can_fetch(USER_AGENT, url)
+
+    def _space(self, url: str) -> None:
+        host = urlsplit(url).netloc.lower()
+        with _hosts_lock:
+            now = time.monotonic()
+            at = max(now, _hosts.get(host, 0.0))
+            _hosts[host] = at + self.interval
+        if at > now:
+            time.sleep(at - now)
+
+    def get(self, url: str, before: dict) -> dict | None:
+        """Fetch into the scratch file: its validators, or None when not changed (304)."""
+        self._space(url)
+        self.requests += 1
+        previous = {k: before.get(k) for k in ("etag", "last_modified") if before.get(k)}
+        return fetch.download(url, self.settings, self.scratch, previous, None)
+
+    def body(self) -> bytes:
+        """The scratch file's bytes, gunzipped when it is gzip (a sitemap.xml.gz)."""
+        raw = self.scratch.read_bytes()
+        if raw[:2] == b"\x1f\x8b":
+            try:
+                with gzip.GzipFile(fileobj=open(self.scratch, "rb")) as unzipped:
+                    raw = unzipped.read(self.settings.max_bytes + 1)
+            except (OSError, EOFError):
+                raise FeedRefused("the file is damaged (broken gzip)") from None
+            if len(raw) > self.settings.max_bytes:
+                raise FeedRefused("the file is larger than allowed when unzipped")
+        return raw
+
+
+def read_list(client: Client, url: str, before: dict) -> dict:
+    """A sitemap (or sitemap index): {"kind": "sitemap", "urls", "sitemaps", validators};
+    or {"kind": "page", "got": …} when the address is a web page."""
+    got = client.get(url, before)
+    if got is None:
+        return before if before.get("kind") == "sitemap" else {"kind": "page", "got": None}
+    raw = client.body()
+    if not any(m in raw[:2000] for m in SITEMAP_MARKERS):
+        return {"kind": "page", "got": got}
+    urls, sitemaps = _sitemap(raw, url)
+    return {"kind": "sitemap", "urls": urls, "sitemaps": sitemaps, "etag": got.get("etag"),
+            "last_modified": got.get("last_modified")}
+
+
+def _sitemap(raw: bytes, url: str) -> tuple[list, list]:
+    """The page addresses and child sitemaps of a sitemap; hostile XML is read without
+    entities, network or huge text."""
+    from lxml import etree
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False,
+                             recover=False)
+    try:
+        root = etree.fromstring(raw, parser)
+    except etree.XMLSyntaxError as exc:
+        raise FeedRefused(f"The sitemap {url} is not valid XML ({one_line(str(exc), 120)})"
+                          ) from None
+    urls, sitemaps = [], []
+    index = etree.QName(root).localname == "sitemapindex"
+    for loc in root.iter("{*}loc"):
+        text = (loc.text or "").strip()
+        if text.startswith(("http://", "https://")):
+            (sitemaps if index else urls).append(urljoin(url, text))
+        if len(urls) + len(sitemaps) >= MAX_SITEMAP_URLS:
+            break
+    return urls, sitemaps
+
+
+def read_one(client: Client, reader, url: str, before: dict, own_provider, figures: dict,
+             got="fetch", listing: bool = False) -> dict:
+    """One page's state after this refresh: fetched and read when it changed, else its
+    last one; on failure its last good courses with the reason."""
+    kept = {k: before[k] for k in KEPT_KEYS if k in before}
+    if listing and "links" in before:
+        kept["links"] = before["links"]
+    try:
+        if got == "fetch":
+            got = client.get(url, before if before.get("courses") is not None else {})
+        if got is None:
+            figures["unchanged"] += 1
+            return kept
+        digest = fetch.file_digest(client.scratch)
+        if digest == before.get("sha256") and "courses" in before:
+            figures["unchanged"] += 1
+            return {**kept, "etag": got.get("etag"), "last_modified": got.get("last_modified")}
+        figures["fetched"] += 1
+        read = reader.read(client.scratch, url, own_provider)
+    except (FeedRefused, PageFailed) as exc:
+        reason = one_line(str(exc).split(" The current")[0], 300)
+        figures["failed"].append([url, reason])
+        return {**kept, "failed": reason}
+    page = {"etag": got.get("etag"), "last_modified": got.get("last_modified"),
+            "sha256": digest, "courses": read["courses"], "providers": read["providers"],
+            "notes": read["notes"][:50], "lang": read["lang"] or _course_language(read),
+            "alternates": read["alternates"], "changed_at": clock.today().isoformat()}
+    if listing:
+        page["links"] = read["links"][:MAX_LINKS_KEPT]
+    if not read["courses"] and read["markup"] and read["notes"]:
+        figures["failed"].append([url, one_line("no Course markup could be read: "
+                                                + "; ".join(read["notes"][:3]), 300)])
+    return page
+
+
+def _course_language(read: dict) -> str | None:
+    languages = {c.get("language") for c in read["courses"]}
+    return languages.pop()[:2].lower() if len(languages) == 1 and None not in languages \
+        else None
+
+
+# ---------------------------------------------------------------- the feed document
+
+def assemble(pages: dict, source, defaults, figures: dict) -> tuple[dict, list]:
+    """The feed document of all pages' (last good) courses, with translations from the
+    pages' alternates and the source's defaults; and the notes."""
+    translations = {alt for p in pages.values() if (p.get("lang") or DUTCH) == DUTCH
+                    for lang, alt in (p.get("alternates") or {}).items() if lang != DUTCH}
+    courses, providers, notes, ids = [], {}, [], set()
+    per_page, used = {}, {}
+    figures["translated"] = 0
+    for url, page in pages.items():
+        if url in translations or not page.get("courses"):
+            if not page.get("courses") and "failed" not in page:
+                figures["without_courses"] += 1
+            continue
+        if (page.get("lang") or DUTCH) != DUTCH:
+            notes.append(f"{url}: a page in {page['lang']!r} without a Dutch version: not loaded")
+            continue
+        per_page[url] = 0
+        for course in copy.deepcopy(page["courses"]):
+            if course.get("id") in ids:
+                notes.append(f"{course.get('id')}: also on {url}: the first page's is kept")
+                continue
+            ids.add(course.get("id"))
+            figures["translated"] += _translate(course, page, pages)
+            notes += source_defaults.apply(course, defaults, used)
+            courses.append(course)
+            per_page[url] += 1
+        notes += [f"{url}: {n}" for n in page.get("notes", [])[:20]]
+        for pid, provider in (page.get("providers") or {}).items():
+            providers.setdefault(pid, provider)
+    source_defaults.provider_types(providers, defaults)
+    figures.update(courses_per_page=dict(list(per_page.items())[:1000]), defaults_used=used,
+                   pages=len(pages))
+    changed = max((p.get("changed_at") or "" for p in pages.values()), default="")
+    doc = {"format": FORMAT, "version": VERSION,
+           "generated_at": f"{changed or clock.today().isoformat()}T00:00:00Z",
+           "publisher": source.name, "providers": list(providers.values()), "courses": courses}
+    return doc, notes
+
+
+def _translate(course: dict, page: dict, pages: dict) -> int:
+    """Title and summary in the languages of the page's translations: the translated
+    page's course with the same id, else the one at the same place."""
+    added = 0
+    for lang, url in (page.get("alternates") or {}).items():
+        other = (pages.get(url) or {}).get("courses") or []
+        if lang == DUTCH or not other:
+            continue
+        match = next((c for c in other if c.get("id") == course.get("id")), None)
+        if match is None and len(other) == len(page["courses"]):
+            match = other[page["courses"].index(next(
+                c for c in page["courses"] if c.get("id") == course.get("id")))]
+        if match is None:
+            continue
+        for key in ("title", "summary"):
+            text = (match.get(key) or {}).get(DUTCH)      # a page's text is read as Dutch
+            if text:
+                course.setdefault(key, {})[lang] = text
+        added = 1
+    return added
