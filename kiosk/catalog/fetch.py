@@ -6,8 +6,11 @@ lets the server say the feed has not changed; the size limit is checked while re
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
 import time
+import urllib.request
 from pathlib import Path
 
 import requests
@@ -60,10 +63,11 @@ def retry_policy(retries: int) -> Retry:
 
 
 def download(url: str, settings, dest: Path, previous: dict,
-             progress: Progress | None) -> dict | None:
+             progress: Progress | None, session: requests.Session | None = None) -> dict | None:
     """Fetch url into dest (`settings`: the site config's [catalog] table). Returns the
     response's validators, or None when the server says the feed has not changed
-    (HTTP 304 to a conditional request). Raises FeedRefused."""
+    (HTTP 304 to a conditional request). Raises FeedRefused. `session` (from
+    `session_for`) keeps connections open across the many pages of one website."""
     headers = {"Accept": "application/json", "Accept-Encoding": "gzip"}
     if previous.get("etag"):
         headers["If-None-Match"] = previous["etag"]
@@ -72,11 +76,11 @@ def download(url: str, settings, dest: Path, previous: dict,
     retry = retry_policy(settings.retries)
     deadline = time.monotonic() + settings.download_deadline_s
     while True:
-        with _session(retry) as session:
+        with contextlib.nullcontext(session) if session else _session(retry) as open_session:
             try:
-                return _get(session, url, headers, settings, dest, (progress, deadline))
+                return _get(open_session, url, headers, settings, dest, (progress, deadline))
             except _CutOff as cut:
-                retry = _after_cut_off(cut.retries, url)
+                retry, session = _after_cut_off(cut.retries, url), None
 
 
 class _CutOff(Exception):
@@ -85,6 +89,17 @@ class _CutOff(Exception):
     def __init__(self, retries: Retry):
         super().__init__(CUT_OFF)
         self.retries = retries
+
+
+def session_for(settings) -> requests.Session:
+    """A session with the settings' retries, for many downloads in a row. When the
+    environment sets no proxy, CA bundle or .netrc, it is not looked up again per request."""
+    session = _session(retry_policy(settings.retries))
+    if not (urllib.request.getproxies() or os.environ.get("REQUESTS_CA_BUNDLE")
+            or os.environ.get("CURL_CA_BUNDLE") or os.environ.get("NETRC")
+            or Path("~/.netrc").expanduser().exists()):
+        session.trust_env = False
+    return session
 
 
 def _session(retry: Retry) -> requests.Session:
@@ -118,14 +133,23 @@ def _get(session, url: str, headers: dict, settings, dest: Path, watch) -> dict 
             raise FeedRefused("The feed server said 'not modified' (HTTP 304) although this "
                               f"kiosk has no copy of this address yet. {KEPT}")
         if resp.status_code == 304:
+            _reuse(resp)
             return None
         if resp.status_code != 200:
             refused = FeedRefused(_http_message(resp.status_code, url))
             refused.http_status = resp.status_code      # shown per source (kiosk/site/metrics.py)
             raise refused
         _save(resp, dest, settings, watch)
+        _reuse(resp)
         return {"etag": resp.headers.get("ETag"),
                 "last_modified": resp.headers.get("Last-Modified"), "http_status": 200}
+
+
+def _reuse(resp) -> None:
+    """The answer read to its end: its connection goes back to the session's pool, for
+    the next page of the same website (closing it unread would close the connection)."""
+    resp.raw.drain_conn()
+    resp.raw.release_conn()
 
 
 def _chunks(resp, deadline: float, deadline_s: int):

@@ -15,6 +15,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -34,6 +35,7 @@ class PageReader:
         self.max_memory_mb, self.time_limit_s = max_memory_mb, time_limit_s
         self.proc = None
         self.errors = None
+        self.lock = threading.Lock()              # one page at a time in the child
 
     def __enter__(self):
         return self
@@ -64,6 +66,10 @@ class PageReader:
     def read(self, path: Path, url: str, own_provider: str | None) -> dict:
         """{"courses", "providers", "notes", "lang", "alternates", "links"} of the page.
         Raises PageFailed."""
+        with self.lock:
+            return self._read(path, url, own_provider)
+
+    def _read(self, path: Path, url: str, own_provider: str | None) -> dict:
         if self.proc is None:
             self._start()
         try:

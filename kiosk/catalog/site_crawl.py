@@ -18,8 +18,10 @@ then checks as any feed (kiosk/catalog/sources.py).
 """
 from __future__ import annotations
 
+import contextlib
 import fnmatch
 import json
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -31,6 +33,7 @@ from kiosk.files import write_atomically
 MAX_PAGES = 500                  # default pages read per source (setting max_pages)
 REQUESTS_PER_S = 2.0             # default rate per host (setting requests_per_s)
 MAX_FAILED_SHOWN = 200
+CONNECTIONS = 4                  # pages of one site asked for at the same time (at the rate)
 DUTCH = "nl"
 
 
@@ -56,25 +59,27 @@ def gather(source, cfg, kept: Path, scratch: Path, out: Path, own_provider) -> t
     figures = {"pages_found": 0, "fetched": 0, "unchanged": 0, "failed": [],
                "without_courses": 0, "skipped": {}}
     before = state.get("pages", {})
-    with PageReader(cfg.catalog.max_memory_mb, cfg.catalog.page_parse_s) as reader:
+    with PageReader(cfg.catalog.max_memory_mb, cfg.catalog.page_parse_s) as reader, \
+            contextlib.closing(client), ThreadPoolExecutor(CONNECTIONS) as pool:
         client.robots(source.url)
-        queue, pages, lists = _discover(client, reader, source, state, options, figures)
-        figures["pages_found"] = len(queue) + len(pages)
-        position = 0
-        while position < len(queue):
-            url = queue[position]
-            position += 1
-            page = site_pages.read_one(client, reader, url, before.get(url, {}),
-                                       own_provider, figures)
-            pages[url] = page
-            for lang, alternate in (page.get("alternates") or {}).items():
-                if lang != DUTCH and alternate not in pages and alternate not in queue \
-                        and len(queue) + len(pages) < options["max_pages"] \
-                        and _same_site(alternate, source.url) and client.allowed(alternate):
-                    queue.append(alternate)
+        wave, pages, lists = _discover(client, reader, source, state, options, figures)
+        while wave:                                  # the pages, then their translations
+            read = pool.map(lambda url: site_pages.read_one(
+                client, reader, url, before.get(url, {}), own_provider), wave)
+            next_wave = []
+            for url, page in zip(wave, read):
+                pages[url] = _tally(url, page, figures)
+                for lang, alternate in (page.get("alternates") or {}).items():
+                    if lang != DUTCH and alternate not in pages and alternate not in wave \
+                            and alternate not in next_wave \
+                            and len(pages) + len(next_wave) < options["max_pages"] \
+                            and _same_site(alternate, source.url) and client.allowed(alternate):
+                        next_wave.append(alternate)
+            wave = next_wave
     write_atomically(state_path, json.dumps({"pages": pages, "lists": lists},
                                             ensure_ascii=False),
                      tmp=scratch.with_suffix(".state"))
+    figures["pages_found"] = len(pages)
     doc, notes = site_pages.assemble(pages, source, source.defaults, figures)
     figures["requests"] = client.requests
     if not doc["courses"]:
@@ -84,6 +89,16 @@ def gather(source, cfg, kept: Path, scratch: Path, out: Path, own_provider) -> t
     out.write_text(json.dumps(doc, ensure_ascii=False, sort_keys=True), encoding="utf-8")
     figures["failed"] = figures["failed"][:MAX_FAILED_SHOWN]
     return figures, notes
+
+
+def _tally(url: str, page: dict, figures: dict) -> dict:
+    """Count the page's outcome; the page's state without it."""
+    outcome = page.pop("outcome", "unchanged")
+    if outcome in ("fetched", "unchanged"):
+        figures[outcome] += 1
+    if page.get("failed") and outcome != "unchanged":
+        figures["failed"].append([url, page["failed"]])
+    return page
 
 
 def source_options(source) -> dict:
@@ -126,14 +141,14 @@ def _discover(client, reader, source, state: dict, options: dict, figures: dict)
             try:
                 sub = site_pages.read_list(client, child, lists_before.get(child, {}))
             except FeedRefused as exc:
-                figures["failed"].append([child, str(exc).split(" The current")[0][:300]])
+                figures["failed"].append([child, site_pages.page_reason(exc)])
                 sub = lists_before.get(child, {"urls": []})      # its pages as last time
             lists[child] = sub
             urls += sub.get("urls", [])
     else:
         page = site_pages.read_one(client, reader, start, before.get(start, {}), None,
-                                   figures, got=found["got"], listing=True)
-        pages[start] = page
+                                   got=found["got"], listing=True)
+        pages[start] = _tally(start, page, figures)
         follow = bool(options["include"]) or not page.get("courses")
         urls = page.get("links", []) if follow else []
     wanted = []

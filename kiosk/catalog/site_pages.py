@@ -42,9 +42,34 @@ class Client:
     def __init__(self, settings, scratch: Path, requests_per_s: float):
         self.settings = dataclasses.replace(settings, max_bytes=min(settings.max_bytes,
                                                                     settings.max_page_bytes))
-        self.scratch, self.interval = scratch, 1.0 / max(0.01, requests_per_s)
+        self.base, self.interval = scratch, 1.0 / max(0.01, requests_per_s)
         self.rules: urllib.robotparser.RobotFileParser | None = None
         self.requests = 0
+        self._local = threading.local()            # each thread its session and file
+        self._opened: list = []
+
+    @property
+    def scratch(self) -> Path:
+        return self._mine()[1]
+
+    @property
+    def session(self):
+        return self._mine()[0]
+
+    def _mine(self) -> tuple:
+        if not hasattr(self._local, "mine"):
+            n = len(self._opened)
+            self._local.mine = (fetch.session_for(self.settings),
+                                self.base if n == 0 else self.base.with_name(
+                                    f"{self.base.name}.{n}"))
+            self._opened.append(self._local.mine)
+        return self._local.mine
+
+    def close(self) -> None:
+        for session, scratch in self._opened:
+            session.close()
+            if scratch != self.base:
+                scratch.unlink(missing_ok=True)
 
     def robots(self, start: str) -> None:
         """Read the site's robots.txt; none (4xx) allows all. Raises FeedRefused when it
@@ -55,7 +80,7 @@ class Client:
         small = dataclasses.replace(self.settings, max_bytes=MAX_ROBOTS_BYTES)
         try:
             self._space(url)
-            fetch.download(url, small, self.scratch, {}, None)
+            fetch.download(url, small, self.scratch, {}, None, self.session)
             rules.parse(self.scratch.read_text(encoding="utf-8", errors="replace").splitlines())
         except FeedRefused as exc:
             status = getattr(exc, "http_status", None)
@@ -85,7 +110,7 @@ class Client:
         self._space(url)
         self.requests += 1
         previous = {k: before.get(k) for k in ("etag", "last_modified") if before.get(k)}
-        return fetch.download(url, self.settings, self.scratch, previous, None)
+        return fetch.download(url, self.settings, self.scratch, previous, None, self.session)
 
     def body(self) -> bytes:
         """The scratch file's bytes, gunzipped when it is gzip (a sitemap.xml.gz)."""
@@ -137,10 +162,11 @@ def _sitemap(raw: bytes, url: str) -> tuple[list, list]:
     return urls, sitemaps
 
 
-def read_one(client: Client, reader, url: str, before: dict, own_provider, figures: dict,
+def read_one(client: Client, reader, url: str, before: dict, own_provider,
              got="fetch", listing: bool = False) -> dict:
     """One page's state after this refresh: fetched and read when it changed, else its
-    last one; on failure its last good courses with the reason."""
+    last one; on failure its last good courses with the reason. Its "outcome" says
+    which (unchanged, fetched, failed) and is taken out by the caller."""
     kept = {k: before[k] for k in KEPT_KEYS if k in before}
     if listing and "links" in before:
         kept["links"] = before["links"]
@@ -148,28 +174,39 @@ def read_one(client: Client, reader, url: str, before: dict, own_provider, figur
         if got == "fetch":
             got = client.get(url, before if before.get("courses") is not None else {})
         if got is None:
-            figures["unchanged"] += 1
-            return kept
+            return {**kept, "outcome": "unchanged"}
         digest = fetch.file_digest(client.scratch)
         if digest == before.get("sha256") and "courses" in before:
-            figures["unchanged"] += 1
-            return {**kept, "etag": got.get("etag"), "last_modified": got.get("last_modified")}
-        figures["fetched"] += 1
+            return {**kept, "etag": got.get("etag"), "last_modified": got.get("last_modified"),
+                    "outcome": "unchanged"}
         read = reader.read(client.scratch, url, own_provider)
     except (FeedRefused, PageFailed) as exc:
-        reason = one_line(str(exc).split(" The current")[0], 300)
-        figures["failed"].append([url, reason])
-        return {**kept, "failed": reason}
+        return {**kept, "failed": page_reason(exc), "outcome": "failed"}
     page = {"etag": got.get("etag"), "last_modified": got.get("last_modified"),
             "sha256": digest, "courses": read["courses"], "providers": read["providers"],
             "notes": read["notes"][:50], "lang": read["lang"] or _course_language(read),
-            "alternates": read["alternates"], "changed_at": clock.today().isoformat()}
+            "alternates": read["alternates"], "changed_at": clock.today().isoformat(),
+            "outcome": "fetched"}
     if listing:
         page["links"] = read["links"][:MAX_LINKS_KEPT]
     if not read["courses"] and read["markup"] and read["notes"]:
-        figures["failed"].append([url, one_line("no Course markup could be read: "
-                                                + "; ".join(read["notes"][:3]), 300)])
+        page["failed"] = one_line("no Course markup could be read: "
+                                  + "; ".join(read["notes"][:3]), 300)
     return page
+
+
+def page_reason(exc: Exception) -> str:
+    """One line on why a page (or sitemap) could not be read, in a website's words."""
+    status = getattr(exc, "http_status", None)
+    if status == 404 or status == 410:
+        return f"not found (HTTP {status})"
+    if status in (401, 403):
+        return f"access refused (HTTP {status})"
+    if status:
+        return f"the site answered HTTP {status}" + (", also after retrying"
+                                                     if status >= 500 else "")
+    text = str(exc).split(" The current")[0].replace("feed server", "site")
+    return one_line(text.replace("feed", "page"), 300)
 
 
 def _course_language(read: dict) -> str | None:
@@ -210,8 +247,7 @@ def assemble(pages: dict, source, defaults, figures: dict) -> tuple[dict, list]:
         for pid, provider in (page.get("providers") or {}).items():
             providers.setdefault(pid, provider)
     source_defaults.provider_types(providers, defaults)
-    figures.update(courses_per_page=dict(list(per_page.items())[:1000]), defaults_used=used,
-                   pages=len(pages))
+    figures.update(courses_per_page=dict(list(per_page.items())[:1000]), defaults_used=used)
     changed = max((p.get("changed_at") or "" for p in pages.values()), default="")
     doc = {"format": FORMAT, "version": VERSION,
            "generated_at": f"{changed or clock.today().isoformat()}T00:00:00Z",

@@ -160,9 +160,8 @@ def _site(source: Source, cfg, files: tuple, before: dict, outcome: Outcome) -> 
     outcome.notes += notes
     _check(source, cfg, converted, (None, built, kept), before, outcome, ready=True)
     site = outcome.site
-    outcome.message += (f" Pages: {site['pages']} read of {site['pages_found']} found; "
-                        f"{site['fetched']} fetched, {site['unchanged']} unchanged, "
-                        f"{len(site['failed'])} failed.")
+    outcome.message += (f" Pages: {site['pages_found']} found, {site['fetched']} fetched, "
+                        f"{site['unchanged']} unchanged, {len(site['failed'])} failed.")
 
 def _fetch(source: Source, cfg, download: Path, before: dict, outcome: Outcome) -> Path | None:
     """The source's file on this machine; None when the server says it has not changed."""

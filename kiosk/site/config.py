@@ -227,7 +227,7 @@ SOURCE_KINDS = ("feed", "csv", "schema.org")
 SOURCE_KEYS = ("name", "kind", "url", "providers", "defaults", "include", "exclude",
                "max_pages", "requests_per_s")
 MAX_PAGES = (1, 10_000)          # bounds of a website source's max_pages
-REQUESTS_PER_S = (0.01, 1_000.0)
+REQUESTS_PER_S = (0.01, 10_000.0)
 MAX_PATTERNS = 100
 MAX_SOURCES = 1_000
 MAX_SOURCE_NAME = 100
