@@ -52,20 +52,30 @@ EVENING_FROM = 17                # a group starting at 17:00 or later meets in t
 
 
 def page_to_feed(path: Path, publisher: str, own_provider: str | None,
-                 max_bytes: int = 200_000_000, defaults=None) -> tuple[dict, list[str]]:
+                 max_bytes: int = 200_000_000, defaults=None,
+                 reader=None) -> tuple[dict, list[str]]:
     """A feed document of the page's courses, and the notes of what was not mapped.
     `own_provider`: the provider the page speaks for (its source lists only that one);
     else each course's provider.identifier names it; `defaults`: the source's defaults
-    (kiosk/catalog/source_defaults.py). Raises FeedRefused."""
-    from kiosk.catalog import page_markup, source_defaults
+    (kiosk/catalog/source_defaults.py); `reader`: a kiosk.catalog.page_worker.PageReader
+    to read the page in a capped child process. Raises FeedRefused."""
+    from kiosk.catalog import page_markup, page_worker, source_defaults
     if path.stat().st_size > max_bytes:
         raise FeedRefused(f"The page is larger than the allowed {max_bytes / 1e6:g} MB "
                           f"(setting catalog.max_bytes). {KEPT}")
-    page = page_markup.read_page(path.read_bytes(), "")
-    courses, providers, notes = page_records(page["items"], own_provider)
-    notes = page["notes"] + notes
+    if reader is not None:
+        try:
+            read = reader.read(path, "", own_provider)
+        except page_worker.PageFailed as exc:
+            raise FeedRefused(f"The page could not be read: {exc}. {KEPT}") from None
+        courses, providers, notes = read["courses"], read["providers"], read["notes"]
+        dropped = [n for n in notes if ":" not in n.split(" ")[0]]
+    else:
+        page = page_markup.read_page(path.read_bytes(), "")
+        courses, providers, notes = page_records(page["items"], own_provider)
+        notes, dropped = page["notes"] + notes, page["notes"]
     if not courses:
-        raise FeedRefused(no_courses_reason(page["notes"]) + " " + KEPT)
+        raise FeedRefused(no_courses_reason(dropped) + " " + KEPT)
     used: dict = {}
     for course in courses:
         notes += source_defaults.apply(course, defaults, used)

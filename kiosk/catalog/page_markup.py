@@ -16,7 +16,7 @@ from urllib.parse import urldefrag, urljoin
 
 MAX_SCRIPTS = 200                # JSON-LD scripts read from one page
 MAX_ITEMSCOPES = 2_000           # microdata items on one page
-MAX_ITEMREFS = 200               # itemref attributes (each makes the reader search the page)
+MAX_ITEMREFS = 200               # ids in itemref attributes (each makes the reader search the page)
 MAX_RDFA_NODES = 2_000           # typeof / property attributes for RDFa
 MAX_RDFA_BYTES = 2_000_000       # RDFa is read from pages up to this size
 MAX_LINKS = 5_000                # links kept from one (listing) page
@@ -26,6 +26,7 @@ SCHEMA_PREFIXES = ("https://schema.org/", "http://schema.org/")
 _SCRIPT = re.compile(rb"<script\b[^>]*\btype\s*=\s*[\"']?application/ld\+json[\"']?[^>]*>"
                      rb"(.*?)</script\s*>", re.I | re.S)
 _HTML_LANG = re.compile(rb"<html\b[^>]*\blang\s*=\s*[\"']?([A-Za-z]{2,3})", re.I)
+_ITEMREF = re.compile(rb"itemref\s*=\s*[\"']?([^\"'>]*)", re.I)
 _LINK_TAG = re.compile(rb"<link\b[^>]*>", re.I)
 _A_TAG = re.compile(rb"<a\b[^>]*\bhref\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))", re.I)
 _ATTR = re.compile(rb"\b(rel|hreflang|href)\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))", re.I)
@@ -68,12 +69,13 @@ def _json_ld(raw: bytes, notes: list) -> list:
 
 
 def _microdata(raw: bytes, url: str, notes: list) -> list:
-    scopes, refs = raw.count(b"itemscope"), raw.count(b"itemref")
+    scopes = raw.count(b"itemscope")
+    refs = sum(len(m[1].split()) for m in _ITEMREF.finditer(raw)) if b"itemref" in raw else 0
     if not scopes:
         return []
     if scopes > MAX_ITEMSCOPES or refs > MAX_ITEMREFS:
-        notes.append(f"microdata not read: {scopes} itemscope and {refs} itemref attributes "
-                     f"(at most {MAX_ITEMSCOPES} and {MAX_ITEMREFS} per page)")
+        notes.append(f"microdata not read: {scopes} itemscope attributes and {refs} ids in "
+                     f"itemref (at most {MAX_ITEMSCOPES} and {MAX_ITEMREFS} per page)")
         return []
     items = _extract(raw, url, "microdata", notes)
     found = _count_items(items, 0)

@@ -62,7 +62,8 @@ def gather(source, cfg, kept: Path, scratch: Path, out: Path, own_provider) -> t
     with PageReader(cfg.catalog.max_memory_mb, cfg.catalog.page_parse_s) as reader, \
             contextlib.closing(client), ThreadPoolExecutor(CONNECTIONS) as pool:
         client.robots(source.url)
-        wave, pages, lists = _discover(client, reader, source, state, options, figures)
+        wave, pages, lists = _discover(client, (reader, own_provider), source, state, options,
+                                        figures)
         while wave:                                  # the pages, then their translations
             read = pool.map(lambda url: site_pages.read_one(
                 client, reader, url, before.get(url, {}), own_provider), wave)
@@ -124,7 +125,8 @@ def _wanted(url: str, start: str, options: dict) -> str | None:
     return None
 
 
-def _discover(client, reader, source, state: dict, options: dict, figures: dict) -> tuple:
+def _discover(client, reading: tuple, source, state: dict, options: dict,
+              figures: dict) -> tuple:
     """(pages still to read, pages read already, sitemaps read) from the sitemap(s) or
     the listing page at the source's address."""
     start, lists_before = source.url, state.get("lists", {})
@@ -146,7 +148,8 @@ def _discover(client, reader, source, state: dict, options: dict, figures: dict)
             lists[child] = sub
             urls += sub.get("urls", [])
     else:
-        page = site_pages.read_one(client, reader, start, before.get(start, {}), None,
+        reader, own_provider = reading
+        page = site_pages.read_one(client, reader, start, before.get(start, {}), own_provider,
                                    got=found["got"], listing=True)
         pages[start] = _tally(start, page, figures)
         follow = bool(options["include"]) or not page.get("courses")

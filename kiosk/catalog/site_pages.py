@@ -85,8 +85,8 @@ class Client:
         except FeedRefused as exc:
             status = getattr(exc, "http_status", None)
             if status is None or status >= 500 or status == 429:
-                raise FeedRefused(f"The site's robots.txt could not be read ({one_line(str(exc), 200)})"
-                                  ) from None
+                raise FeedRefused(f"The site's robots.txt could not be read "
+                                  f"({page_reason(exc)}).") from None
             rules.allow_all = True
         delay = rules.crawl_delay(USER_AGENT)
         if delay:

@@ -227,8 +227,11 @@ def _as_feed(source: Source, cfg, path: Path, out: Path, outcome: Outcome) -> Pa
                                            source.defaults)
     else:
         from kiosk.catalog import convert_schema_org as schema_org
-        doc, unmapped = schema_org.page_to_feed(path, source.name, _own_provider(source),
-                                                cfg.catalog.max_bytes, source.defaults)
+        from kiosk.catalog.page_worker import PageReader
+        with PageReader(cfg.catalog.max_memory_mb, cfg.catalog.page_parse_s) as reader:
+            doc, unmapped = schema_org.page_to_feed(path, source.name, _own_provider(source),
+                                                    cfg.catalog.max_bytes, source.defaults,
+                                                    reader)
         outcome.notes += unmapped
     out.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     return out
