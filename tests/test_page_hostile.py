@@ -106,8 +106,20 @@ def test_a_page_that_needs_too_much_memory_fails_alone(site, cache):
 
 
 def test_a_page_that_takes_too_long_to_read_fails_alone(site, cache):
-    slow = "<html lang='nl'>" + "<script " * 400_000 + "</html>"
+    slow = "<html lang='nl'>" + "<script " * 2_000_000 + "</html>"          # 16 MB
     report, source = load(site, cache, {"/traag": slow}, page_parse_s=1)
     assert report.ok and course_ids(cache) == {"GOED-2027-02-01"}
     assert dict(source["site"]["failed"])[site.url("/traag")] == (
         "reading the page took longer than 1 s (limit catalog.page_parse_s)")
+
+
+def test_markup_nested_deeper_than_the_readers_follow_is_noted():
+    from kiosk.catalog import page_markup
+    div = "<div itemscope itemtype='https://schema.org/Thing'>"
+    page = page_markup.read_page(f"<html>{div * 1000}{'</div>' * 1000}</html>".encode(), "")
+    assert page["notes"] == ["microdata: 1000 itemscope attributes but only 254 items read "
+                             "(markup nested too deeply or broken)"]
+    rdfa = "<div property='about' typeof='Thing'>"
+    page = page_markup.read_page(f"<html><body vocab='https://schema.org/'>{rdfa * 600}"
+                                 f"{'</div>' * 600}</body></html>".encode(), "")
+    assert page["notes"][0].startswith("RDFa: 600 typeof attributes but only ")

@@ -134,3 +134,13 @@ def test_the_examples_map_as_documented(tmp_path, syntax):
     assert "ZK-2027: programPrerequisites not mapped (give requires in a feed)" in notes
     doc, notes = read("bare course")
     assert any("no goal" in n or "no courseMode" in n for n in notes)
+
+
+def test_an_rdfa_course_under_the_pages_own_property_is_found(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text("<html><body vocab='https://schema.org/'><main property='mainEntity' "
+                    "typeof='Course'><h1 property='name'>NT2 richtgraad 1</h1>"
+                    "<span property='courseCode'>NT2-1</span></main></body></html>")
+    doc, notes = schema_org.page_to_feed(page, "Voorbeeld", "voorbeeld")
+    assert [(c["id"], c["title"], c["goals"]) for c in doc["courses"]] == [
+        ("NT2-1", {"nl": "NT2 richtgraad 1"}, ["nederlands"])]

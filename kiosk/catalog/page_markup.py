@@ -23,7 +23,8 @@ MAX_LINKS = 5_000                # links kept from one (listing) page
 MAX_NESTING = 200                # graph nodes resolved inside one another (RDFa)
 SCHEMA_PREFIXES = ("https://schema.org/", "http://schema.org/")
 
-_SCRIPT = re.compile(rb"<script\b[^>]*\btype\s*=\s*[\"']?application/ld\+json[\"']?[^>]*>"
+_SCRIPT = re.compile(rb"<script\b[^>]{0,500}?\btype\s*=\s*[\"']?application/ld\+json[\"']?"
+                     rb"[^>]{0,500}>"
                      rb"(.*?)</script\s*>", re.I | re.S)
 _HTML_LANG = re.compile(rb"<html\b[^>]*\blang\s*=\s*[\"']?([A-Za-z]{2,3})", re.I)
 _ITEMREF = re.compile(rb"itemref\s*=\s*[\"']?([^\"'>]*)", re.I)
@@ -94,7 +95,13 @@ def _rdfa(raw: bytes, url: str, notes: list) -> list:
         notes.append(f"RDFa not read: {nodes} typeof/property attributes in {len(raw):,} bytes "
                      f"(at most {MAX_RDFA_NODES} in {MAX_RDFA_BYTES:,})")
         return []
-    return nest_graph(_extract(raw, url, "rdfa", notes))
+    graph = _extract(raw, url, "rdfa", notes)
+    typed = sum(1 for node in graph if isinstance(node, dict) and "@type" in node)
+    expected = lower.count(b"typeof=")
+    if typed < expected:
+        notes.append(f"RDFa: {expected} typeof attributes but only {typed} items read "
+                     "(markup nested too deeply or broken)")
+    return nest_graph(graph)
 
 
 def _extract(raw: bytes, url: str, syntax: str, notes: list) -> list:
@@ -122,9 +129,11 @@ def _count_items(value, depth: int) -> int:
 
 def nest_graph(nodes: list) -> list:
     """A flat RDF graph (extruct's RDFa) as nested items with short schema.org names:
-    {"@id": x} references replaced by the node x, each node at most once on a path."""
+    {"@id": x} references replaced by the node x, each node at most once on a path. The
+    roots are the typed nodes no typed node refers to (a page's own `property` does not
+    hide a Course)."""
     by_id = {n["@id"]: n for n in nodes if isinstance(n, dict) and "@id" in n}
-    referenced = {ref["@id"] for n in by_id.values() for values in n.values()
+    referenced = {ref["@id"] for n in by_id.values() if "@type" in n for values in n.values()
                   if isinstance(values, list) for ref in values
                   if isinstance(ref, dict) and set(ref) == {"@id"}}
     roots = [n for key, n in by_id.items() if key not in referenced and "@type" in n]
@@ -178,7 +187,8 @@ def _alternates(raw: bytes, url: str) -> dict:
     for tag in _LINK_TAG.findall(raw[:200_000]):
         attrs = _attrs(tag)
         lang = attrs.get("hreflang", "").split("-")[0].lower()
-        if "alternate" in attrs.get("rel", "").lower().split() and lang and attrs.get("href"):
+        if "alternate" in attrs.get("rel", "").lower().split() and attrs.get("href") \
+                and re.fullmatch(r"[a-z]{2,3}", lang):          # not x-default
             found.setdefault(lang, urldefrag(urljoin(url, attrs["href"]))[0])
     return dict(list(found.items())[:20])
 

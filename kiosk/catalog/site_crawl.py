@@ -59,6 +59,7 @@ def gather(source, cfg, kept: Path, scratch: Path, out: Path, own_provider) -> t
     figures = {"pages_found": 0, "fetched": 0, "unchanged": 0, "failed": [],
                "without_courses": 0, "skipped": {}}
     before = state.get("pages", {})
+    languages = set(cfg.site.languages) - {DUTCH}       # translations the kiosk can show
     with PageReader(cfg.catalog.max_memory_mb, cfg.catalog.page_parse_s) as reader, \
             contextlib.closing(client), ThreadPoolExecutor(CONNECTIONS) as pool:
         client.robots(source.url)
@@ -71,7 +72,7 @@ def gather(source, cfg, kept: Path, scratch: Path, out: Path, own_provider) -> t
             for url, page in zip(wave, read):
                 pages[url] = _tally(url, page, figures)
                 for lang, alternate in (page.get("alternates") or {}).items():
-                    if lang != DUTCH and alternate not in pages and alternate not in wave \
+                    if lang in languages and alternate not in pages and alternate not in wave \
                             and alternate not in next_wave \
                             and len(pages) + len(next_wave) < options["max_pages"] \
                             and _same_site(alternate, source.url) and client.allowed(alternate):
