@@ -20,6 +20,7 @@ class Site:
         self.slow: dict[str, float] = {}                 # path -> seconds before answering
         self.status: dict[str, int] = {}                 # path -> forced HTTP status
         self.log: list[tuple[str, int]] = []             # (path, status) of every request
+        self.connections = 0                             # TCP connections accepted
         self.lock = threading.Lock()
         handler = type("Handler", (_Handler,), {"site": self})
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -55,6 +56,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def setup(self):
         super().setup()              # headers and body go out as they are written
+        with self.site.lock:
+            self.site.connections += 1
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def do_GET(self):

@@ -14,7 +14,7 @@ import pytest
 from provider_site import Site, json_ld_page, microdata_page, rdfa_page, sitemap
 
 from kiosk import clock
-from kiosk.catalog import fetch, pipeline, quality, sources
+from kiosk.catalog import fetch, pipeline, quality, site_crawl, sources
 from kiosk.site import config
 
 TODAY = date(2026, 11, 28)
@@ -114,8 +114,13 @@ def test_an_unchanged_site_costs_conditional_requests_and_a_failing_page_keeps_i
     del whole_site.slow["/nl/traag"]
     assert pipeline.refresh(cfg, cache_dir=cache).ok
     whole_site.log.clear()
+    whole_site.connections = 0
     again = pipeline.refresh(cfg, cache_dir=cache)
     assert again.ok and "Not changed since the last refresh" in again.text()
+    # connections are kept open: the sitemaps' and each page thread's, not one a request
+    # (an error answer's connection is closed unread: one more for the 404)
+    assert len(whole_site.log) == 12
+    assert whole_site.connections <= 2 + site_crawl.CONNECTIONS
     answered = {path: status for path, status in whole_site.log}
     assert {s for p, s in answered.items() if p not in ("/robots.txt", "/nl/weg")} == {304}
     # one page changes, one breaks: the first reloads, the second keeps its course

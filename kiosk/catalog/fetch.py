@@ -93,11 +93,14 @@ class _CutOff(Exception):
 
 def session_for(settings) -> requests.Session:
     """A session with the settings' retries, for many downloads in a row. When the
-    environment sets no proxy, CA bundle or .netrc, it is not looked up again per request."""
+    environment sets no proxy and no .netrc, it is not looked up again per request (its
+    CA bundle, if any, is taken once, as requests would take it)."""
     session = _session(retry_policy(settings.retries))
-    if not (urllib.request.getproxies() or os.environ.get("REQUESTS_CA_BUNDLE")
-            or os.environ.get("CURL_CA_BUNDLE") or os.environ.get("NETRC")
+    if not (urllib.request.getproxies() or os.environ.get("NETRC")
             or Path("~/.netrc").expanduser().exists()):
+        bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
+        if bundle:
+            session.verify = bundle
         session.trust_env = False
     return session
 
