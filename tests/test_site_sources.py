@@ -131,6 +131,10 @@ def test_an_unchanged_site_costs_conditional_requests_and_a_failing_page_keeps_i
     assert third.ok, third.text()
     loaded = courses(cache)
     assert loaded["DIG-2027-03-01"] == {"nl": "Digitaal met de tablet"}
+    conn = sqlite3.connect(cache / "catalog.sqlite")
+    assert conn.execute("select confirmed from course_sources where id = 'DIG-2027-03-01'") \
+        .fetchone() == (TODAY.isoformat(),)                  # confirmed when its page changed
+    conn.close()
     assert loaded["BAS-2027-04-01"] == {"nl": "Lezen en schrijven"}
     assert ("/nl/digitaal", 200) in whole_site.log and ("/nl/nt2", 304) in whole_site.log
     site = site_report(cfg, cache)["site"]

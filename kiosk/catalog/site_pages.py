@@ -240,6 +240,8 @@ def assemble(pages: dict, source, defaults, figures: dict) -> tuple[dict, list]:
                 continue
             ids.add(course.get("id"))
             figures["translated"] += _translate(course, page, pages)
+            if not course.get("last_verified") and page.get("changed_at"):
+                course["last_verified"] = page["changed_at"]     # confirmed per page
             notes += source_defaults.apply(course, defaults, used)
             courses.append(course)
             per_page[url] += 1
