@@ -63,12 +63,14 @@ def retry_policy(retries: int) -> Retry:
 
 
 def download(url: str, settings, dest: Path, previous: dict,
-             progress: Progress | None, session: requests.Session | None = None) -> dict | None:
+             progress: Progress | None, session: requests.Session | None = None,
+             accept: str = "application/json") -> dict | None:
     """Fetch url into dest (`settings`: the site config's [catalog] table). Returns the
     response's validators, or None when the server says the feed has not changed
     (HTTP 304 to a conditional request). Raises FeedRefused. `session` (from
-    `session_for`) keeps connections open across the many pages of one website."""
-    headers = {"Accept": "application/json", "Accept-Encoding": "gzip"}
+    `session_for`) keeps connections open across the many pages of one website;
+    `accept`: what is asked for (a website's pages: HTML)."""
+    headers = {"Accept": accept, "Accept-Encoding": "gzip"}
     if previous.get("etag"):
         headers["If-None-Match"] = previous["etag"]
     if previous.get("last_modified"):

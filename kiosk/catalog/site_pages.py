@@ -21,6 +21,7 @@ from kiosk.catalog.report import FeedRefused
 from kiosk.text.printable import one_line
 
 USER_AGENT = "LeerwinkelKiosk"
+ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 MAX_SITEMAPS = 50                # sitemaps read from one sitemap index
 MAX_SITEMAP_URLS = 50_000        # the sitemap protocol's own limit per file
 MAX_ROBOTS_BYTES = 500_000
@@ -59,7 +60,9 @@ class Client:
     def _mine(self) -> tuple:
         if not hasattr(self._local, "mine"):
             n = len(self._opened)
-            self._local.mine = (fetch.session_for(self.settings),
+            session = fetch.session_for(self.settings)
+            session.headers["User-Agent"] = USER_AGENT        # the name robots.txt rules use
+            self._local.mine = (session,
                                 self.base if n == 0 else self.base.with_name(
                                     f"{self.base.name}.{n}"))
             self._opened.append(self._local.mine)
@@ -80,7 +83,7 @@ class Client:
         small = dataclasses.replace(self.settings, max_bytes=MAX_ROBOTS_BYTES)
         try:
             self._space(url)
-            fetch.download(url, small, self.scratch, {}, None, self.session)
+            fetch.download(url, small, self.scratch, {}, None, self.session, "text/plain")
             rules.parse(self.scratch.read_text(encoding="utf-8", errors="replace").splitlines())
         except FeedRefused as exc:
             status = getattr(exc, "http_status", None)
@@ -110,7 +113,8 @@ class Client:
         self._space(url)
         self.requests += 1
         previous = {k: before.get(k) for k in ("etag", "last_modified") if before.get(k)}
-        return fetch.download(url, self.settings, self.scratch, previous, None, self.session)
+        return fetch.download(url, self.settings, self.scratch, previous, None, self.session,
+                              ACCEPT)
 
     def body(self) -> bytes:
         """The scratch file's bytes, gunzipped when it is gzip (a sitemap.xml.gz)."""
