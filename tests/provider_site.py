@@ -78,15 +78,18 @@ class _Handler(BaseHTTPRequestHandler):
     def _answer(self, status: int, body: bytes, kind: str, etag: str | None = None):
         with self.site.lock:
             self.site.log.append((self.path, status))
-        self.send_response(status)
-        self.send_header("Content-Type", kind)
-        if etag:
-            self.send_header("ETag", etag)
-            self.send_header("Last-Modified", LAST_MODIFIED)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if status != 304:
-            self.wfile.write(body)
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", kind)
+            if etag:
+                self.send_header("ETag", etag)
+                self.send_header("Last-Modified", LAST_MODIFIED)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if status != 304:
+                self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True         # the kiosk gave up waiting (a slow page)
 
 
 # ---------------------------------------------------------------- pages in three syntaxes

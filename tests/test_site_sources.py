@@ -58,7 +58,8 @@ def site_report(cfg, cache) -> dict:
 def whole_site(site):
     """Seven course pages behind a sitemap index; one disallowed, one missing, one slow,
     one without readable markup."""
-    site.put("/robots.txt", "User-agent: *\nDisallow: /intern/\n", "text/plain")
+    site.put("/robots.txt", "User-agent: LeerwinkelKiosk\nDisallow: /intern/\n\n"
+                            "User-agent: *\nDisallow: /\n", "text/plain")      # the kiosk's name
     alternates = {"fr": site.url("/fr/nt2"), "en": site.url("/en/nt2")}
     site.put("/nl/nt2", json_ld_page("NT2", "Nederlands richtgraad 1", alternates=alternates,
                                      description="Je leert Nederlands spreken."))
@@ -106,6 +107,9 @@ def test_a_site_loads_from_its_sitemap_index_in_three_syntaxes_and_three_languag
     text = quality.text(quality.build(cfg, cache))
     assert "pages: 8 found, 6 fetched, 0 unchanged, 3 failed" in text
     assert f"failed page {whole_site.url('/nl/weg')}: not found (HTTP 404)" in text
+    page = quality.as_html(quality.build(cfg, cache))
+    assert "Pages: 8 found, 6 fetched, 0 unchanged, 3 failed" in page
+    assert f"<tr><td>{whole_site.url('/nl/nt2')}</td><td>1</td></tr>" in page
 
 
 def test_an_unchanged_site_costs_conditional_requests_and_a_failing_page_keeps_its_courses(
