@@ -36,7 +36,7 @@ def site():
 
 def site_config(url: str, **source) -> config.Config:
     return config.from_table({"catalog": {
-        "retries": 0, "connect_timeout_s": 1.0, "read_timeout_s": 1.0, "sources": [
+        "retries": 0, "connect_timeout_s": 3.0, "read_timeout_s": 3.0, "sources": [
             {"name": "CVO Site", "kind": "schema.org", "url": url, "providers": ["cvo-site"],
              "requests_per_s": 1000, **source}]}})
 
@@ -71,7 +71,7 @@ def whole_site(site):
     site.put("/nl/kapot", "<html lang='nl'><script type='application/ld+json'>{kapot"
                           "</script></html>")
     site.put("/nl/traag", json_ld_page("TRAAG", "Nederlands traag"))
-    site.slow["/nl/traag"] = 3.0
+    site.slow["/nl/traag"] = 6.0
     site.put("/intern/geheim", json_ld_page("GEHEIM", "Nederlands intern"))
     first = sitemap([site.url(p) for p in ("/nl/nt2", "/nl/digitaal", "/intern/geheim",
                                            "/nl/kapot")])

@@ -59,13 +59,13 @@ class Client:
 
     def _mine(self) -> tuple:
         if not hasattr(self._local, "mine"):
-            n = len(self._opened)
             session = fetch.session_for(self.settings)
             session.headers["User-Agent"] = USER_AGENT        # the name robots.txt rules use
-            self._local.mine = (session,
-                                self.base if n == 0 else self.base.with_name(
-                                    f"{self.base.name}.{n}"))
-            self._opened.append(self._local.mine)
+            with _hosts_lock:                                  # each thread a file of its own
+                n = len(self._opened)
+                self._local.mine = (session, self.base if n == 0 else self.base.with_name(
+                    f"{self.base.name}.{n}"))
+                self._opened.append(self._local.mine)
         return self._local.mine
 
     def close(self) -> None:
