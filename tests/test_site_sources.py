@@ -234,6 +234,7 @@ def test_at_most_max_pages_are_read(site, cache):
     ({"include": "*/opleiding/*"}, "include must be a list"),
     ({"max_pages": 0}, "max_pages must be a number from 1"),
     ({"requests_per_s": 0}, "requests_per_s must be a number"),
+    ({"kind": "feed", "defaults": {"goals": ["beroep"]}}, "defaults are for csv and schema.org"),
 ])
 def test_site_settings_are_checked(table, says):
     with pytest.raises(config.ConfigError, match=says):
@@ -258,3 +259,27 @@ def test_the_site_benchmark_runs_at_a_tiny_size():
     assert "site of 4 pages with 2 groups each (8 courses)" in ran.stdout
     assert "ratio site unchanged / feed loaded:" in ran.stdout
     assert "conditional requests answered 304: 6" in ran.stdout   # 4 pages, sitemap, feed
+
+
+def test_a_csv_source_takes_defaults_for_its_optional_columns(tmp_path, cache):
+    template = (ROOT / "assets" / "catalog-template.csv").read_text(encoding="utf-8-sig")
+    header, *rows = template.splitlines()
+    columns = header.split(";")
+    blank = {columns.index(c) for c in ("outcome", "provider_type")}
+    rows = [";".join("" if i in blank else v for i, v in enumerate(row.split(";")))
+            for row in rows]
+    sheet = tmp_path / "aanbod.csv"
+    sheet.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    cfg = config.from_table({"catalog": {"sources": [
+        {"name": "Blad", "kind": "csv", "url": str(sheet), "providers": ["*"],
+         "defaults": {"outcome": "attest", "provider_type": "cbe"}}]}})
+    report = pipeline.refresh(cfg, cache_dir=cache)
+    assert report.ok, report.text()
+    conn = sqlite3.connect(cache / "catalog.sqlite")
+    try:
+        assert {r[0] for r in conn.execute("select outcome from courses")} == {"attest"}
+        assert {r[0] for r in conn.execute("select type from providers")} == {"cbe"}
+    finally:
+        conn.close()
+    notes = quality.build(cfg, cache)["sources"][0]["notes"]
+    assert any(n.endswith(": from the source's defaults: outcome") for n in notes)

@@ -268,6 +268,9 @@ def check_sources(sources: list) -> None:
 def _check_site_keys(name: str, source: dict) -> None:
     """A source's defaults and, for a website, its patterns, page count and rate."""
     from kiosk.catalog import source_defaults
+    if "defaults" in source and source.get("kind", "feed") == "feed":
+        raise ConfigError(f"Source {name!r}: defaults are for csv and schema.org sources; "
+                          "a feed gives every field itself.")
     if "defaults" in source:
         try:
             source_defaults.check(source["defaults"])
