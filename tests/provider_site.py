@@ -21,6 +21,7 @@ class Site:
         self.status: dict[str, int] = {}                 # path -> forced HTTP status
         self.log: list[tuple[str, int]] = []             # (path, status) of every request
         self.connections = 0                             # TCP connections accepted
+        self.arrived: list[float] = []                   # when each logged request came
         self.lock = threading.Lock()
         handler = type("Handler", (_Handler,), {"site": self})
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -61,6 +62,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def do_GET(self):
+        self.arrived = time.monotonic()
         site, path = self.site, self.path.split("?")[0]
         time.sleep(site.slow.get(path, 0))
         status = site.status.get(path)
@@ -78,6 +80,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _answer(self, status: int, body: bytes, kind: str, etag: str | None = None):
         with self.site.lock:
             self.site.log.append((self.path, status))
+            self.site.arrived.append(self.arrived)
         try:
             self.send_response(status)
             self.send_header("Content-Type", kind)

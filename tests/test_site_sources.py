@@ -283,3 +283,20 @@ def test_a_csv_source_takes_defaults_for_its_optional_columns(tmp_path, cache):
         conn.close()
     notes = quality.build(cfg, cache)["sources"][0]["notes"]
     assert any(n.endswith(": from the source's defaults: outcome") for n in notes)
+
+
+@pytest.mark.parametrize("robots, rate, gap", [
+    ("User-agent: *\nAllow: /\n", 5, 0.2),                       # the source's own rate
+    ("User-agent: *\nCrawl-delay: 1\n", 1000, 1.0),              # robots.txt asks for more
+])
+def test_requests_to_a_site_are_spaced(site, cache, robots, rate, gap):
+    site.put("/robots.txt", robots, "text/plain")
+    for i in range(2):
+        site.put(f"/c{i}", json_ld_page(f"C{i}", f"Nederlands {i}"))
+    site.put("/sitemap.xml", sitemap([site.url(f"/c{i}") for i in range(2)]), "application/xml")
+    cfg = site_config(site.url("/sitemap.xml"), requests_per_s=rate)
+    assert pipeline.refresh(cfg, cache_dir=cache).ok
+    times = sorted(site.arrived)
+    assert len(times) == 4                          # robots.txt, the sitemap, two pages
+    # a lower bound (a busy machine only adds time); the ends may jitter a little
+    assert times[-1] - times[0] >= 3 * gap * 0.9

@@ -46,6 +46,7 @@ class Client:
         self.base, self.interval = scratch, 1.0 / max(0.01, requests_per_s)
         self.rules: urllib.robotparser.RobotFileParser | None = None
         self.requests = 0
+        self.last = 0.0                            # when the last request was let go
         self._local = threading.local()            # each thread its session and file
         self._opened: list = []
 
@@ -94,6 +95,9 @@ class Client:
         delay = rules.crawl_delay(USER_AGENT)
         if delay:
             self.interval = max(self.interval, min(MAX_CRAWL_DELAY_S, float(delay)))
+            host = urlsplit(url).netloc.lower()
+            with _hosts_lock:                  # the next request waits from robots.txt's
+                _hosts[host] = max(_hosts.get(host, 0.0), self.last + self.interval)
         self.rules = rules
 
     def allowed(self, url: str) -> bool:
@@ -105,6 +109,7 @@ class Client:
             now = time.monotonic()
             at = max(now, _hosts.get(host, 0.0))
             _hosts[host] = at + self.interval
+            self.last = at
         if at > now:
             time.sleep(at - now)
 
