@@ -4,7 +4,6 @@ sitemaps, one page with its last good courses, and the feed document of all page
 """
 from __future__ import annotations
 
-import copy
 import dataclasses
 import gzip
 import threading
@@ -243,7 +242,7 @@ def assemble(pages: dict, source, defaults, figures: dict) -> tuple[dict, list]:
             notes.append(f"{url}: a page in {page['lang']!r} without a Dutch version: not loaded")
             continue
         per_page[url] = 0
-        for course in copy.deepcopy(page["courses"]):
+        for course in page["courses"]:      # changed in place: the state is written already
             if course.get("id") in ids:
                 notes.append(f"{course.get('id')}: also on {url}: the first page's is kept")
                 continue
