@@ -1,6 +1,7 @@
 """Hostile web pages of a website source, served on 127.0.0.1: each is that page's
 failure with a one-line reason in the report, within bounded time and memory (pages are
 read in a capped child process), and the site's other pages still load."""
+import gzip
 import json
 import sqlite3
 from datetime import date
@@ -133,3 +134,19 @@ def test_markup_nested_deeper_than_the_readers_follow_is_noted():
     page = page_markup.read_page(f"<html><body vocab='https://schema.org/'>{rdfa * 600}"
                                  f"{'</div>' * 600}</body></html>".encode(), "")
     assert page["notes"][0].startswith("RDFa: 600 typeof attributes but only ")
+
+
+@pytest.mark.parametrize("body, says", [
+    (gzip.compress(b"<urlset>" + b" " * 50_000_000), "larger than allowed when unzipped"),
+    (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+     + b"".join(b'<!ENTITY lol%d "%s">' % (i, b"&lol%d;" % (i - 1) * 10 if i > 1 else b"&lol;"
+                                            * 10) for i in range(1, 10))
+     + b"]><urlset><url><loc>&lol9;</loc></url></urlset>", "is not valid XML"),
+])
+def test_a_hostile_sitemap_is_refused_with_one_line(site, cache, body, says):
+    site.put("/sitemap.xml", body, "application/xml")
+    cfg = config.from_table({"catalog": {"retries": 0, "max_page_bytes": 1_000_000, "sources": [
+        {"name": "Site", "kind": "schema.org", "url": site.url("/sitemap.xml"),
+         "providers": ["cvo"], "requests_per_s": 1000}]}})
+    report = pipeline.refresh(cfg, cache_dir=cache)
+    assert not report.ok and says in report.message and "\n" not in report.message
