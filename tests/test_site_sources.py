@@ -165,6 +165,11 @@ def test_a_listing_page_leads_to_the_course_pages_it_links(site, cache):
     skipped = site_report(cfg, cache)["site"]["skipped"]
     assert skipped == {"not matched by include": 1, "matched by exclude": 1,
                        "on another site": 1}
+    site.log.clear()                                 # again: the listing page unchanged too
+    assert pipeline.refresh(cfg, cache_dir=cache).ok
+    assert sorted(site.log) == [("/aanbod", 304), ("/opleiding/a", 304), ("/opleiding/b", 304),
+                                ("/robots.txt", 200)]
+    assert set(courses(cache)) == {"A-2027-02-01", "B-2027-02-01"}
 
 
 def test_defaults_fill_what_pages_do_not_say_and_say_so(site, cache):

@@ -132,7 +132,8 @@ def _discover(client, reading: tuple, source, state: dict, options: dict,
     the listing page at the source's address."""
     start, lists_before = source.url, state.get("lists", {})
     before = state.get("pages", {})
-    found = site_pages.read_list(client, start, lists_before.get(start, {}))
+    found = site_pages.read_list(client, start,   # a listing page is asked for conditionally too
+                                 lists_before.get(start) or before.get(start, {}))
     lists, pages = {}, {}
     if found["kind"] == "sitemap":
         lists[start] = found
