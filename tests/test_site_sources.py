@@ -305,3 +305,13 @@ def test_requests_to_a_site_are_spaced(site, cache, robots, rate, gap):
     assert len(times) == 4                          # robots.txt, the sitemap, two pages
     # a lower bound (a busy machine only adds time); the ends may jitter a little
     assert times[-1] - times[0] >= 3 * gap * 0.9
+
+
+def test_the_sites_root_is_read_through_the_sitemaps_robots_txt_names(site, cache):
+    site.put("/robots.txt", f"User-agent: *\nAllow: /\nSitemap: {site.url('/kaart.xml')}\n",
+             "text/plain")
+    site.put("/c", json_ld_page("C", "Nederlands C"))
+    site.put("/kaart.xml", sitemap([site.url("/c")]), "application/xml")
+    cfg = site_config(site.url("/"))
+    assert pipeline.refresh(cfg, cache_dir=cache).ok
+    assert set(courses(cache)) == {"C-2027-02-01"} and "/" not in site.requests()

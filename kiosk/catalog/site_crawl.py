@@ -33,6 +33,7 @@ from kiosk.files import write_atomically
 MAX_PAGES = 500                  # default pages read per source (setting max_pages)
 REQUESTS_PER_S = 2.0             # default rate per host (setting requests_per_s)
 MAX_FAILED_SHOWN = 200
+ROOTS = ("", "/", "/robots.txt")   # a source address that means "the whole site"
 CONNECTIONS = 4                  # pages of one site asked for at the same time (at the rate)
 DUTCH = "nl"
 
@@ -129,11 +130,16 @@ def _wanted(url: str, start: str, options: dict) -> str | None:
 def _discover(client, reading: tuple, source, state: dict, options: dict,
               figures: dict) -> tuple:
     """(pages still to read, pages read already, sitemaps read) from the sitemap(s) or
-    the listing page at the source's address."""
+    the listing page at the source's address; for the site's root or its robots.txt,
+    from the sitemaps robots.txt names."""
     start, lists_before = source.url, state.get("lists", {})
     before = state.get("pages", {})
-    found = site_pages.read_list(client, start,   # a listing page is asked for conditionally too
-                                 lists_before.get(start) or before.get(start, {}))
+    named = client.rules.site_maps() if client.rules and urlsplit(start).path in ROOTS else None
+    if named:
+        found = {"kind": "sitemap", "urls": [], "sitemaps": list(named)}
+    else:                                       # a listing page is asked for conditionally too
+        found = site_pages.read_list(client, start,
+                                     lists_before.get(start) or before.get(start, {}))
     lists, pages = {}, {}
     if found["kind"] == "sitemap":
         lists[start] = found
