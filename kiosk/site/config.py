@@ -36,6 +36,8 @@ CATALOG_BOUNDS = {               # sane bounds for the [catalog] limits (docs/fe
     "connect_timeout_s": (0.1, 300.0),
     "read_timeout_s": (0.1, 600.0),
     "refresh_deadline_s": (60, 86_400),
+    "max_page_bytes": (100_000, 2_000_000_000),
+    "page_parse_s": (1.0, 600.0),
 }
 IDLE_BOUNDS = {"timeout_s": (10, 3_600), "warning_s": (5, 600),
                "reading_timeout_s": (10, 3_600)}
@@ -113,6 +115,8 @@ class Catalog:
     source_workers: int = 4          # sources fetched and checked at the same time
     refresh_deadline_s: int = 1_800  # a whole refresh (all sources) may take at most this long
     allow_private: bool = False      # catalog.source may be on this machine or the local network
+    max_page_bytes: int = 20_000_000  # one page of a website source (docs/sources.md)
+    page_parse_s: float = 30.0       # one page may take this long to read
 
 
 @dataclass
@@ -366,7 +370,11 @@ def _check_counsellor(cfg: Config) -> None:
 # ---------------------------------------------------------------- [[catalog.sources]]
 
 SOURCE_KINDS = ("feed", "csv", "schema.org")
-SOURCE_KEYS = ("name", "kind", "url", "providers", "allow_private")
+SOURCE_KEYS = ("name", "kind", "url", "providers", "allow_private", "defaults", "include",
+               "exclude", "max_pages", "requests_per_s")
+MAX_PAGES = (1, 10_000)          # bounds of a website source's max_pages
+REQUESTS_PER_S = (0.01, 10_000.0)
+MAX_PATTERNS = 100
 MAX_SOURCES = 1_000
 MAX_SOURCE_NAME = 100
 ANY_PROVIDER = "*"
@@ -402,3 +410,29 @@ def check_sources(sources: list) -> None:
                               'or ["*"] for an aggregate.')
         if not isinstance(source.get("allow_private", False), bool):
             raise ConfigError(f"Source {name!r}: allow_private must be true or false.")
+        _check_site_keys(name, source)
+
+
+def _check_site_keys(name: str, source: dict) -> None:
+    """A source's defaults and, for a website, its patterns, page count and rate."""
+    from kiosk.catalog import source_defaults
+    if "defaults" in source and source.get("kind", "feed") == "feed":
+        raise ConfigError(f"Source {name!r}: defaults are for csv and schema.org sources; "
+                          "a feed gives every field itself.")
+    if "defaults" in source:
+        try:
+            source_defaults.check(source["defaults"])
+        except ValueError as exc:
+            raise ConfigError(f"Source {name!r}: {exc}.") from None
+    for key in ("include", "exclude"):
+        value = source.get(key, [])
+        if not isinstance(value, list) or len(value) > MAX_PATTERNS \
+                or not all(isinstance(p, str) and 0 < len(p) <= 500 for p in value):
+            raise ConfigError(f"Source {name!r}: {key} must be a list of at most "
+                              f"{MAX_PATTERNS} address patterns such as \"*/opleiding/*\".")
+    for key, (low, high), kind in (("max_pages", MAX_PAGES, int),
+                                   ("requests_per_s", REQUESTS_PER_S, (int, float))):
+        value = source.get(key)
+        if value is not None and (not isinstance(value, kind) or isinstance(value, bool)
+                                  or not low <= value <= high):
+            raise ConfigError(f"Source {name!r}: {key} must be a number from {low} to {high}.")
