@@ -303,8 +303,8 @@ def test_requests_to_a_site_are_spaced(site, cache, robots, rate, gap):
     assert pipeline.refresh(cfg, cache_dir=cache).ok
     times = sorted(site.arrived)
     assert len(times) == 4                          # robots.txt, the sitemap, two pages
-    # a lower bound (a busy machine only adds time); the ends may jitter a little
-    assert times[-1] - times[0] >= 3 * gap * 0.9
+    # a lower bound (a busy machine only adds time); the first arrival may come late
+    assert times[-1] - times[0] >= 3 * gap * 0.6      # unspaced, they come within a few ms
 
 
 def test_the_sites_root_is_read_through_the_sitemaps_robots_txt_names(site, cache):
