@@ -214,33 +214,45 @@ def _check(source: Source, cfg, path: Path, files: tuple, before: dict,
 
 
 def _as_feed(source: Source, cfg, path: Path, out: Path, outcome: Outcome) -> Path:
-    """A CSV or a web page with schema.org markup, written as a feed file."""
-    if source.kind == "csv":
-        from kiosk.catalog import convert_csv as csv_import
-        try:
-            doc, report = csv_import.csv_to_feed(path, source.name)
-        except csv_import.CsvError as exc:
-            raise FeedRefused(str(exc)) from None
-        outcome.rejected += report.rejected
-        if doc is None:
-            raise FeedRefused(report.message)
-        if source.defaults:
-            from kiosk.catalog import source_defaults
-            used: dict = {}
-            for course in doc["courses"]:
-                outcome.notes += source_defaults.apply(course, source.defaults, used)
-            source_defaults.provider_types({p["id"]: p for p in doc["providers"]},
-                                           source.defaults)
-    else:
-        from kiosk.catalog import convert_schema_org as schema_org
-        from kiosk.catalog.page_worker import PageReader
-        with PageReader(cfg.catalog.max_memory_mb, cfg.catalog.page_parse_s) as reader:
-            doc, unmapped = schema_org.page_to_feed(path, source.name, _own_provider(source),
-                                                    cfg.catalog.max_bytes, source.defaults,
-                                                    reader)
-        outcome.notes += unmapped
+    """A CSV or a web page with schema.org markup, written as a feed file by the
+    converter registered for the source's kind (CONVERTERS)."""
+    doc = CONVERTERS[source.kind](source, cfg, path, outcome)
     out.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     return out
+
+
+def _from_csv(source: Source, cfg, path: Path, outcome: Outcome) -> dict:
+    from kiosk.catalog import convert_csv as csv_import
+    try:
+        doc, report = csv_import.csv_to_feed(path, source.name)
+    except csv_import.CsvError as exc:
+        raise FeedRefused(str(exc)) from None
+    outcome.rejected += report.rejected
+    if doc is None:
+        raise FeedRefused(report.message)
+    if source.defaults:
+        from kiosk.catalog import source_defaults
+        used: dict = {}
+        for course in doc["courses"]:
+            outcome.notes += source_defaults.apply(course, source.defaults, used)
+        source_defaults.provider_types({p["id"]: p for p in doc["providers"]}, source.defaults)
+    return doc
+
+
+def _from_page(source: Source, cfg, path: Path, outcome: Outcome) -> dict:
+    from kiosk.catalog import convert_schema_org as schema_org
+    from kiosk.catalog.page_worker import PageReader
+    with PageReader(cfg.catalog.max_memory_mb, cfg.catalog.page_parse_s) as reader:
+        doc, unmapped = schema_org.page_to_feed(path, source.name, _own_provider(source),
+                                                cfg.catalog.max_bytes, source.defaults, reader)
+    outcome.notes += unmapped
+    return doc
+
+
+# a source kind -> its converter into a feed document (a feed needs none); a new kind is
+# one function here and its name in kiosk/site/config.py SOURCE_KINDS (a test keeps them
+# in step)
+CONVERTERS = {"csv": _from_csv, "schema.org": _from_page}
 
 
 def _own_provider(source: Source) -> str | None:
