@@ -358,5 +358,5 @@ def test_doctor_takes_sources_for_a_real_catalog(tmp_path, cache):
 
 
 def test_every_source_kind_but_the_feed_has_a_registered_converter():
-    from kiosk.site.config import SOURCE_KINDS
+    from kiosk.site.source_settings import SOURCE_KINDS
     assert set(sources.CONVERTERS) | {"feed"} == set(SOURCE_KINDS)

@@ -23,7 +23,7 @@ from kiosk.catalog.addresses import redact, redact_text
 from kiosk.catalog.limits import limits_of
 from kiosk.catalog.report import KEPT, FeedRefused, RefusedWithReport
 from kiosk.files import write_atomically
-from kiosk.site import config as config_mod
+from kiosk.site import source_settings
 from kiosk.text.printable import one_line
 
 FOLDER = "sources"
@@ -48,7 +48,7 @@ class Source:
 
     @property
     def aggregate(self) -> bool:
-        return config_mod.ANY_PROVIDER in self.providers
+        return source_settings.ANY_PROVIDER in self.providers
 
     def rules(self):
         from kiosk.catalog.build import SourceRules
@@ -250,7 +250,7 @@ def _from_page(source: Source, cfg, path: Path, outcome: Outcome) -> dict:
 
 
 # a source kind -> its converter into a feed document (a feed needs none); a new kind is
-# one function here and its name in kiosk/site/config.py SOURCE_KINDS (a test keeps them
+# one function here and its name in kiosk/site/source_settings.py SOURCE_KINDS (a test keeps them
 # in step)
 CONVERTERS = {"csv": _from_csv, "schema.org": _from_page}
 
