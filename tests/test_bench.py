@@ -21,6 +21,10 @@ SMALL = {
     "monkey.py": (["--events", "150", "--warmup", "50"], r'"growth_mb": -?[\d.]+'),
     "startup.py": (["--runs", "1", "--sizes", "1080x1920", "--settle", "0.5"],
                    r"kiosk/bare: time [\d.]+x"),
+    "neutrality.py": ([], r"\ncvo\s+\d+\s+[\d.]+"),
+    "counsellor.py": (["--runs", "2"], r"booking page:\s+median [\d.]+ ms"),
+    "site_refresh.py": (["--pages", "10", "--groups", "1", "--repeat", "1"],
+                        r"ratio site unchanged / feed loaded: [\d.]+"),
 }
 
 
