@@ -56,7 +56,7 @@ PAGE = 20
 
 class ResultsScreen(KioskScreen):
     summary = StringProperty("")
-    asked = StringProperty("")            # what the visitor asked, in one line
+    asked = BooleanProperty(False)        # the visitor's answers are summarised on top
     notice = StringProperty("")
     more = NumericProperty(0)             # results not in the list yet
     next_step = StringProperty("")        # what to do next, in words
@@ -89,7 +89,7 @@ class ResultsScreen(KioskScreen):
                 "marked": visit.is_marked(result.course["id"]),
             })
         self.ids.list.data = rows
-        self.show_asked(lang)
+        self.show_asked()
         count = len(outcome.results)
         self.more = count - len(rows)
         self.more_text = trn("Toon nog {count} opleiding", "Toon nog {count} opleidingen",
@@ -115,15 +115,15 @@ class ResultsScreen(KioskScreen):
         self.next_step = tr(NEXT_STEP if count else NEXT_STEP_NONE, lang)
         self.show_marked_count()
 
-    def show_asked(self, lang: str) -> None:
-        """What the visitor asked: a line each in portrait, one line in landscape."""
-        lines = self.visit.asked()
+    def show_asked(self) -> None:
+        """What the visitor asked, a line each, on top of a portrait screen (landscape keeps
+        its rows for the list)."""
         box = self.ids.asked
         box.clear_widgets()
-        if self.app.portrait:
-            for line in lines:
-                box.add_widget(AskedLine(icon=line.icon, text=line.text))
-        self.asked = i18n.join_list([line.text for line in lines], lang)
+        lines = self.visit.asked() if self.app.portrait else []
+        for line in lines:
+            box.add_widget(AskedLine(icon=line.icon, text=line.text))
+        self.asked = bool(lines)
 
     def show_marked_count(self):
         self.booking_label = booking_label(len(self.visit.marked), self.app.lang)

@@ -10,14 +10,15 @@ from kivy.animation import Animation
 from kivy.clock import Clock
 from kivy.properties import StringProperty
 
+from kiosk.text import i18n
 from screens.home import HomeScreen
 from screens.text import tr
 
 ATTRACT_S = 6.0          # seconds each language stays
 FADE_S = 0.8             # a slow fade, no movement
 
-GREETING = "Welkom"
-INVITATION = "Zoek een opleiding die bij je past."
+GREETING = i18n.N_("Welkom")
+INVITATION = i18n.N_("Zoek een opleiding die bij je past.")
 
 
 class WelcomeScreen(HomeScreen):
@@ -54,9 +55,12 @@ class WelcomeScreen(HomeScreen):
         following = languages[(at + 1) % len(languages)]
         box = self.ids.greeting
         fade_out = Animation(opacity=0, duration=FADE_S)
-        fade_out.bind(on_complete=lambda *a: (self.show_greeting(following),
-                                             Animation(opacity=1, duration=FADE_S).start(box)))
+        fade_out.bind(on_complete=lambda *args: self._fade_in(following))
         fade_out.start(box)
+
+    def _fade_in(self, lang: str) -> None:
+        self.show_greeting(lang)
+        Animation(opacity=1, duration=FADE_S).start(self.ids.greeting)
 
 
 SCREEN_CLASS = WelcomeScreen
