@@ -196,6 +196,7 @@ def test_questions_are_short_and_few(questions):
 
 def test_every_icon_exists_and_is_transparent(questions):
     icons = {o["icon"] for q in questions for o in q["options"]}
+    icons |= {q["icon"] for q in questions}          # every question has its pictogram
     icons |= {"back.png", "home.png", "speaker.png", "language.png", "appointment.png", "phone.png",
               "check.png", "star.png", "star-outline.png", "marked.png"}
     for name in sorted(icons):
