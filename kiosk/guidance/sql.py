@@ -94,11 +94,13 @@ def _parts(q: Query, f: Filter, p: dict, limit_km: float | None, online: bool,
     """The question in parts, each read from the index that suits it, each with whether
     it holds online courses only: without a distance limit one part; with one, courses
     near by coordinates, placed by postcode only, and online (unless online courses
-    cannot reach the floor)."""
+    cannot reach the floor). lead_goal False (a question with a floor): neither the goal
+    nor the format leads the choice of index, so the covering idx_courses_match_best is
+    read, not the table."""
     rules = _rules(q, f, p, lead_goal)
     chosen = [x for x in vocab.FORMATS if x in (f.formats or vocab.FORMATS)]
     if limit_km is None:
-        return [(rules + [_format_rule(chosen)], chosen == ["afstand"])]
+        return [(rules + [_format_rule(chosen, lead_goal)], chosen == ["afstand"])]
     p["lat0"], p["lat1"], p["lon0"], p["lon1"] = _bounding_box(q.origin, limit_km)
     p["limit"] = limit_km
     classroom = [x for x in chosen if x != "afstand"]
@@ -147,7 +149,10 @@ def _light_sql(parts: list[list[str]], p: dict, origin_known: bool, limited: boo
                                   f" order by score desc, tie limit {int(n)})" for bit in bits)
         return f"with light as materialized ({light}), scored as materialized ({select}) {each}"
     limit = f" order by score desc, tie limit {int(order_limit)}" if order_limit else ""
-    return f"with light as materialized ({light}) {select}{limit}"
+    # one part, no distance rule: reading each row's cost and next start twice is
+    # cheaper than keeping every row in a temporary table first
+    kept = "not materialized" if order_limit and len(parts) == 1 and not limited else "materialized"
+    return f"with light as {kept} ({light}) {select}{limit}"
 
 
 def factor_scores(db, q: Query, rowids: list[int]) -> dict[int, tuple]:
