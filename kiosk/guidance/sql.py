@@ -214,14 +214,13 @@ def query_rows(db, q: Query, f: Filter, order_limit: int | None = None,
     if not parts:
         return []
     _register_distance(db, q)
-    carried = floor is not None
     goals = None
     if per_goal:
         goals = ([1 << i for i in range(len(vocab.GOALS)) if f.goal_bit & (1 << i)], per_goal)
     sql = _light_sql([part for part, _online in parts], p, q.origin_known,
-                     limit_km is not None, order_limit, factors=carried, keys=_keys(db),
+                     limit_km is not None, order_limit, keys=_keys(db),
                      per_goal=goals)
-    return light_rows(db.conn.execute(sql, p), factors=carried)
+    return light_rows(db.conn.execute(sql, p))   # factor scores: only for the rows shown
 
 
 def count(db, q: Query, f: Filter) -> int:
