@@ -3,8 +3,8 @@
 The relaxing of answers, the orientation and `match()` are here; the hard rules are SQL
 in kiosk/guidance/sql.py, the ranking score is defined once in kiosk/guidance/ranking.py,
 the order in kiosk/guidance/order.py and the reasons in kiosk/guidance/reasons.py. SQL
-gives the best few courses (and more when a screen asks); Python orders them, computes
-the tie-break only for equal scores that are looked at, and reads full course rows only
+gives the best few courses in ranking order, ties included (and more when a screen
+asks); Python spreads the first screen over providers and reads full course rows only
 for the results shown.
 """
 from __future__ import annotations
@@ -47,24 +47,17 @@ class Outcome:
 # ---------------------------------------------------------------- orientation
 
 def _best_of_goal(db, q: Query, f: Filter, goal: int) -> list[LightRow]:
-    """The best ORIENTATION_PER_GOAL of one goal without a floor: the best few by
-    score, read further while equal scores reach past them."""
-    n, fetch = ORIENTATION_PER_GOAL, 4 * ORIENTATION_PER_GOAL
-    while True:
-        rows = order.sort_rows(db, sql.query_rows(db, q, replace(f, goal_bit=1 << goal),
-                                            order_limit=fetch), q.salt)
-        if len(rows) == fetch and rows[-1].score >= rows[n - 1].score:
-            fetch *= 4
-        else:
-            return rows[:n]
+    """The best ORIENTATION_PER_GOAL of one goal without a floor, in ranking order."""
+    return sql.query_rows(db, q, replace(f, goal_bit=1 << goal),
+                          order_limit=ORIENTATION_PER_GOAL)
 
 
 def _best_per_goal(db, q: Query, f: Filter) -> list[list[LightRow]]:
     """Each goal's best ORIENTATION_PER_GOAL, in order. One question for all goals reads
-    only the courses that score at least a floor, just below the best possible score; a
-    goal whose best that many reach the floor is settled (equal scores score the same,
-    so the choice is exactly the ranking's); the others are asked again with a lower
-    floor, at last without one."""
+    only the courses that score at least a floor, just below the best possible score,
+    and gives the first that many of each goal; a goal whose that many reach the floor
+    is settled (courses below the floor rank below them); the others are asked again
+    with a lower floor, at last without one."""
     n = ORIENTATION_PER_GOAL
     top = ranking.top_score(q.params, q.origin_known)
     best: dict[int, list[LightRow]] = {}
@@ -74,8 +67,8 @@ def _best_per_goal(db, q: Query, f: Filter) -> list[list[LightRow]]:
             break
         floor = top - drop
         bits = sum(1 << i for i in goals)
-        rows = order.sort_rows(db, sql.query_rows(db, q, replace(f, goal_bit=bits), floor=floor),
-                                 q.salt)
+        found = sql.query_rows(db, q, replace(f, goal_bit=bits), floor=floor, per_goal=n)
+        rows = order.sort_rows(list({r.rowid: r for r in found}.values()))
         for i in goals:
             own = [r for r in rows if r.goals_mask & (1 << i)]
             if len(own) >= n and own[n - 1].score >= floor + FLOOR_MARGIN:
@@ -170,8 +163,8 @@ def match(catalog, answers: dict, today: date | None = None,
         if q.orientation:
             rows = _orientation(db, q, f)
             if rows:
-                ranked = order.Ranked(db, routes.into_orientation(rows, others), q.salt,
-                                      ordered=True, lead=lead)
+                ranked = order.Ranked(routes.into_orientation(rows, others), ordered=True,
+                                      lead=lead)
                 break
             continue
         rows, complete = sql.top(db, q, f, FIRST_FETCH)
@@ -181,12 +174,12 @@ def match(catalog, answers: dict, today: date | None = None,
             def fetch(limit, f=f):
                 best, whole = sql.top(db, q, f, limit)
                 return best + others, whole
-            ranked = order.Ranked(db, rows + others, q.salt, lead=lead, fetch=fetch,
+            ranked = order.Ranked(rows + others, lead=lead, fetch=fetch,
                                   size=size + len(others), limit=FIRST_FETCH)
             break
     else:               # nothing fits, even relaxed: the routes alone
         rows = routes.into_orientation([], others) if q.orientation else others
-        ranked = order.Ranked(db, rows, q.salt, ordered=q.orientation, lead=lead)
+        ranked = order.Ranked(rows, ordered=q.orientation, lead=lead)
     build = _Builder(catalog, q, any(row.kind == vocab.INTAKE for row in lead))
     lang = lang or q.answers["language"] or "nl"
     return Outcome(results=Results(catalog, ranked, build, build.prepare, lang),

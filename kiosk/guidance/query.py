@@ -50,13 +50,8 @@ class Query:
             formats=a["formats"], dutch=vocab.rank(vocab.DUTCH_LEVELS, a["dutch_level"]),
             diploma=vocab.rank(vocab.DIPLOMAS, a["diploma"]),  # foreign -> None: never excludes
             limit_km=a["max_distance_km"] if origin else None, needs=a["needs"])
-        params = ranking.params(a, today.isoformat(), origin)
+        params = ranking.params(a, today.isoformat(), origin) | order.day_params(today.isoformat())
         return cls(a, today, origin, asked, orientation, MappingProxyType(params))
-
-    @property
-    def salt(self) -> str:
-        """What the day's tie-break hashes with."""
-        return self.today.isoformat()
 
     @property
     def origin_known(self) -> bool:
@@ -74,9 +69,9 @@ class Query:
 class LightRow(NamedTuple):
     """A course as ranking sees it: what ordering and the first screen's variety need,
     the distance, cost and next start the reasons name, the record's kind (None: a
-    course; else a route); factors: each factor's score (ranking.FACTORS order) when
-    the query computed them; tiebreak: what the tie-break hashes (order.TIEBREAK_COLUMNS)
-    when carried."""
+    course; else a route), its tie-break for today (order.tie_sql); factors: each
+    factor's score (ranking.FACTORS order) when the query computed them; postcode: when
+    carried (routes)."""
     rowid: int
     provider: str
     distance_km: float | None
@@ -85,23 +80,19 @@ class LightRow(NamedTuple):
     score: float
     goals_mask: int
     kind: str | None
+    tie: int
     factors: tuple | None = None
-    tiebreak: tuple | None = None
-
-    @property
-    def postcode(self) -> str | None:
-        return self.tiebreak[TIEBREAK_POSTCODE] if self.tiebreak else None
+    postcode: str | None = None
 
 
 COLUMNS = len(LightRow._fields) - 2                 # the plain columns every row has
-TIEBREAK_POSTCODE = order.TIEBREAK_COLUMNS.index("postcode")
 
 
-def light_rows(rows, factors: bool = False, tiebreak: bool = False) -> list[LightRow]:
-    """The rows of a light query (matching's SQL) as LightRow."""
+def light_rows(rows, factors: bool = False, postcode: bool = False) -> list[LightRow]:
+    """The rows of a light query (kiosk/guidance/sql.py) as LightRow."""
     n, end = COLUMNS, COLUMNS + len(ranking.FACTORS)
-    if factors and tiebreak:
-        return [LightRow(*r[:n], r[n:end], r[end:]) for r in rows]
+    if factors and postcode:
+        return [LightRow(*r[:n], r[n:end], r[end]) for r in rows]
     if factors:
         return [LightRow(*r[:n], r[n:end]) for r in rows]
     return [LightRow(*r) for r in rows]

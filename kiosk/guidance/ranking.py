@@ -226,7 +226,9 @@ def floor_rules(p: dict, floor: float, origin_known: bool, online: bool = False)
     outcomes = [o for i, o in enumerate(vocab.OUTCOMES)
                 if WEIGHTS["outcome"] * (most["outcome"] - p[f"outcome{i}"]) <= slack]
     rules = [f"coalesce(times_mask, 0) in ({', '.join(map(str, masks))})"]
-    if len(outcomes) < len(vocab.OUTCOMES):
+    # an unknown outcome scores 0: when even that cannot reach the floor, the outcomes
+    # are named, so they lead the index (idx_courses_match_best)
+    if len(outcomes) < len(vocab.OUTCOMES) or WEIGHTS["outcome"] * most["outcome"] > slack:
         rules.append("outcome in ({})".format(", ".join(f"'{o}'" for o in outcomes)))
     rules += _price_rules(p, slack) + _start_rules(p, slack)
     near = ("case when format = 'afstand' then :online else 1.0 end" if origin_known

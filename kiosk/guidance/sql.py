@@ -13,12 +13,13 @@ import math
 import weakref
 
 from kiosk import vocab
+from kiosk.catalog import tie_keys
 from kiosk.guidance import order, places, ranking
 from kiosk.guidance.query import Filter, LightRow, Query, light_rows
 from kiosk.guidance.ranking import FACTORS
 
 ALL_GOALS = (1 << len(vocab.GOALS)) - 1
-TIE_MARGIN = 0.6 * 10 ** -ranking.SCORE_DECIMALS  # below a rounded score: all that round to it
+KEYS = tuple(tie_keys.COLUMNS)     # the stored tie-break keys (kiosk/catalog/tie_keys.py)
 
 STARTS_RULE = "(flexible_start = 1 or last_start >= :today)"
 TIMES_RULE = "coalesce(times_mask, 0) & :not_times = 0"
@@ -93,11 +94,13 @@ def _parts(q: Query, f: Filter, p: dict, limit_km: float | None, online: bool,
     """The question in parts, each read from the index that suits it, each with whether
     it holds online courses only: without a distance limit one part; with one, courses
     near by coordinates, placed by postcode only, and online (unless online courses
-    cannot reach the floor)."""
+    cannot reach the floor). lead_goal False (a question with a floor): neither the goal
+    nor the format leads the choice of index, so the covering idx_courses_match_best is
+    read, not the table."""
     rules = _rules(q, f, p, lead_goal)
     chosen = [x for x in vocab.FORMATS if x in (f.formats or vocab.FORMATS)]
     if limit_km is None:
-        return [(rules + [_format_rule(chosen)], chosen == ["afstand"])]
+        return [(rules + [_format_rule(chosen, lead_goal)], chosen == ["afstand"])]
     p["lat0"], p["lat1"], p["lon0"], p["lon1"] = _bounding_box(q.origin, limit_km)
     p["limit"] = limit_km
     classroom = [x for x in chosen if x != "afstand"]
@@ -118,34 +121,38 @@ def _placed_distance(lat0, lon0, postcode):
 
 
 def _light_sql(parts: list[list[str]], p: dict, origin_known: bool, limited: bool,
-               order_limit: int | None, factors: bool = False, tiebreak: bool = False,
-               ties_to: int | None = None) -> str:
+               order_limit: int | None, factors: bool = False, postcode: bool = False,
+               keys: tuple[str, str] = KEYS, per_goal: tuple[list[int], int] | None = None) -> str:
     """Each part from its index (idx_courses_match_rank holds every column named, so most
     courses are ranked without reading the table); then the score, the weighted sum of
-    the factors. factors: the rows also carry each factor's score (FACTOR_SCORES);
-    tiebreak: and what the tie-break hashes."""
+    the factors (rounded as order.rounded), and today's tie-break (order.tie_sql of the
+    keys). order_limit: only the first that many in ranking order; per_goal (goal bits,
+    n): the first n of each of those goals. factors: the rows also carry each factor's
+    score (FACTOR_SCORES); postcode: and the postcode."""
     distance = ranking.DISTANCE_KM_SQL if origin_known else "null"
-    carried = "".join(f", {c} as t_{c}" for c in order.TIEBREAK_COLUMNS) if tiebreak else ""
     light = " union all ".join(
         "select rowid, provider, goals_mask, format, times_mask, flexible_start, outcome,"
-        f" cost_eur, opleidingscheques, kind, {distance} as distance_km,"
-        f" {ranking.cost_sql(p)} as cost, {ranking.NEXT_START_SQL} as next_start{carried}"
-        " from courses"
+        f" cost_eur, opleidingscheques, kind, postcode, {distance} as distance_km,"
+        f" {ranking.cost_sql(p)} as cost, {ranking.NEXT_START_SQL} as next_start,"
+        f" {order.tie_sql(*keys)} as tie from courses"
         f" where {' and '.join(part)}" for part in parts)
     scores = ranking.factors("distance_km", "cost", "next_start", origin_known)
     columns = "".join(f", {scores[name]} as f_{name}" for name in FACTORS) if factors else ""
-    carried = "".join(f", t_{c}" for c in order.TIEBREAK_COLUMNS) if tiebreak else ""
+    columns += ", postcode" if postcode else ""
     where = f" where {DISTANCE_RULE}" if limited else ""
     select = (f"select rowid, provider, distance_km, cost, next_start,"
-              f" {ranking.total(scores)} as score, goals_mask, kind{columns}{carried}"
-              f" from light{where}")
-    if ties_to:         # the best ties_to and all that round to the score of the last
-        return (f"with light as materialized ({light}), scored as materialized ({select})"
-                " select * from scored where score >= coalesce((select score from scored"
-                f" order by score desc limit 1 offset {int(ties_to) - 1}), -1e300)"
-                f" - {TIE_MARGIN!r} order by score desc")
-    limit = f" order by score desc limit {int(order_limit)}" if order_limit else ""
-    return f"with light as materialized ({light}) {select}{limit}"
+              f" round({ranking.total(scores)}, {ranking.SCORE_DECIMALS}) as score,"
+              f" goals_mask, kind, tie{columns} from light{where}")
+    if per_goal:
+        bits, n = per_goal
+        each = " union all ".join(f"select * from (select * from scored where goals_mask & {bit}"
+                                  f" order by score desc, tie limit {int(n)})" for bit in bits)
+        return f"with light as materialized ({light}), scored as materialized ({select}) {each}"
+    limit = f" order by score desc, tie limit {int(order_limit)}" if order_limit else ""
+    # one part, no distance rule: reading each row's cost and next start twice is
+    # cheaper than keeping every row in a temporary table first
+    kept = "not materialized" if order_limit and len(parts) == 1 and not limited else "materialized"
+    return f"with light as {kept} ({light}) {select}{limit}"
 
 
 def factor_scores(db, q: Query, rowids: list[int]) -> dict[int, tuple]:
@@ -155,11 +162,12 @@ def factor_scores(db, q: Query, rowids: list[int]) -> dict[int, tuple]:
     p["rowids"] = json.dumps(rowids)
     _register_distance(db, q)
     sql = _light_sql([["rowid in (select value from json_each(:rowids))"]], p,
-                     q.origin_known, False, None, factors=True)
+                     q.origin_known, False, None, factors=True, keys=_keys(db))
     return {row.rowid: row.factors for row in light_rows(db.conn.execute(sql, p), factors=True)}
 
 
 _REGISTERED: weakref.WeakSet = weakref.WeakSet()   # catalogs' databases with kiosk_distance()
+_KEYS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # database -> its keys' SQL
 
 
 def _register_distance(db, q: Query) -> None:
@@ -170,13 +178,26 @@ def _register_distance(db, q: Query) -> None:
         _REGISTERED.add(db)
 
 
+def _keys(db) -> tuple[str, str]:
+    """The SQL of the tie-break keys: the stored columns; in a catalog built before they
+    were stored (until the next refresh), the same keys computed as rows are read."""
+    if db not in _KEYS:
+        names = {row[1] for row in db.conn.execute("pragma table_info(courses)")}
+        if set(tie_keys.COLUMNS) <= names:
+            _KEYS[db] = KEYS
+        else:
+            tie_keys.register(db.conn)
+            _KEYS[db] = (tie_keys.CONTENT_SQL, tie_keys.ID_SQL)
+    return _KEYS[db]
+
+
 def query_rows(db, q: Query, f: Filter, order_limit: int | None = None,
-           floor: float | None = None, ties_to: int | None = None) -> list[LightRow]:
+               floor: float | None = None, per_goal: int | None = None) -> list[LightRow]:
     """The light rows of the courses that obey the hard rules under filter f, scored for
-    the visitor. order_limit: only the best that many by score. floor: only the courses
-    that score at least that much, found with cheap bounds first; a floor also limits how
-    far away a classroom course can be. ties_to: the best that many and every one
-    scoring about the same as the last of them, best first."""
+    the visitor. order_limit: only the first that many in ranking order. floor: only the
+    courses that score at least that much, found with cheap bounds first; a floor also
+    limits how far away a classroom course can be; per_goal: of those, only the first
+    that many of each goal in f.goal_bit, in ranking order per goal."""
     p = q.bind()
     limit_km, online = f.limit_km if q.origin else None, True
     if floor is not None:
@@ -193,11 +214,13 @@ def query_rows(db, q: Query, f: Filter, order_limit: int | None = None,
     if not parts:
         return []
     _register_distance(db, q)
-    carried = floor is not None
+    goals = None
+    if per_goal:
+        goals = ([1 << i for i in range(len(vocab.GOALS)) if f.goal_bit & (1 << i)], per_goal)
     sql = _light_sql([part for part, _online in parts], p, q.origin_known,
-                     limit_km is not None, order_limit, factors=carried, tiebreak=carried,
-                     ties_to=ties_to)
-    return light_rows(db.conn.execute(sql, p), factors=carried, tiebreak=carried)
+                     limit_km is not None, order_limit, keys=_keys(db),
+                     per_goal=goals)
+    return light_rows(db.conn.execute(sql, p))   # factor scores: only for the rows shown
 
 
 def count(db, q: Query, f: Filter) -> int:
@@ -215,13 +238,10 @@ def count(db, q: Query, f: Filter) -> int:
 
 
 def top(db, q: Query, f: Filter, limit: int) -> tuple[list[LightRow], bool]:
-    """The best `limit` courses under filter f and every one that scores the same as the
-    last of them (so the tie-break can order them), and whether that is all of them."""
-    rows = query_rows(db, q, f, ties_to=limit)
-    if len(rows) < limit:
-        return rows, True
-    last = order.rounded(rows[limit - 1].score)       # SQL kept a margin: round as Python does
-    return [row for row in rows if order.rounded(row.score) >= last], False
+    """The first `limit` courses under filter f in ranking order (the tie-break is SQL's
+    too), and whether that is all of them."""
+    rows = query_rows(db, q, f, order_limit=limit)
+    return rows, len(rows) < limit
 
 
 def route_rows(db, q: Query) -> list[LightRow]:
@@ -231,8 +251,6 @@ def route_rows(db, q: Query) -> list[LightRow]:
     p = q.bind()
     rules = _shared_rules(q.asked, p, lead_goal=False) + [ROUTES_RULE]   # the routes' own index
     _register_distance(db, q)
-    sql = _light_sql([rules], p, q.origin_known, False, None, factors=True, tiebreak=True)
-    rows = light_rows(db.conn.execute(sql, p), factors=True, tiebreak=True)
-    return order.sort_rows(db, rows, q.salt)
-
-
+    sql = _light_sql([rules], p, q.origin_known, False, None, factors=True, postcode=True,
+                     keys=_keys(db))
+    return order.sort_rows(light_rows(db.conn.execute(sql, p), factors=True, postcode=True))
