@@ -5,13 +5,16 @@
 Prints the machine, each catalog's size, the time of one plain SQLite scan of the
 courses table (the floor), and the latency of `matching.match` for typical answers
 (a goal, a postcode with 20 km, chosen times): until the first screen is ready, and
-until every result is built. A broad question (goal `weet-niet`, nothing else) is timed
-too: an orientation over goals, the best few of each goal out of most of the catalog,
-and the same with a postcode (half of the runs also with 20 km).
+until every result is built; "beroep" for a jobseeker (a third of the catalog fits); a
+language switch on a first screen (its results said again, no query). A broad question
+(goal `weet-niet`, nothing else) is timed too: an orientation over goals, the best few of
+each goal out of most of the catalog, and the same with a postcode (half of the runs also
+with 20 km). The catalogs are generated feeds loaded by the real refresh.
 """
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import random
@@ -26,10 +29,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import sqlite_utils  # noqa: E402
 
-from kiosk import vocab
-from kiosk.catalog import check  # noqa: E402
-from kiosk.catalog import db as catalog
-from kiosk.guidance import matching, places
+from kiosk import vocab  # noqa: E402
+from kiosk.catalog import db as catalog  # noqa: E402
+from kiosk.catalog import pipeline  # noqa: E402
+from kiosk.guidance import matching, places  # noqa: E402
+from kiosk.site import config  # noqa: E402
 
 TODAY = date(2027, 1, 10)
 
@@ -72,15 +76,35 @@ def generate(n: int, rnd: random.Random) -> tuple[list[dict], list[dict]]:
     return providers, courses
 
 
-def build(path: Path, n: int, rnd: random.Random) -> None:
-    providers, courses = generate(n, rnd)
-    db = sqlite_utils.Database(path)
-    db.execute("pragma synchronous = off")
-    catalog.create_schema(db)
-    db["providers"].insert_all(providers)
-    db["courses"].insert_all((check.check_course(c) for c in courses), batch_size=2000)
-    catalog.create_indexes(db)
-    db.conn.close()
+def uniform(n: int, rnd: random.Random) -> tuple[list[dict], list[dict]]:
+    """bench/refresh.py's feed: few postcodes, equal prices and dates, so many courses
+    score the same (the hard case for ties)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import refresh
+    providers = [{"id": f"p-{k}", "name": f"Aanbieder {k}", "type": "cvo"}
+                 for k in range(refresh.PROVIDERS)]
+    return providers, [refresh.make_course(i, rnd) for i in range(n)]
+
+
+FEEDS = {"varied": generate, "uniform": uniform}
+
+
+def build(cache_dir: Path, n: int, rnd: random.Random, feed_kind: str = "varied") -> Path:
+    """A generated feed of n courses, loaded by the real refresh (kiosk catalog refresh);
+    the catalog file."""
+    providers, courses = FEEDS[feed_kind](n, rnd)
+    feed = cache_dir.parent / f"{cache_dir.name}-feed.json"
+    made = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())       # never stale
+    with open(feed, "w", encoding="utf-8") as f:
+        f.write('{"format": "leerwinkel-catalog", "version": 1, '
+                f'"generated_at": "{made}", "publisher": "Bench", "providers": '
+                + json.dumps(providers) + ', "courses": [')
+        f.write(",\n".join(json.dumps(c, ensure_ascii=False) for c in courses))
+        f.write("]}")
+    report = pipeline.refresh(config.Config(), source=str(feed), cache_dir=cache_dir)
+    if not report.ok or report.rejected:
+        raise SystemExit(f"the generated feed did not load: {report.message}")
+    return catalog.current_path(cache_dir)
 
 
 def typical_answers(rnd: random.Random, codes: list[str]) -> dict:
@@ -131,8 +155,24 @@ def cases(cat, codes: list[str], runs: int, slow_runs: int) -> list[tuple]:
         out.results[:matching.FIRST_PAGE]
         return len(out.results)
 
+    def jobseeker():
+        out = matching.match(cat, {"goal": "beroep", "status": ["werkzoekend"]}, TODAY)
+        out.results[:matching.FIRST_PAGE]
+        return len(out.results)
+
+    shown = matching.match(cat, typical_answers(rnd, codes), TODAY, lang="nl")
+    shown.results[:matching.FIRST_PAGE]
+    langs = iter(["en", "fr", "ar", "uk", "nl"] * (runs + 1))
+
+    def language_switch():
+        other = shown.in_language(next(langs))
+        said = [(r.reasons, r.price) for r in other.results[:matching.FIRST_PAGE]]
+        return len(other.results) if said else 0
+
     return [("typical answers, first screen", first_page, runs),
             ("typical answers, all results built", everything, runs),
+            ("beroep for a jobseeker, first screen", jobseeker, runs),
+            ("language switch, first screen said again", language_switch, runs),
             ("weet-niet, nothing else, first screen", broad, slow_runs),
             ("weet-niet with a postcode, first screen", broad_near, slow_runs)]
 
@@ -143,6 +183,9 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=60)
     parser.add_argument("--slow-runs", type=int, default=None,
                         help="runs of the orientation cases (default: a sixth of --runs)")
+    parser.add_argument("--feed", choices=FEEDS, default="varied",
+                        help="varied: random courses all over Flanders; uniform: "
+                             "bench/refresh.py's feed, where many courses tie")
     parser.add_argument("--cpu", action="store_true",
                         help="time with this process's CPU time, not the wall clock: steadier "
                              "on a machine that is busy with other work")
@@ -158,12 +201,11 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         for n in (int(s) for s in args.sizes.split(",")):
             rnd = random.Random(n)
-            path = Path(tmp) / f"bench-{n}.sqlite"
             t0 = time.perf_counter()
-            build(path, n, rnd)
+            path = build(Path(tmp) / f"cache-{n}", n, rnd, args.feed)
             cat = catalog.open_catalog(path)
             size_mb = path.stat().st_size / 1e6
-            print(f"\n{n:,} courses, {cat.counts()['providers']} providers, "
+            print(f"\n{n:,} courses ({args.feed} feed), {cat.counts()['providers']} providers, "
                   f"{size_mb:.1f} MB (built in {time.perf_counter() - t0:.1f} s)")
             scan = timed(lambda cat=cat: cat.db.execute(
                 "select count(*), sum(length(title_nl)) from courses").fetchone()[0], args.runs)

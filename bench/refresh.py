@@ -145,16 +145,22 @@ def work_floor(feed_path: str, workdir: str) -> dict:
     with open(feed_path, "rb") as f:
         for c in ijson.items(f, "courses.item", use_float=True):
             loc, cost, acc, req = c["location"], c["cost"], c["accessibility"], c["requires"]
-            batch.append((
-                c["id"], c["provider"], dumps(c["title"]), c["title"]["nl"],
-                dumps(c["summary"]), c["summary"].get("nl"), dumps(c["goals"]), 0,
-                c["outcome"], 0, 0, req["min_age"], c["language"], c["format"],
-                dumps(c["times"]), 0, c["hours_per_week"], c["duration_weeks"],
-                dumps(c["start_dates"]), max(c["start_dates"]), c["flexible_start"],
-                cost["eur"], dumps(cost["free_for"]), dumps(cost["reduced_for"]),
-                cost["opleidingscheques"], cost["opleidingsverlof"], loc["name"], loc["street"],
-                loc["postcode"], loc["city"], loc.get("lat"), loc.get("lon"), 0,
-                acc["wheelchair"], acc["childcare"], c["url"]))
+            row = {
+                "id": c["id"], "provider": c["provider"], "title": dumps(c["title"]),
+                "title_nl": c["title"]["nl"], "summary": dumps(c["summary"]),
+                "summary_nl": c["summary"].get("nl"), "goals": dumps(c["goals"]),
+                "outcome": c["outcome"], "min_age": req["min_age"], "language": c["language"],
+                "format": c["format"], "times": dumps(c["times"]),
+                "hours_per_week": c["hours_per_week"], "duration_weeks": c["duration_weeks"],
+                "start_dates": dumps(c["start_dates"]), "last_start": max(c["start_dates"]),
+                "flexible_start": c["flexible_start"], "cost_eur": cost["eur"],
+                "free_for": dumps(cost["free_for"]), "reduced_for": dumps(cost["reduced_for"]),
+                "opleidingscheques": cost["opleidingscheques"],
+                "opleidingsverlof": cost["opleidingsverlof"], "location_name": loc["name"],
+                "street": loc["street"], "postcode": loc["postcode"], "city": loc["city"],
+                "lat": loc.get("lat"), "lon": loc.get("lon"), "wheelchair": acc["wheelchair"],
+                "childcare": acc["childcare"], "url": c["url"]}
+            batch.append(tuple(row.get(name, 0) for name in columns))   # by name: columns may grow
             if len(batch) >= 2000:
                 conn.executemany(sql, batch)
                 count += len(batch)

@@ -87,7 +87,7 @@ def memory_mb(pid: int) -> dict:
     return out
 
 
-def measure(kind: str, size: str, env: dict) -> dict:
+def measure(kind: str, size: str, env: dict, settle_s: float = SETTLE_S) -> dict:
     began = time.time()
     proc = subprocess.Popen([sys.executable, __file__, "--child", kind, "--size", size],
                             env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -97,7 +97,7 @@ def measure(kind: str, size: str, env: dict) -> dict:
         if not line:
             raise RuntimeError(f"{kind} did not start:\n{proc.stderr.read()[-3000:]}")
         ready = json.loads(line)
-        time.sleep(SETTLE_S)
+        time.sleep(settle_s)
         memory = memory_mb(proc.pid)
     finally:
         proc.kill()
@@ -124,18 +124,21 @@ def main(argv=None) -> int:
     parser.add_argument("--child", choices=KINDS, help=argparse.SUPPRESS)
     parser.add_argument("--size", default="1080x1920", help=argparse.SUPPRESS)
     parser.add_argument("--json", help="also write every run's figures to this file")
+    parser.add_argument("--settle", type=float, default=SETTLE_S,
+                        help="seconds the app settles before its memory is read (a quick "
+                             "check of the script may use less; the figures then mean less)")
     args = parser.parse_args(argv)
     if args.child:
         child(args.child, args.size)
         return 0
     env = prepared_env(Path(tempfile.mkdtemp(prefix="kiosk-startup-")))
     for kind in KINDS:                              # a first start warms the disk cache
-        measure(kind, "1080x1920", env)
+        measure(kind, "1080x1920", env, args.settle)
     runs: dict = {}
     for size in args.sizes.split(","):
         for _ in range(args.runs):
             for kind in KINDS:
-                runs.setdefault(f"{kind} {size}", []).append(measure(kind, size, env))
+                runs.setdefault(f"{kind} {size}", []).append(measure(kind, size, env, args.settle))
     print(f"{args.runs} runs per case, medians (Python {sys.version.split()[0]}, "
           f"{os.cpu_count()} cores, load {os.getloadavg()[0]:.1f})")
     print(f"{'size':10s} {'app':20s} {'to first frame':>15s} {'CPU time':>9s} {'PSS':>7s} "

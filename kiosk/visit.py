@@ -208,6 +208,11 @@ class VisitController:
         """(number, total) of a question in this visit (kiosk.guidance.questionnaire)."""
         return questionnaire.position(self.state.answers, question_id)
 
+    def asked(self) -> list:
+        """What the visitor asked, in short, for the results screen (kiosk.guidance.asked)."""
+        from kiosk.guidance import asked
+        return asked.summary(self.state.contract_answers(), self.language)
+
     def back(self) -> questionnaire.Question | None:
         """Forget the last answer; the question to show again (None: back to the home view)."""
         previous = self.state.back()

@@ -1,4 +1,6 @@
 """The vocabulary (docs/vocabulary.md), in one place: the words of feeds, answers and links."""
+from __future__ import annotations
+
 import re
 
 GOALS = ("diploma-secundair", "nederlands", "basisvaardigheden", "digitaal",
@@ -8,6 +10,7 @@ DUTCH_LEVELS = ("geen", "A1", "A2", "B1", "B2", "C1", "moedertaal")
 DIPLOMAS = ("geen", "basisonderwijs", "secundair-onvolledig", "secundair", "hoger")
 FOREIGN_DIPLOMA = "buitenlands"
 STATUSES = ("werkzoekend", "werkend", "leefloon", "inburgeraar", "student", "andere")
+WORKER = "werkend"                 # the status that opleidingsverlof and cheques are for
 TIMES = ("dag", "avond", "weekend")
 FORMATS = ("klassikaal", "afstand", "combinatie")
 OUTCOMES = ("diploma-secundair", "certificaat", "beroepskwalificatie",
@@ -67,9 +70,34 @@ REGIONS = (("brussel", 1000, 1299), ("waals-brabant", 1300, 1499),
            ("oost-vlaanderen", 9000, 9999))
 
 
+class Postcode(str):
+    """A Belgian postcode: 4 ASCII digits from 1000 to 9999, the one check every part
+    (answers, feeds, places, regions, the site config) makes. `Postcode(value)` raises
+    ValueError; `Postcode.parse(value)` gives None instead. A whole number or text with
+    spaces around it is read too."""
+    PATTERN = re.compile(r"[1-9][0-9]{3}", re.ASCII)
+
+    def __new__(cls, value):
+        found = cls.parse(value)
+        if found is None:
+            raise ValueError(f"not a Belgian postcode: {str(value)[:20]!r}")
+        return str.__new__(cls, found)
+
+    @classmethod
+    def parse(cls, value) -> Postcode | None:
+        if isinstance(value, Postcode):
+            return value
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, str) or not cls.PATTERN.fullmatch(value.strip()):
+            return None
+        return str.__new__(cls, value.strip())
+
+
 def region(postcode) -> str | None:
     """The region (province, or Brussels) of a Belgian postcode; None when unknown."""
-    if not isinstance(postcode, str) or not postcode.isdigit() or len(postcode) != 4:
+    code = Postcode.parse(postcode)
+    if code is None:
         return None
-    number = int(postcode)
+    number = int(code)
     return next((name for name, low, high in REGIONS if low <= number <= high), None)

@@ -23,7 +23,9 @@ class QuestionScreen(KioskScreen):
     postcode = StringProperty("")
     postcode_unknown = BooleanProperty(False)
     chosen = ListProperty([])            # multi: values toggled on
-    position = StringProperty("")
+    position = StringProperty("")        # "Vraag 2 van 7", in the visitor's language
+    number = NumericProperty(0)          # this question's number in the visit
+    total = NumericProperty(0)           # how many the visit has (0: not known yet)
     columns = NumericProperty(1)         # answers side by side when one column would not fit
     row_height = NumericProperty(dp(104))
     hint_text = StringProperty("")     # the hint, and what glossary words in the answers mean
@@ -33,8 +35,6 @@ class QuestionScreen(KioskScreen):
         self.chosen = self.visit.chosen(question.id) if question.kind == "multi" else []
         self.postcode = ""
         self.postcode_unknown = False
-        where = self.visit.position(question.id)
-        self.position = ("/".join(str(n) for n in where if n) if where else "")
         if self.manager.current == self.name:     # else entering the screen builds them
             self.build_options()
             self.app.view_changed()              # the next question on the same screen
@@ -51,6 +51,7 @@ class QuestionScreen(KioskScreen):
         """Fill the answer area for the current question and language."""
         lang = self.app.lang
         question = self.question
+        self.show_step(lang)
         hint = [tr(question.hint, lang)] if question.hint else []
         labels = " ".join(tr(option.label, lang) for option in question.options)
         explained = glossary.explain(" ".join(hint) + "\n" + labels, lang)
@@ -70,6 +71,17 @@ class QuestionScreen(KioskScreen):
                                selected=option.value in self.chosen, height=self.row_height)
             button.bind(on_release=self.option_pressed)
             box.add_widget(button)
+
+    def show_step(self, lang: str) -> None:
+        """The step as words and dots; the total is not shown before the goal is known."""
+        number, total = self.visit.position(self.question.id) or (0, None)
+        self.number, self.total = number, total or 0
+        if not number:
+            self.position = ""
+        elif total:
+            self.position = tr("Vraag {number} van {total}", lang, number=number, total=total)
+        else:
+            self.position = tr("Vraag {number}", lang, number=number)
 
     def fit_columns(self, count: int) -> None:
         """As few columns as let every answer show at once in the reach area (at most 3)."""

@@ -8,7 +8,7 @@ from kivy.uix.recycleview.views import RecycleDataViewBehavior
 from kiosk.booking.reference import MAX_COURSES
 from kiosk.text import glossary, i18n
 from screens.text import result_heading, title_language, tr, trn
-from screens.widgets import KioskScreen, running_app
+from screens.widgets import AskedLine, KioskScreen, running_app
 
 RELAXED_MESSAGES = {
     "max_distance_km": i18n.N_("We vonden niets zo dichtbij. We zochten verder weg."),
@@ -56,6 +56,7 @@ PAGE = 20
 
 class ResultsScreen(KioskScreen):
     summary = StringProperty("")
+    asked = BooleanProperty(False)        # the visitor's answers are summarised on top
     notice = StringProperty("")
     more = NumericProperty(0)             # results not in the list yet
     next_step = StringProperty("")        # what to do next, in words
@@ -88,6 +89,7 @@ class ResultsScreen(KioskScreen):
                 "marked": visit.is_marked(result.course["id"]),
             })
         self.ids.list.data = rows
+        self.show_asked()
         count = len(outcome.results)
         self.more = count - len(rows)
         self.more_text = trn("Toon nog {count} opleiding", "Toon nog {count} opleidingen",
@@ -112,6 +114,16 @@ class ResultsScreen(KioskScreen):
         self.notice = "\n".join(notices)
         self.next_step = tr(NEXT_STEP if count else NEXT_STEP_NONE, lang)
         self.show_marked_count()
+
+    def show_asked(self) -> None:
+        """What the visitor asked, a line each, on top of a portrait screen (landscape keeps
+        its rows for the list)."""
+        box = self.ids.asked
+        box.clear_widgets()
+        lines = self.visit.asked() if self.app.portrait else []
+        for line in lines:
+            box.add_widget(AskedLine(icon=line.icon, text=line.text))
+        self.asked = bool(lines)
 
     def show_marked_count(self):
         self.booking_label = booking_label(len(self.visit.marked), self.app.lang)

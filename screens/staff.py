@@ -119,8 +119,8 @@ class StaffScreen(KioskScreen):
             lines.append(tr("Buiten gebruik voor bezoekers: {reason}", app.lang,
                             reason=app.unavailable_reason))
         if rules.for_day() is None:
-            lines.append(tr("Let op: geen tarievenbestand voor vandaag; de kiosk noemt geen "
-                            "prijzen (docs/rules.md).", app.lang))
+            lines.append(tr("Let op: er is geen tarievenbestand voor vandaag. Daarom noemt de "
+                            "kiosk geen prijzen. Meer uitleg: kiosk doctor", app.lang))
         if s.get("stale") and s.get("age_days") is None and s.get("present"):
             lines.append(tr("Let op: de ouderdom van de catalogus is onbekend (liep de klok "
                             "voor?). Ververs hem.", app.lang))

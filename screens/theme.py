@@ -20,6 +20,7 @@ ERROR = (0.7, 0.1, 0.1, 1)                # "we do not know this postcode"
 DISABLED_FILL = (1, 1, 1, 1)              # a button that cannot be used yet: hollow,
 DISABLED_LINE = (0.42, 0.44, 0.47, 1)     # with a grey outline
 DISABLED_TEXT = (0.38, 0.4, 0.43, 1)      # and grey text
+DOT_EMPTY = (0.5, 0.53, 0.58, 1)          # a question still to come (the step dots)
 SCRIM = (0, 0, 0, 0.45)                   # behind a question that covers the screen
 
 TEXT_PAIRS = {            # (text, background): at least 4.5:1
@@ -31,6 +32,7 @@ TEXT_PAIRS = {            # (text, background): at least 4.5:1
 BOUNDARY_PAIRS = {        # (outline or fill, what is around it): at least 3:1
     "outline": (PRIMARY, WHITE), "outline on card": (PRIMARY, CARD),
     "outline on marked card": (PRIMARY, CARD_MARKED), "disabled outline": (DISABLED_LINE, WHITE),
+    "step dot": (DOT_EMPTY, WHITE),
 }
 
 

@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 from kivy.app import App
-from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
+from kivy.graphics import Color, Ellipse, InstructionGroup
+from kivy.metrics import dp
+from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.screenmanager import Screen
+from kivy.uix.widget import Widget
 
 from kiosk.text import i18n
 
@@ -78,6 +81,41 @@ class TopBar(MirroredInRTL, BoxLayout):
     Mirrored for right-to-left languages, so 'back' sits where the reader starts."""
     screen = ObjectProperty(None, allownone=True)
     show_back = BooleanProperty(True)
+
+
+class AskedLine(MirroredInRTL, BoxLayout):
+    """A pictogram and a few words: one thing the visitor asked, above the results."""
+    icon = StringProperty("")
+    text = StringProperty("")
+
+
+class StepDots(Widget):
+    """One dot per question of the visit, those up to this one filled: the step seen from
+    afar. Filled from the start side (the right in right-to-left languages)."""
+    number = NumericProperty(0)
+    total = NumericProperty(0)
+    rtl = BooleanProperty(False)
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._dots = InstructionGroup()
+        self.canvas.add(self._dots)
+        self.bind(pos=self._draw, size=self._draw, number=self._draw, total=self._draw,
+                  rtl=self._draw)
+
+    def _draw(self, *args) -> None:
+        from screens import theme
+        self._dots.clear()
+        count = int(self.total)
+        if count <= 0:
+            return
+        size, gap = dp(20), dp(14)
+        x0 = self.center_x - (count * size + (count - 1) * gap) / 2
+        for i in range(count):
+            step = count - i if self.rtl else i + 1
+            self._dots.add(Color(*(theme.PRIMARY if step <= self.number else theme.DOT_EMPTY)))
+            self._dots.add(Ellipse(pos=(x0 + i * (size + gap), self.center_y - size / 2),
+                                   size=(size, size)))
 
 
 def fill_language_buttons(box, on_choose, height="80dp") -> None:

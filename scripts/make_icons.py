@@ -62,6 +62,16 @@ ICONS = {
     "format-online.png": ("🏠", "💻"),
     "format-mixed.png": ("👥", "💻"),
     "distance-any.png": ("🗺", None),
+    # the questions themselves, above their answers
+    "question-goal.png": ("🎯", None),
+    "question-dutch.png": ("💬", "🇧🇪"),
+    "question-diploma.png": ("📜", None),
+    "question-status.png": ("🙋", None),
+    "question-needs.png": ("🛟", None),
+    "question-times.png": ("🕒", None),
+    "question-formats.png": ("📖", None),
+    "question-postcode.png": ("🏘", None),
+    "question-distance.png": ("🚌", "📍"),
     # interface
     "back.png": ("⬅", None),
     "home.png": ("🏠", None),

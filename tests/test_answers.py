@@ -7,6 +7,8 @@ from kiosk.booking.handoff import booking_url
 from kiosk.booking.reference import read_handoff
 from kiosk.guidance import questionnaire
 from kiosk.guidance.answers import (
+    ANSWERS,
+    SOME_OF,
     AnswersError,
     answers_for_link,
     answers_that_apply,
@@ -19,9 +21,11 @@ from kiosk.site import config as config_mod
 def test_normal_form_has_every_key_with_any_as_none_or_empty():
     a = check_answers({"goal": "", "times": ["weekend", "dag"], "formats": [],
                        "postcode": 9000, "max_distance_km": 20, "other": "ignored"})
-    assert a == {"goal": None, "dutch_level": None, "diploma": None, "status": (),
-                 "times": ("dag", "weekend"), "formats": (), "needs": (), "postcode": "9000",
-                 "max_distance_km": 20.0, "language": None}
+    given = {"goal": None, "dutch_level": None, "diploma": None, "status": (),
+             "times": ("dag", "weekend"), "formats": (), "needs": (), "postcode": "9000",
+             "max_distance_km": 20.0, "language": None}
+    assert a == given | {spec.key: () if spec.kind == SOME_OF else None
+                         for spec in ANSWERS if spec.key not in given}
 
 
 @pytest.mark.parametrize("answers, message", [

@@ -14,10 +14,12 @@ from babel.messages.pofile import read_po
 from PIL import Image
 
 from kiosk import paths, vocab
+from kiosk.guidance.answers import ANSWERS, LANGUAGE_CODE, NUMBER, ONE_OF, SPECS
 
 TODAY = "2026-11-28"
-ANSWER_KEYS = ["goal", "dutch_level", "diploma", "status", "needs", "times", "formats",
-               "postcode", "max_distance_km"]
+# the keys of the first questionnaire, in its order; later ones come from the description
+FIRST_KEYS = ["goal", "dutch_level", "diploma", "status", "needs", "times", "formats",
+              "postcode", "max_distance_km"]
 LANGUAGES = ["en", "fr", "ar", "uk"]
 SCRIPTS = paths.ROOT / "scripts"
 
@@ -152,21 +154,16 @@ def test_catalog_start_dates_around_today(feed):
 
 # ---- questionnaire --------------------------------------------------------------------
 
-ALLOWED = {
-    "goal": set(vocab.GOALS) | {vocab.GOAL_UNSURE},
-    "dutch_level": set(vocab.DUTCH_LEVELS) | {None},
-    "diploma": set(vocab.DIPLOMAS) | {vocab.FOREIGN_DIPLOMA, None},
-    "status": set(vocab.STATUSES),
-    "needs": set(vocab.NEEDS),
-    "times": set(vocab.TIMES),
-    "formats": set(vocab.FORMATS),
-    "postcode": set(),
-    "max_distance_km": {5, 10, 20, 50, None},
-}
+ALLOWED = {spec.key: set(spec.values) | ({None} if spec.kind == ONE_OF else set())
+           for spec in ANSWERS}
+ALLOWED["goal"] -= {None}                     # the first question always has an answer
+ALLOWED["max_distance_km"] = {5, 10, 20, 50, None}
 
 
 def test_one_question_per_answer_key(questions):
-    assert [q["id"] for q in questions] == ANSWER_KEYS
+    ids = [q["id"] for q in questions]
+    assert [i for i in ids if i in FIRST_KEYS] == FIRST_KEYS
+    assert sorted(ids) == sorted(s.key for s in ANSWERS if s.kind != LANGUAGE_CODE)
 
 
 def test_options_use_the_vocabulary(questions):
@@ -176,7 +173,7 @@ def test_options_use_the_vocabulary(questions):
         # every value of the vocabulary can be answered, and nothing else
         assert set(values) == ALLOWED[q["id"]], q["id"]
         assert q["kind"] in ("choice", "multi", "postcode")
-        assert set(q["skip_for_goals"]) <= set(vocab.GOALS)
+        assert set(q["skip_for_goals"]) <= set(vocab.GOALS) | {vocab.GOAL_UNSURE}
     by_id = {q["id"]: q for q in questions}
     assert by_id["times"]["kind"] == by_id["formats"]["kind"] == "multi"
     assert by_id["status"]["kind"] == by_id["needs"]["kind"] == "multi"
@@ -185,6 +182,7 @@ def test_options_use_the_vocabulary(questions):
     assert by_id["postcode"]["kind"] == "postcode" and by_id["postcode"]["skip_label"]
     assert by_id["max_distance_km"]["requires"] == "postcode"
     assert all(isinstance(v, int) for v in ALLOWED["max_distance_km"] - {None})
+    assert SPECS["max_distance_km"].kind == NUMBER
 
 
 def test_questions_are_short_and_few(questions):
@@ -198,6 +196,7 @@ def test_questions_are_short_and_few(questions):
 
 def test_every_icon_exists_and_is_transparent(questions):
     icons = {o["icon"] for q in questions for o in q["options"]}
+    icons |= {q["icon"] for q in questions}          # every question has its pictogram
     icons |= {"back.png", "home.png", "speaker.png", "language.png", "appointment.png", "phone.png",
               "check.png", "star.png", "star-outline.png", "marked.png"}
     for name in sorted(icons):

@@ -121,6 +121,19 @@ def test_booking_secret_empty_or_short_is_a_warning(site, secret, expect):
     assert levels(findings) == {doctor.WARNING} and expect in findings[0].message
 
 
+def test_the_examples_placeholder_secret_is_broken(site):
+    """deploy/site-vars.example.yml's placeholder is long enough to pass as a secret."""
+    import yaml
+    example = yaml.safe_load((paths.ROOT / "deploy" / "site-vars.example.yml").read_text())
+    cfg, _cache = site
+    for secret in (example["kiosk_booking_secret"], "…", "NEW…" + "x" * 40):
+        cfg.booking.secret = secret
+        findings = doctor.check_booking(cfg)
+        assert levels(findings) == {doctor.BROKEN} and "placeholder" in findings[0].message
+    cfg.booking.secret = "q3J9-lk_0aZx8Yb2Vw4Ut6Sr1Qp5On7Ml3Kj9Ih2G"    # new-secret's alphabet
+    assert levels(doctor.check_booking(cfg)) == {doctor.OK}
+
+
 def test_booking_template_that_is_not_https_is_a_warning(site):
     cfg, _cache = site
     cfg.booking.url_template = "http://example.org/book?ref={reference}"

@@ -102,7 +102,7 @@ def test_loads_feed_and_stores_contract_fields(cfg, cache, tmp_path):
 
 def test_unknown_postcode_keeps_course_without_coordinates(cfg, cache, tmp_path):
     doc = make_feed(2)
-    doc["courses"][0]["location"] = {"postcode": "0042"}
+    doc["courses"][0]["location"] = {"postcode": "2701"}   # no place in 27xx
     assert load(cfg, cache, tmp_path, doc).loaded == 2
     row = catalog.open_catalog(catalog.current_path(cache)).course("c-0")
     assert row["lat"] is None and row["lon"] is None and row["coords_from_postcode"] == 0

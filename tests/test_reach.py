@@ -134,10 +134,10 @@ def test_start_over_asks_first_and_yes_wipes_the_visit(run_visit):
 
 
 def test_when_relaxing_finds_nothing_the_screen_offers_the_counsellor(run_visit):
-    record = run_visit([["start"], ["answer", "goal", "hoger-onderwijs"],
-                        ["answer", "dutch_level", "geen"], ["answer", "diploma", None],
+    record = run_visit([["start"], ["answer", "goal", "talen"],
+                        ["answer", "dutch_level", "geen"],
                         ["answer", "status", None], ["answer", "needs", None],
-                        ["answer", "times", ["dag"]], ["answer", "formats", None],
+                        ["answer", "times", ["weekend"]], ["answer", "formats", ["klassikaal"]],
                         ["answer", "postcode", None]])
     words = record["results_words"]
     assert record["results_total"] == 0 and words["notice"] == ""

@@ -118,8 +118,9 @@ def test_foreign_diploma_leads_with_its_recognition(routes_cat):
     outcome = match(routes_cat, goal="beroep", diploma="buitenlands", postcode="9000")
     assert ids(outcome)[0] == "naric"
     assert set(ids(outcome)) == {"naric", "lassen", "evc"}
-    assert outcome.results[0].price == ("Vraag de prijs na; gratis met een leefloon, als "
-                                        "vluchteling of als inburgeraar")   # rules/2026-2027
+    assert outcome.results[0].price == ("Vraag de prijs na. Het is gratis als je een leefloon "
+                                        "krijgt, als je vluchteling bent of als je inburgering "
+                                        "volgt")   # rules/2026-2027
     assert "naric" not in ids(match(routes_cat, goal="beroep", diploma="secundair"))
     assert "naric" not in ids(match(routes_cat, goal="beroep"))
 

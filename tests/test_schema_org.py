@@ -65,8 +65,8 @@ def test_microdata_names_its_provider_and_unmapped_fields_are_reported():
                      "cost": {"eur": 0.0}}
     assert "goals" not in cooking and cooking["times"] == []
     prefix = "koken-met-seizoensgroenten-2027-03-01: "
-    assert prefix + "no goal: none of the documented words in keywords, about, teaches " \
-        "or name" in notes
+    assert prefix + "no goal: the page's words (none) are not mapped; add them to " \
+        "defaults.goal_words or give defaults.goals" in notes
     assert prefix + "no location with an address" in notes
     with pytest.raises(Rejected, match="goals needs at least one goal"):
         check.check_course(cooking)
@@ -75,6 +75,7 @@ def test_microdata_names_its_provider_and_unmapped_fields_are_reported():
 def test_a_schema_org_source_over_http_loads_and_reports(httpserver, cache, run_cli, tmp_path):
     page = (PAGES / "cvo-jsonld.html").read_bytes()
     httpserver.expect_request("/aanbod/nt2").respond_with_data(page, content_type="text/html")
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)   # no rules
     cfg = config.from_table({"catalog": {"retries": 0, "sources": [
         {"name": "CVO Gent web", "kind": "schema.org", "url": httpserver.url_for("/aanbod/nt2"),
          "providers": ["cvo-gent"], "allow_private": True}]}})

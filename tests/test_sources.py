@@ -9,7 +9,7 @@ from conftest import RawServer, catalog_titles, make_course, provider
 from prometheus_client.parser import text_string_to_metric_families
 
 from kiosk import clock
-from kiosk.catalog import child, fetch, pipeline, quality, status, store
+from kiosk.catalog import child, fetch, pipeline, quality, sources, status, store
 from kiosk.catalog import db as catalog
 from kiosk.site import config, metrics
 
@@ -355,3 +355,8 @@ def test_doctor_takes_sources_for_a_real_catalog(tmp_path, cache):
     assert pipeline.refresh(cfg, cache_dir=cache).ok
     findings = doctor.check_catalog(cfg, cache)
     assert not any("bundled sample" in f.message for f in findings), findings
+
+
+def test_every_source_kind_but_the_feed_has_a_registered_converter():
+    from kiosk.site.source_settings import SOURCE_KINDS
+    assert set(sources.CONVERTERS) | {"feed"} == set(SOURCE_KINDS)

@@ -31,7 +31,7 @@ def test_a_dutch_beginner_starts_with_the_intake_of_their_region(run_visit):
     detail = "\n".join(record["detail_texts"])
     # the exemption is said with its condition, never a figure the rules of 2026-2027 do
     # not confirm (docs/rules.md)
-    assert "Gratis voor inburgeraars in Nederlands richtgraad 1 en 2 — vraag na" in detail
+    assert "Gratis als je inburgering volgt en Nederlands leert in richtgraad 1 of 2 — vraag na" in detail
     assert "euro" not in detail
 
 

@@ -75,6 +75,7 @@ def test_every_screen_says_everything_it_shows(run_visit, lang):
                           "idle-warning", "language"}
     for name, view in views.items():
         said = spoken_forms.without_marks(" ".join(text for text, _ in view["spoken"]))
+        said = said.replace("كيلومتر", "كم")          # km said in full (tests/test_speech.py)
         shown = [label["text"] for label in view["labels"]]
         assert shown, name
         for text in shown:

@@ -321,7 +321,8 @@ class Driver:
                             "drawn_halign": w._label.options["halign"],
                             "font_size": w.font_size,
                             "drawn_font_size": w._label.options["font_size"],
-                            "speech_lang": getattr(w, "speech_lang", "")}
+                            "speech_lang": getattr(w, "speech_lang", ""),
+                            "rect": [*w.to_window(w.x, w.y), w.width, w.height]}
                            for w in labels]}
 
     def keypad(self, digits):

@@ -22,7 +22,14 @@ from kiosk.booking.reference import (  # noqa: F401 - HandoffError named here to
     kiosk_id,
     make_reference,
 )
-from kiosk.guidance.answers import answers_for_link, known_languages
+from kiosk.guidance.answers import (
+    ANSWERS,
+    LANGUAGE_CODE,
+    POSTCODE,
+    SOME_OF,
+    answers_for_link,
+    known_languages,
+)
 from kiosk.site.config import PLACEHOLDERS, PRESETS  # noqa: F401 - named here too
 from kiosk.text import words
 from kiosk.text.i18n import N_, gettext_for, join_list
@@ -138,6 +145,25 @@ def with_language(url: str, language: str) -> str:
 
 # ---------------------------------------------------------------- for the counsellor
 
+def _said(spec, a: dict, _, lang: str) -> str:
+    """One answer as the counsellor reads it (kiosk/guidance/answers.py describes it)."""
+    value = a.get(spec.key)
+    if spec.kind == SOME_OF and isinstance(value, str):
+        value = [value]
+    if spec.kind == POSTCODE:
+        where = value or _(spec.unanswered)
+        if "max_distance_km" in a:
+            where += " " + _("(tot {km} km)").format(km=a["max_distance_km"])
+        return where
+    if not value:
+        return _(spec.unanswered)
+    if spec.kind == SOME_OF:
+        return join_list((spec.said(v, _) for v in value), lang)
+    if spec.kind == LANGUAGE_CODE and value in spec.words:
+        return f"{spec.said(value, _)} ({value})"
+    return spec.said(value, _)
+
+
 def describe(handoff: Handoff, lang: str = "nl", titles: dict | None = None) -> str:
     """Plain text for the counsellor: who signed, when, the answers and the courses.
     titles maps course ids to titles (from the current catalog) when known."""
@@ -169,35 +195,10 @@ def describe(handoff: Handoff, lang: str = "nl", titles: dict | None = None) -> 
 
 
 def answer_rows(a: dict, lang: str = "nl") -> list[tuple[str, str]]:
-    """The visitor's answers as (label, value) in plain words, every key named, also the
-    ones the visitor left open."""
+    """The visitor's answers as (label, value) in plain words, every described key named,
+    also the ones the visitor left open (kiosk/guidance/answers.py ANSWERS)."""
     _ = gettext_for(lang)
-    unknown, rows = _("weet niet of maakt niet uit"), []
-
-    def row(label, value):
-        rows.append((label, value))
-
-    row(_("Doel"), _(words.GOAL_LONG[a["goal"]]) if "goal" in a else unknown)
-    level = a.get("dutch_level")
-    row(_("Nederlands"), _(words.DUTCH_LEVELS.get(level, level)) if level else unknown)
-    row(_("Diploma"), _(words.DIPLOMAS[a["diploma"]]) if "diploma" in a else unknown)
-    statuses = [a["status"]] if isinstance(a.get("status"), str) else a.get("status") or []
-    row(_("Situatie"), join_list((_(words.STATUSES[s]) for s in statuses), lang) if statuses
-        else unknown)
-    row(_("Wanneer"), join_list((_(words.TIMES[t]) for t in a["times"]), lang) if "times" in a
-        else _("maakt niet uit"))
-    row(_("Hoe"), join_list((_(words.FORMATS[f]) for f in a["formats"]), lang) if "formats" in a
-        else _("maakt niet uit"))
-    where = a.get("postcode") or unknown
-    if "max_distance_km" in a:
-        where += " " + _("(tot {km} km)").format(km=a["max_distance_km"])
-    row(_("Postcode"), where)
-    row(_("Nodig"), join_list((_(words.NEEDS[n]) for n in a["needs"]), lang) if a.get("needs")
-        else _("niets gezegd"))
-    code = a.get("language")
-    row(_("Taal van de bezoeker"),
-        f"{_(words.LANGUAGES[code])} ({code})" if code in words.LANGUAGES else (code or unknown))
-    return rows
+    return [(_(spec.label), _said(spec, a, _, lang)) for spec in ANSWERS if spec.label]
 
 
 def counsellor_link(cfg, reference: str) -> str:

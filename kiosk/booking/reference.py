@@ -17,16 +17,24 @@ import base64
 import hashlib
 import hmac
 import re
-import struct
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from urllib.parse import unquote_plus
 
-from kiosk import clock, vocab
-from kiosk.guidance.answers import LANGUAGE, MULTI, SINGLE
-from kiosk.site.config import KIOSK_ID
+from kiosk import clock
+from kiosk.booking.packing import (  # noqa: F401  (named kiosk.booking.reference.* before)
+    COURSE_ID,
+    EPOCH,
+    KIOSK_ID,
+    MAX_COURSES,
+    NO_DISTANCE,
+    _Malformed,
+    _pack,
+    _unpack,
+    valid_course_id,
+)
+from kiosk.guidance.answers import SPECS
 
-MAX_COURSES = 3             # courses a visitor marks to discuss; a booking carries them all
 VERSION = 1                 # signed or unsigned, readable: the older kinds
 SEALED = 2                  # encrypted and authenticated: what the kiosk makes with a secret
 LEGACY_DAYS = 90            # signed readable references are accepted this long after their day
@@ -35,8 +43,6 @@ TAG_BYTES = 16              # the AES-SIV tag
 MAX_TEXT = 10_000           # a link or booking note to look for a reference in
 MIN_BODY = 13               # the shortest packed body (no answers, no courses, 1-char kiosk id)
 KEY_ID_BYTES = 2
-EPOCH = date(2000, 1, 1)
-NO_DISTANCE = 0xFFFF
 
 TOKEN_RUN = re.compile(r"[A-Za-z0-9_-]{16,}", re.ASCII)
 
@@ -61,7 +67,6 @@ class Handoff:
 
 # ---------------------------------------------------------------- course ids and kiosk id
 
-valid_course_id = vocab.valid_course_id    # the one rule, shared with the feed check
 
 
 def clean_courses(course_ids) -> list[str]:
@@ -122,162 +127,6 @@ def _sign(secret: str, payload: bytes) -> bytes:
     return hmac.new(secret.encode(), payload, hashlib.sha256).digest()[:SIG_BYTES]
 
 
-def _short_text(text: str) -> bytes:
-    raw = text.encode("ascii")
-    return bytes([len(raw)]) + raw
-
-
-# course ids in lower case pack 3 characters into 2 bytes (40**3 < 2**16)
-ID_ALPHABET = "-.0123456789_abcdefghijklmnopqrstuvwxyz"
-PACKED = 0x80
-
-
-def _pack_id(cid: str) -> bytes:
-    """Length byte (high bit set when packed), then the id."""
-    if any(c not in ID_ALPHABET for c in cid):
-        return _short_text(cid)
-    out = bytearray([PACKED | len(cid)])
-    for i in range(0, len(cid), 3):
-        n = 0
-        for c in cid[i:i + 3].ljust(3, " "):
-            n = n * 40 + ID_ALPHABET.find(c) + 1
-        out += struct.pack(">H", n)
-    return bytes(out)
-
-
-SEVERAL = 0x80              # a status byte with this bit: a mask of several statuses
-
-
-def _status_byte(statuses) -> int:
-    """0 none, 1..6 one status (as links always had), else SEVERAL | their mask."""
-    mask = vocab.mask(vocab.STATUSES, [statuses] if isinstance(statuses, str) else statuses)
-    return mask.bit_length() if mask & (mask - 1) == 0 else SEVERAL | mask
-
-
-def _statuses(byte: int) -> list[str]:
-    if byte & SEVERAL:
-        return [v for i, v in enumerate(vocab.STATUSES) if byte >> i & 1]
-    if byte > len(vocab.STATUSES):
-        raise _Malformed
-    return [vocab.STATUSES[byte - 1]] if byte else []
-
-
-def _pack(answers: dict, course_ids: list[str], kiosk_id: str, day: date) -> bytes:
-    out = bytearray(struct.pack(">H", (day - EPOCH).days))
-    for key, values in SINGLE.items():
-        out.append(values.index(answers[key]) + 1 if key in answers else 0)
-    out.append(_status_byte(answers.get("status")))
-    out.append(vocab.mask(vocab.TIMES, answers.get("times"))
-               | vocab.mask(vocab.FORMATS, answers.get("formats")) << 3)
-    postcode = answers.get("postcode")
-    out += struct.pack(">HH", int(postcode) + 1 if postcode else 0,
-                       answers.get("max_distance_km", NO_DISTANCE))
-    out += _short_text(answers.get("language", ""))
-    out += _short_text(kiosk_id)
-    out.append(len(course_ids))
-    for cid in course_ids:
-        out += _pack_id(cid)
-    needs = vocab.mask(vocab.NEEDS, answers.get("needs"))
-    if needs:                   # a last byte only when needs were chosen (older links: none)
-        out.append(needs)
-    return bytes(out)
-
-
-class _Malformed(Exception):
-    pass
-
-
-class _Reader:
-    def __init__(self, data: bytes):
-        self.data, self.pos = data, 0
-
-    def take(self, n: int) -> bytes:
-        if self.pos + n > len(self.data):
-            raise _Malformed
-        chunk = self.data[self.pos:self.pos + n]
-        self.pos += n
-        return chunk
-
-    def byte(self) -> int:
-        return self.take(1)[0]
-
-    def course_id(self) -> str:
-        head = self.byte()
-        if not head & PACKED:
-            self.pos -= 1
-            return self.text(vocab.COURSE_ID)
-        length, chars = head & ~PACKED, []
-        for _ in range((length + 2) // 3):
-            n = struct.unpack(">H", self.take(2))[0]
-            group = []
-            for _ in range(3):
-                n, digit = divmod(n, 40)
-                group.append(digit)
-            if n:
-                raise _Malformed
-            chars += [ID_ALPHABET[d - 1] if d else "" for d in reversed(group)]
-        cid = "".join(chars)
-        if len(cid) != length:
-            raise _Malformed
-        return cid
-
-    def text(self, pattern) -> str:
-        raw = self.take(self.byte())
-        try:
-            value = raw.decode("ascii")
-        except UnicodeDecodeError:
-            raise _Malformed from None
-        if value and not pattern.fullmatch(value):
-            raise _Malformed
-        return value
-
-
-def _unpack(body: bytes) -> tuple[dict, list[str], str, date, int]:
-    """Answers, course ids, kiosk id, date and end offset of a reference's body."""
-    r = _Reader(body)
-    made_on = EPOCH + timedelta(days=struct.unpack(">H", r.take(2))[0])
-    answers = {}
-    for key, values in SINGLE.items():
-        i = r.byte()
-        if i > len(values):
-            raise _Malformed
-        if i:
-            answers[key] = values[i - 1]
-    statuses = _statuses(r.byte())
-    if statuses:            # one status as one word, as links always carried it
-        answers["status"] = statuses[0] if len(statuses) == 1 else statuses
-    masks = r.byte()
-    if masks >> 6:
-        raise _Malformed
-    for key, shift in (("times", 0), ("formats", 3)):
-        chosen = [v for i, v in enumerate(MULTI[key]) if masks >> shift & 1 << i]
-        if chosen:
-            answers[key] = chosen
-    postcode, km = struct.unpack(">HH", r.take(4))
-    if postcode > 10000:
-        raise _Malformed
-    if postcode:
-        answers["postcode"] = f"{postcode - 1:04d}"
-    if km != NO_DISTANCE:
-        answers["max_distance_km"] = km
-    lang = r.text(LANGUAGE)
-    if lang:
-        answers["language"] = lang
-    kiosk_id = r.text(KIOSK_ID)
-    count = r.byte()
-    if count > MAX_COURSES:
-        raise _Malformed
-    courses = [r.course_id() for _ in range(count)]
-    if not all(valid_course_id(c) for c in courses):
-        raise _Malformed
-    if r.pos < len(body):
-        byte = r.byte()
-        needs = [v for i, v in enumerate(vocab.NEEDS) if byte >> i & 1]
-        if needs:
-            answers["needs"] = needs
-    return answers, courses, kiosk_id, made_on, r.pos
-
-
 def make_reference(cfg, answers: dict, course_ids: list[str], now=None) -> str:
     """The compact reference: base64url of version 2, key id and the packed answers and
     courses sealed with AES-SIV (the header is authenticated too). Without a secret an
@@ -289,8 +138,8 @@ def make_reference(cfg, answers: dict, course_ids: list[str], now=None) -> str:
     day = now.date() if isinstance(now, datetime) else now
     secret = cfg.booking.secret
     if not secret:
-        goal_only = {k: v for k, v in answers.items() if k == "goal"}
-        return _b64(bytes([VERSION, 0]) + _pack(goal_only, course_ids, kiosk_id(cfg), day))
+        readable = {k: v for k, v in answers.items() if k in SPECS and SPECS[k].readable}
+        return _b64(bytes([VERSION, 0]) + _pack(readable, course_ids, kiosk_id(cfg), day))
     header = bytes([SEALED]) + _key_id(secret)
     body = _pack(answers, course_ids, kiosk_id(cfg), day)
     return _b64(header + _seal_key(secret).encrypt(body, [header]))

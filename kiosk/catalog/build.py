@@ -14,6 +14,7 @@ from pathlib import Path
 import sqlite_utils
 
 from kiosk.catalog import db as catalog_mod
+from kiosk.catalog import tie_keys
 from kiosk.catalog.check import (
     FORMAT,
     VERSION,
@@ -173,7 +174,7 @@ def _insert_courses(conn, courses, providers: dict, rejected: list, limits: Limi
     reason. Returns how many courses the feed has. `source`: the rules of one of several
     sources and when its courses were confirmed (see _confirming)."""
     rules, confirmed = source
-    columns = list(catalog_mod.COURSE_COLUMNS) + ([CONFIRMED] if confirmed else [])
+    columns = [*catalog_mod.COURSE_COLUMNS, *tie_keys.COLUMNS] + ([CONFIRMED] if confirmed else [])
     insert = (f"insert into courses ({', '.join(columns)}) "
               f"values ({', '.join('?' * len(columns))})")
     place = _placer()
@@ -192,6 +193,7 @@ def _insert_courses(conn, courses, providers: dict, rejected: list, limits: Limi
             row[CONFIRMED] = confirmed(row)
         if row["lat"] is None:
             place(row)
+        tie_keys.add_keys(row)
         batch.append(tuple(row[c] for c in columns))
         if len(batch) >= BATCH:
             conn.executemany(insert, batch)

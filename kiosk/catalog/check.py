@@ -17,13 +17,13 @@ from kiosk.catalog.check_routes import route_columns
 from kiosk.catalog.limits import LIMITS, Limits
 from kiosk.catalog.report import KEPT, FeedRefused, Rejected
 from kiosk.text.printable import is_clean, quoted
+from kiosk.vocab import Postcode
 
 FORMAT = "leerwinkel-catalog"
 VERSION = 1
 MAX_REJECTED_SHARE = 0.20        # more than this share of bad courses refuses the feed
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_POSTCODE = re.compile(r"\d{4}")
 
 
 # ---------------------------------------------------------------- the document
@@ -223,9 +223,8 @@ def _last_verified(value) -> str | None:
 def _place(location: dict) -> tuple[str, float | None, float | None]:
     """The postcode and the coordinates (both or neither) of a course's location."""
     postcode = location.get("postcode")
-    if isinstance(postcode, int) and not isinstance(postcode, bool):
-        postcode = str(postcode)
-    if not isinstance(postcode, str) or not _POSTCODE.fullmatch(postcode.strip()):
+    postcode = Postcode.parse(postcode)
+    if postcode is None:
         raise Rejected("location.postcode must be a Belgian postcode of 4 digits")
     lat, lon = location.get("lat"), location.get("lon")
     if (lat is None) != (lon is None):
@@ -233,7 +232,7 @@ def _place(location: dict) -> tuple[str, float | None, float | None]:
     if lat is not None and not (_is_num(lat) and _is_num(lon)
                                 and -90 <= lat <= 90 and -180 <= lon <= 180):
         raise Rejected("location.lat/lon are not valid coordinates")
-    return postcode.strip(), lat, lon
+    return str(postcode), lat, lon
 
 
 def _url(value, limits: Limits) -> str | None:

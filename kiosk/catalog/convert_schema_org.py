@@ -1,6 +1,7 @@
-"""Courses from a provider's web page: schema.org `Course` / `CourseInstance` markup
-(JSON-LD or microdata, read with extruct) mapped onto the feed format (docs/feed.md,
-"Web pages with schema.org markup"). One CourseInstance is one course record (one group).
+"""Courses from a provider's web page: schema.org `Course` / `CourseInstance` and
+`EducationalOccupationalProgram` markup (JSON-LD, microdata or RDFa, read by
+kiosk/catalog/page_markup.py) mapped onto the feed format (docs/feed.md, "Web pages with
+schema.org markup"). One CourseInstance is one course record (one group).
 
 Only what the documented rules map is taken; every property that is present but cannot
 be mapped is noted for that course ("<id>: …"), never guessed. A course that misses a
@@ -43,61 +44,77 @@ OUTCOME_WORDS = (("diploma-secundair", ("diploma secundair", "secundair onderwij
                  ("certificaat", ("certificaat", "certificate")),
                  ("attest", ("attest", "getuigschrift")))
 WEEKEND = ("saturday", "sunday")
+COURSE_TYPES = ("Course", "EducationalOccupationalProgram")
+PROGRAM = "EducationalOccupationalProgram"
+PROGRAM_GOAL = "beroep"          # a program that trains for an occupation
+TIME_OF_DAY = {"morning": "dag", "afternoon": "dag", "daytime": "dag", "evening": "avond",
+               "night": "avond", "weekend": "weekend"}
 EVENING_FROM = 17                # a group starting at 17:00 or later meets in the evening
 
 
 def page_to_feed(path: Path, publisher: str, own_provider: str | None,
-                 max_bytes: int = 200_000_000) -> tuple[dict, list[str]]:
+                 max_bytes: int = 200_000_000, defaults=None,
+                 reader=None) -> tuple[dict, list[str]]:
     """A feed document of the page's courses, and the notes of what was not mapped.
     `own_provider`: the provider the page speaks for (its source lists only that one);
-    else each course's provider.identifier names it. Raises FeedRefused."""
-    items = _items(path, max_bytes)
-    courses, providers, notes = [], {}, []
-    for item in _courses_in(items, 0):
-        for course, said in _records(item, own_provider, providers, len(courses)):
-            if len(courses) >= MAX_COURSES:      # each course instance is one record
-                raise FeedRefused(f"The page has more than {MAX_COURSES} courses. {KEPT}")
-            courses.append(course)
-            notes += said
+    else each course's provider.identifier names it; `defaults`: the source's defaults
+    (kiosk/catalog/source_defaults.py); `reader`: a kiosk.catalog.page_worker.PageReader
+    to read the page in a capped child process. Raises FeedRefused."""
+    from kiosk.catalog import page_markup, page_worker, source_defaults
+    if path.stat().st_size > max_bytes:
+        raise FeedRefused(f"The page is larger than the allowed {max_bytes / 1e6:g} MB "
+                          f"(setting catalog.max_bytes). {KEPT}")
+    if reader is not None:
+        try:
+            read = reader.read(path, "", own_provider)
+        except page_worker.PageFailed as exc:
+            raise FeedRefused(f"The page could not be read: {exc}. {KEPT}") from None
+        courses, providers, notes = read["courses"], read["providers"], read["notes"]
+        dropped = [n for n in notes if ":" not in n.split(" ")[0]]
+    else:
+        page = page_markup.read_page(path.read_bytes(), "")
+        courses, providers, notes = page_records(page["items"], own_provider)
+        notes, dropped = page["notes"] + notes, page["notes"]
     if not courses:
-        raise FeedRefused("The page has no schema.org Course markup. " + KEPT)
+        raise FeedRefused(no_courses_reason(dropped) + " " + KEPT)
+    used: dict = {}
+    for course in courses:
+        notes += source_defaults.apply(course, defaults, used)
+    source_defaults.provider_types(providers, defaults)
     doc = {"format": FORMAT, "version": VERSION,
            "generated_at": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
            "publisher": publisher, "providers": list(providers.values()), "courses": courses}
     return doc, notes[:MAX_NOTES]
 
 
-def _items(path: Path, max_bytes: int) -> list:
-    if path.stat().st_size > max_bytes:
-        raise FeedRefused(f"The page is larger than the allowed {max_bytes / 1e6:g} MB "
-                          f"(setting catalog.max_bytes). {KEPT}")
-    raw = path.read_bytes()
-    jsonld = _extract(raw, "json-ld")
-    if jsonld is None:                 # one broken script: read the others one by one
-        jsonld = [item for script in _scripts(raw) for item in _extract(script, "json-ld") or []]
-    return jsonld + (_extract(raw, "microdata") or [])
+def no_courses_reason(page_notes: list) -> str:
+    """The one line for a page without courses, with why markup was dropped, if it was."""
+    why = "; ".join(page_notes[:3])
+    return "The page has no schema.org Course markup" + (f" that could be read ({why})."
+                                                         if why else ".")
 
 
-def _extract(raw: bytes, syntax: str) -> list | None:
-    """The page's items in one syntax (extruct); None when the page breaks it."""
-    import extruct
-    try:
-        return extruct.extract(raw, syntaxes=[syntax], uniform=True).get(syntax, [])
-    except Exception:                  # noqa: BLE001 - hostile markup: read what else is there
-        return None
+def page_records(items: list, own_provider: str | None) -> tuple[list, dict, list]:
+    """(feed courses, providers by id, notes) of a page's items. Each course keeps the
+    provider's own words (keywords, categories, breadcrumbs) under "_words" for the
+    source's defaults, which take them out again."""
+    courses, providers, notes = [], {}, []
+    crumbs = [w for item in items for w in _breadcrumbs(item)]
+    for item in _courses_in(items, 0):
+        for course, said in _records(item, own_provider, providers, len(courses)):
+            if len(courses) >= MAX_COURSES:      # each course instance is one record
+                raise FeedRefused(f"The page has more than {MAX_COURSES} courses. {KEPT}")
+            course["_words"] = course["_words"] + crumbs
+            courses.append(course)
+            notes += said
+    return courses, providers, notes
 
 
-def _scripts(raw: bytes) -> list[bytes]:
-    """Each JSON-LD script of the page as a page of its own."""
-    import lxml.html
-    from lxml import etree
-    try:
-        tree = lxml.html.fromstring(raw)
-    except (etree.ParserError, ValueError):
+def _breadcrumbs(item) -> list:
+    if not isinstance(item, dict) or "BreadcrumbList" not in _types(item):
         return []
-    return [b'<html><head><script type="application/ld+json">' + (script.text or "").encode()
-            + b"</script></head></html>"
-            for script in tree.xpath("//script[@type='application/ld+json']")]
+    return [w for e in _many(item.get("itemListElement"))[:20] if isinstance(e, dict)
+            for w in [_text(e.get("name")) or _text(e.get("item"))] if w and len(w) < 100]
 
 
 def _types(item) -> set[str]:
@@ -114,7 +131,7 @@ def _courses_in(value, depth: int):
         for item in value:
             yield from _courses_in(item, depth + 1)
     elif isinstance(value, dict):
-        if "Course" in _types(value):
+        if _types(value) & set(COURSE_TYPES):
             yield value
             return
         for key in ("@graph", "itemListElement", "item", "mainEntity"):
@@ -185,6 +202,7 @@ def _records(course: dict, own: str | None, providers: dict, position: int):
         or _slug(_text(course.get("name")) or f"course-{position}")
     provider = own or _text((course.get("provider") or {}).get("identifier")
                             if isinstance(course.get("provider"), dict) else None)
+    program = PROGRAM in _types(course)
     instances = [i for i in _many(course.get("hasCourseInstance")) if isinstance(i, dict)]
     for n, instance in enumerate(instances or [{}], 1):
         part = _text(instance.get("identifier")) or _day(instance.get("startDate")) or str(n)
@@ -192,7 +210,9 @@ def _records(course: dict, own: str | None, providers: dict, position: int):
         notes: list[str] = []
         record = _common(course, cid, provider, notes)
         _instance(instance or course, record, notes)
-        if not instances:
+        if program:
+            _program(course, record, notes)
+        elif not instances:
             notes.append("no hasCourseInstance: start dates, times and place read from the Course")
         if provider:
             _provider(course.get("provider"), provider, providers)
@@ -208,13 +228,19 @@ def _common(course: dict, cid: str, provider: str | None, notes: list) -> dict:
     description = _text(course.get("description"))
     if description:
         record["summary"] = {"nl": description[:2000]}
+    own = [w.strip() for w in _words(course.get("keywords")).replace(",", "|").split("|")]
+    own += [w for w in _words(about, course.get("teaches"), course.get("occupationalCategory"),
+                              course.get("programType"), course.get("educationalLevel"))
+            .split(" | ") if w]
+    record["_words"] = [w for w in own if w][:50]
     goal = _first_match(_words(course.get("keywords"), about, course.get("teaches"),
                                name), GOAL_WORDS)
     if goal:
         record["goals"] = [goal]
-    else:
-        notes.append("no goal: none of the documented words in keywords, about, teaches or name")
-    credential = course.get("educationalCredentialAwarded")
+    elif PROGRAM in _types(course):
+        record["goals"] = [PROGRAM_GOAL]
+    credential = course.get("educationalCredentialAwarded") \
+        or course.get("occupationalCredentialAwarded")
     if credential is not None:
         outcome = _first_match(_words(credential, (credential or {}).get("credentialCategory")
                                       if isinstance(credential, dict) else None),
@@ -236,7 +262,7 @@ def _common(course: dict, cid: str, provider: str | None, notes: list) -> dict:
 
 def _instance(instance: dict, record: dict, notes: list) -> None:
     """Format, start, times, place, price and link of one group."""
-    mode = _words(instance.get("courseMode"))
+    mode = _words(instance.get("courseMode"), instance.get("educationalProgramMode"))
     fmt = next((f for f, words in MODES.items() if any(w in mode for w in words)), None)
     locations = [p for p in _many(instance.get("location")) if isinstance(p, dict)]
     if fmt is None and locations and all("VirtualLocation" in _types(p) for p in locations):
@@ -254,7 +280,8 @@ def _instance(instance: dict, record: dict, notes: list) -> None:
             record["duration_weeks"] = max(1, round(days / 7))
     else:
         notes.append("no startDate")
-    record["times"] = _times(instance.get("courseSchedule"), notes)
+    if PROGRAM not in _types(instance):
+        record["times"] = _times(instance.get("courseSchedule"), notes)
     _place(locations, record, notes)
     _price(instance.get("offers"), record, notes)
     url = _text(instance.get("url"))
@@ -323,3 +350,28 @@ def _provider(value, pid: str, providers: dict) -> None:
     providers[pid] = {"id": pid, "name": _text(value.get("name")) or pid, "type": "andere",
                       "website": website if website and website.startswith("http") else None,
                       "phone": _text(value.get("telephone"))}
+
+
+def _program(program: dict, record: dict, notes: list) -> None:
+    """What an EducationalOccupationalProgram says beyond a Course: when it meets
+    (timeOfDay, dayOfWeek), and the provider's address when no location is given."""
+    times = set()
+    for word in _words(program.get("timeOfDay")).replace(",", "|").split("|"):
+        word = word.strip().rsplit("/", 1)[-1]
+        if word in TIME_OF_DAY:
+            times.add(TIME_OF_DAY[word])
+        elif word:
+            notes.append(f"timeOfDay {word[:30]!r} not mapped")
+    days = {d.rsplit("/", 1)[-1] for d in _words(program.get("dayOfWeek")).split(" | ") if d}
+    if days and days <= set(WEEKEND):
+        times.add("weekend")
+    record["times"] = sorted(times, key=vocab.TIMES.index)
+    if not times:
+        notes.append("no timeOfDay: times not mapped")
+    provider = program.get("provider")
+    if "location" not in record and isinstance(provider, dict) \
+            and isinstance(provider.get("address"), dict):
+        _place([{"address": provider["address"], "name": provider.get("name")}], record, notes)
+        notes.append("place taken from the provider's address")
+    if program.get("programPrerequisites") is not None:
+        notes.append("programPrerequisites not mapped (give requires in a feed)")

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kiosk import paths
+from kiosk.catalog import tie_keys
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -52,7 +53,8 @@ def create_schema(db: sqlite_utils.Database) -> None:
     """Empty tables of a new catalog file."""
     db["meta"].create({"key": str, "value": str}, pk="key")
     db["providers"].create(PROVIDER_COLUMNS, pk="id")
-    db["courses"].create(COURSE_COLUMNS, pk="id", not_null={"id", "provider", "title_nl"})
+    db["courses"].create({**COURSE_COLUMNS, **tie_keys.COLUMNS}, pk="id",
+                         not_null={"id", "provider", "title_nl"})
 
 
 def create_indexes(db: sqlite_utils.Database) -> None:
@@ -64,7 +66,7 @@ def create_indexes(db: sqlite_utils.Database) -> None:
     filtered = ["format", "goals_mask", "times_mask", "req_dutch", "req_diploma",
                 "flexible_start", "last_start", "kind", "dutch_to"]
     scored = ["outcome", "cost_eur", "free_for", "reduced_for", "opleidingscheques",
-              "start_dates", "postcode", "provider", "title_nl", "id"]   # title, id: tie-break
+              "start_dates", "postcode", "provider", *tie_keys.COLUMNS]  # keys: the tie-break
     # near a place, with everything the score needs (the orientation's nearest courses)
     db["courses"].create_index(["lat", "lon", *filtered, *scored],
                                index_name="idx_courses_match_place")
@@ -75,13 +77,13 @@ def create_indexes(db: sqlite_utils.Database) -> None:
     # from here alone (kiosk/guidance/matching.py)
     db["courses"].create_index(["goals_mask", "format", "outcome", *filtered[2:], "cost_eur",
                                 "free_for", "reduced_for", "opleidingscheques", "start_dates",
-                                "lat", "lon", "postcode", "provider"],
+                                "lat", "lon", "postcode", "provider", *tie_keys.COLUMNS],
                                index_name="idx_courses_match_rank")
     # the orientation over goals (goal `weet-niet`) asks all goals at once for the courses
     # that score at least a floor: the outcomes and prices that can reach it, then a place
     db["courses"].create_index(["outcome", "cost_eur", "lat", "lon", "format", *filtered[1:],
                                 "free_for", "reduced_for", "opleidingscheques", "start_dates",
-                                "postcode", "provider", "title_nl", "id"],
+                                "postcode", "provider", *tie_keys.COLUMNS],
                                index_name="idx_courses_match_best")
     # the few routes that are not courses (kiosk/guidance/matching.py _route_rows), without a scan
     db.execute("create index idx_courses_routes on courses(kind) where kind is not null")

@@ -6,9 +6,12 @@ lets the server say the feed has not changed; the size limit is checked while re
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
+import os
 import time
+import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -82,16 +85,20 @@ def retry_policy(retries: int) -> Retry:
 
 
 def download(url: str, settings, dest: Path, previous: dict,
-             progress: Progress | None, allow_private: bool | None = None) -> dict | None:
+             progress: Progress | None, allow_private: bool | None = None,
+             session: requests.Session | None = None,
+             accept: str = "application/json") -> dict | None:
     """Fetch url into dest (`settings`: the site config's [catalog] table). Returns the
     response's validators, or None when the server says the feed has not changed
     (HTTP 304 to a conditional request). Only public addresses are connected to, unless
     `allow_private` (default: catalog.allow_private); redirects are followed here, each
-    checked the same way, never from https to http. Raises FeedRefused."""
+    checked the same way, never from https to http. Raises FeedRefused. `session` (from
+    `session_for`, which checks addresses the same way) keeps connections open across the
+    many pages of one website; `accept`: what is asked for (a website's pages: HTML)."""
     if allow_private is None:
         allow_private = settings.allow_private
     private_host = urlsplit(url).hostname if allow_private else None
-    headers = {"Accept": "application/json", "Accept-Encoding": "gzip"}
+    headers = {"Accept": accept, "Accept-Encoding": "gzip"}
     if previous.get("etag"):
         headers["If-None-Match"] = previous["etag"]
     if previous.get("last_modified"):
@@ -99,11 +106,12 @@ def download(url: str, settings, dest: Path, previous: dict,
     retry = retry_policy(settings.retries)
     deadline = time.monotonic() + settings.download_deadline_s
     while True:
-        with _session(retry, private_host) as session:
+        with (contextlib.nullcontext(session) if session
+              else _session(retry, private_host)) as open_session:
             try:
-                return _get(session, url, headers, settings, dest, (progress, deadline))
+                return _get(open_session, url, headers, settings, dest, (progress, deadline))
             except _CutOff as cut:
-                retry = _after_cut_off(cut.retries, url)
+                retry, session = _after_cut_off(cut.retries, url), None
 
 
 class _CutOff(Exception):
@@ -137,6 +145,21 @@ def _checking(base: type, private_host: str | None) -> type:
                 self._dns_host = name                 # the name stays for TLS and Host
             raise error
     return Checked
+
+
+def session_for(settings, private_host: str | None = None) -> requests.Session:
+    """A session with the settings' retries, for many downloads in a row, connecting only
+    to checked addresses (`private_host`: the one host that may be private). When the
+    environment sets no proxy and no .netrc, it is not looked up again per request (its
+    CA bundle, if any, is taken once, as requests would take it)."""
+    session = _session(retry_policy(settings.retries), private_host)
+    if not (urllib.request.getproxies() or os.environ.get("NETRC")
+            or Path("~/.netrc").expanduser().exists()):
+        bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
+        if bundle:
+            session.verify = bundle
+        session.trust_env = False
+    return session
 
 
 def _session(retry: Retry, private_host: str | None = None) -> requests.Session:
@@ -205,14 +228,23 @@ def _get(session, url: str, headers: dict, settings, dest: Path, watch) -> dict 
             raise FeedRefused("The feed server said 'not modified' (HTTP 304) although this "
                               f"kiosk has no copy of this address yet. {KEPT}")
         if resp.status_code == 304:
+            _reuse(resp)
             return None
         if resp.status_code != 200:
             refused = FeedRefused(_http_message(resp.status_code, url))
             refused.http_status = resp.status_code      # shown per source (kiosk/site/metrics.py)
             raise refused
         _save(resp, dest, settings, watch)
+        _reuse(resp)
         return {"etag": resp.headers.get("ETag"),
                 "last_modified": resp.headers.get("Last-Modified"), "http_status": 200}
+
+
+def _reuse(resp) -> None:
+    """The answer read to its end: its connection goes back to the session's pool, for
+    the next page of the same website (closing it unread would close the connection)."""
+    resp.raw.drain_conn()
+    resp.raw.release_conn()
 
 
 def _chunks(resp, deadline: float, deadline_s: int):

@@ -23,6 +23,7 @@ from pathlib import Path
 import sqlite_utils
 
 from kiosk.catalog import db as catalog_mod
+from kiosk.catalog import tie_keys
 from kiosk.catalog.build import CONFIRMED
 from kiosk.files import fsync
 
@@ -30,6 +31,9 @@ KEEP_HIDDEN = 1000               # hidden courses listed per source in the repor
 SAME_GROUP = ("c.provider || x'1f' || lower(c.title_nl) || x'1f' || c.postcode || x'1f' || "
               "c.start_dates || x'1f' || c.times || x'1f' || c.format")
 COLUMNS = ", ".join(catalog_mod.COURSE_COLUMNS)
+# the tie-break keys computed again, so a source's file kept from before they were stored
+# merges too
+KEYS = f"{tie_keys.CONTENT_SQL}, {tie_keys.ID_SQL}"
 OUTCOMES = ("loaded", "stale", "past", "duplicate", "id_taken")
 
 
@@ -43,6 +47,7 @@ def merge(kept: list, out: Path, today: dt.date, max_age_days: int, meta: dict) 
         conn.execute("pragma synchronous=off")
         db = sqlite_utils.Database(conn)
         catalog_mod.create_schema(db)
+        tie_keys.register(conn)
         conn.execute("create table course_sources (id text primary key, source text, "
                      "confirmed text)")
         conn.execute("create temp table keep (r integer primary key)")
@@ -70,8 +75,9 @@ def _merge_one(conn, path: Path, name: str, days: tuple) -> dict:
     try:
         conn.execute("begin")
         figures = _choose(conn, days)
-        conn.execute(f"insert into main.courses ({COLUMNS}) select {COLUMNS} from src.courses "
-                     "where rowid in (select r from temp.keep)")
+        conn.execute(f"insert into main.courses ({COLUMNS}, {', '.join(tie_keys.COLUMNS)})"
+                     f" select {COLUMNS}, {KEYS} from src.courses"
+                     " where rowid in (select r from temp.keep)")
         conn.execute(f"insert into course_sources select id, ?, {CONFIRMED} from src.courses "
                      "where rowid in (select r from temp.keep)", [name])
         conn.execute("insert or ignore into main.providers select * from src.providers")

@@ -94,7 +94,7 @@ def _source(line: dict, missing: dict) -> dict:
             "message": line.get("message", ""), "http_status": line.get("http_status"),
             "last_ok_at": line.get("last_ok_at"), "loaded": loaded,
             "rejected": rejected, "notes": line.get("notes") or [],
-            "hidden": (merged or {}).get("hidden") or [],
+            "hidden": (merged or {}).get("hidden") or [], "site": line.get("site"),
             "providers": sorted(providers.values(), key=lambda p: p["id"]),
             "score": round(_mean([p["score"] for p in providers.values() if p["loaded"]])
                            * (loaded / checked if checked else 1))}
@@ -123,6 +123,48 @@ def _provider_line(p: dict) -> str:
             f"missing: {missing}; score {p['score']}")
 
 
+def _counts(table: dict) -> str:
+    return ", ".join(f"{one_line(str(k), 60)} {n}" for k, n in table.items()) or "none"
+
+
+def _site_lines(site: dict | None) -> list[str]:
+    """A website's pages: found, fetched, unchanged, failed (why), courses per page and
+    the defaults used."""
+    if not site:
+        return []
+    lines = [f"  pages: {site.get('pages_found', 0)} found, {site.get('fetched', 0)} fetched, "
+             f"{site.get('unchanged', 0)} unchanged, {len(site.get('failed', []))} failed, "
+             f"{site.get('without_courses', 0)} without courses; "
+             f"skipped: {_counts(site.get('skipped') or {})}; "
+             f"defaults used: {_counts(site.get('defaults_used') or {})}"]
+    lines += [f"  failed page {one_line(url, 200)}: {one_line(why)}"
+              for url, why in (site.get("failed") or [])[:SHOWN_REASONS]]
+    per_page = list((site.get("courses_per_page") or {}).items())
+    lines += [f"  page {one_line(url, 200)}: {n} course{'s' if n != 1 else ''}"
+              for url, n in per_page[:SHOWN_REASONS]]
+    if len(per_page) > SHOWN_REASONS:
+        lines.append(f"  ... and {len(per_page) - SHOWN_REASONS} more pages with courses "
+                     "(--json or --html lists them all)")
+    return lines
+
+
+def _site_html(site: dict | None) -> list[str]:
+    if not site:
+        return []
+    e = html.escape
+    parts = [f"<p>Pages: {site.get('pages_found', 0)} found, {site.get('fetched', 0)} fetched, "
+             f"{site.get('unchanged', 0)} unchanged, {len(site.get('failed', []))} failed, "
+             f"{site.get('without_courses', 0)} without courses. Skipped: "
+             f"{e(_counts(site.get('skipped') or {}))}. Defaults used: "
+             f"{e(_counts(site.get('defaults_used') or {}))}.</p>",
+             "<table><tr><th>page</th><th>courses or why it failed</th></tr>"]
+    parts += [f"<tr><td>{e(url)}</td><td>FAILED: {e(str(why))}</td></tr>"
+              for url, why in site.get("failed") or []]
+    parts += [f"<tr><td>{e(url)}</td><td>{int(n)}</td></tr>"
+              for url, n in (site.get("courses_per_page") or {}).items()]
+    return parts + ["</table>"]
+
+
 def text(report: dict) -> str:
     """The report for a terminal: every text from outside is one escaped line."""
     if not report["sources"]:
@@ -135,6 +177,7 @@ def text(report: dict) -> str:
                      f"{s['loaded']} loaded, {len(s['rejected'])} rejected; score {s['score']}")
         if s["message"]:
             lines.append(f"  {one_line(s['message'], 500)}")
+        lines += _site_lines(s.get("site"))
         lines += [_provider_line(p) for p in s["providers"]]
         for label, items in (("rejected", s["rejected"]), ("hidden", s["hidden"])):
             lines += [f"  {label} {one_line(cid, 80)}: {one_line(why)}"
@@ -152,6 +195,7 @@ def as_html(report: dict) -> str:
     for s in report["sources"]:
         parts.append(f"<h2>{e(s['name'])} ({e(s['kind'])}): {'ok' if s['ok'] else 'FAILED'}, "
                      f"score {s['score']}</h2><p>{e(s['message'])}</p>")
+        parts += _site_html(s.get("site"))
         parts.append("<table><tr><th>provider</th><th>loaded</th><th>stale</th><th>past</th>"
                      "<th>duplicate</th><th>missing fields</th><th>score</th></tr>")
         for p in s["providers"]:

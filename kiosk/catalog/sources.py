@@ -23,7 +23,7 @@ from kiosk.catalog.addresses import redact, redact_text
 from kiosk.catalog.limits import limits_of
 from kiosk.catalog.report import KEPT, FeedRefused, RefusedWithReport
 from kiosk.files import write_atomically
-from kiosk.site import config as config_mod
+from kiosk.site import source_settings
 from kiosk.text.printable import one_line
 
 FOLDER = "sources"
@@ -40,10 +40,15 @@ class Source:
     url: str
     providers: tuple
     allow_private: bool = False    # the site allows an address on this machine or network
+    defaults: dict | None = None         # feed fields where a page or file does not say
+    include: tuple = ()                  # a website: address patterns of the pages to read
+    exclude: tuple = ()
+    max_pages: int | None = None
+    requests_per_s: float | None = None
 
     @property
     def aggregate(self) -> bool:
-        return config_mod.ANY_PROVIDER in self.providers
+        return source_settings.ANY_PROVIDER in self.providers
 
     def rules(self):
         from kiosk.catalog.build import SourceRules
@@ -62,6 +67,7 @@ class Outcome:
     rejected: list = field(default_factory=list)
     notes: list = field(default_factory=list)
     fetched: dict = field(default_factory=dict)     # sha256, etag, last_modified
+    site: dict | None = None                        # a website's figures (site_crawl.py)
 
 
 def configured(cfg) -> list[Source]:
@@ -74,7 +80,9 @@ def configured(cfg) -> list[Source]:
                        "allow_private": cfg.catalog.allow_private})
     sources = [Source(t["name"], t.get("kind", "feed"), t["url"].strip(),
                       tuple(p.strip() for p in t["providers"]),
-                      bool(t.get("allow_private", False))) for t in tables]
+                      bool(t.get("allow_private", False)), t.get("defaults"),
+                      tuple(t.get("include", ())), tuple(t.get("exclude", ())),
+                      t.get("max_pages"), t.get("requests_per_s")) for t in tables]
     return sorted(sources, key=lambda s: s.aggregate)       # stable: config order kept
 
 
@@ -115,6 +123,9 @@ def load(source: Source, cfg, cache: Path, before: dict) -> Outcome:
     built = store.temporary(cache, f"{tag}.sqlite")
     kept = kept_file(cache, source)
     try:
+        if source.kind == "schema.org" and _is_url(source.url):
+            _site(source, cfg, (download, converted, built, kept), before, outcome)
+            return _finish(outcome)
         path = _fetch(source, cfg, download, before if kept.exists() else {}, outcome)
         if path is not None:
             _check(source, cfg, path, (converted, built, kept), before, outcome)
@@ -126,11 +137,35 @@ def load(source: Source, cfg, cache: Path, before: dict) -> Outcome:
     except (OSError, sqlite3.Error) as exc:
         outcome.message = f"The source could not be read or kept ({redact_text(str(exc))})."
     finally:
-        for path in (download, converted, built):
+        for path in (download, converted, built, download.with_suffix(".state")):
             path.unlink(missing_ok=True)
+    return _finish(outcome)
+
+
+def _finish(outcome: Outcome) -> Outcome:
     outcome.message = one_line(outcome.message.replace(KEPT, SOURCE_KEPT).strip(), 500)
     return outcome
 
+
+def _is_url(url: str) -> bool:
+    from kiosk.catalog import fetch
+    return fetch.is_url(url)
+
+
+def _site(source: Source, cfg, files: tuple, before: dict, outcome: Outcome) -> None:
+    """A website: its pages crawled into one feed document, checked as a feed. A page
+    that fails keeps its last good courses; the site as a whole fails only when it
+    cannot be read at all."""
+    from kiosk.catalog import site_crawl
+    download, converted, built, kept = files
+    outcome.site, notes = site_crawl.gather(source, cfg, kept, download, converted,
+                                            _own_provider(source))
+    outcome.http_status = 200
+    outcome.notes += notes
+    _check(source, cfg, converted, (None, built, kept), before, outcome, ready=True)
+    site = outcome.site
+    outcome.message += (f" Pages: {site['pages_found']} found, {site['fetched']} fetched, "
+                        f"{site['unchanged']} unchanged, {len(site['failed'])} failed.")
 
 def _fetch(source: Source, cfg, download: Path, before: dict, outcome: Outcome) -> Path | None:
     """The source's file on this machine; None when the server says it has not changed."""
@@ -152,7 +187,7 @@ def _fetch(source: Source, cfg, download: Path, before: dict, outcome: Outcome) 
 
 
 def _check(source: Source, cfg, path: Path, files: tuple, before: dict,
-           outcome: Outcome) -> None:
+           outcome: Outcome, ready: bool = False) -> None:
     """Convert (CSV, web page) and check the file; the kept file is replaced only when
     the source loads."""
     from kiosk.catalog import fetch
@@ -165,7 +200,7 @@ def _check(source: Source, cfg, path: Path, files: tuple, before: dict,
         outcome.ok, outcome.unchanged = True, True
         outcome.message = "Not changed since the last refresh."
         return
-    if source.kind != "feed":
+    if source.kind != "feed" and not ready:
         path = _as_feed(source, cfg, path, converted, outcome)
     report = build_catalog(path, built, {"source": redact(source.url)}, cfg.catalog.max_bytes,
                            None, limits_of(cfg.catalog), source.rules())
@@ -179,23 +214,45 @@ def _check(source: Source, cfg, path: Path, files: tuple, before: dict,
 
 
 def _as_feed(source: Source, cfg, path: Path, out: Path, outcome: Outcome) -> Path:
-    """A CSV or a web page with schema.org markup, written as a feed file."""
-    if source.kind == "csv":
-        from kiosk.catalog import convert_csv as csv_import
-        try:
-            doc, report = csv_import.csv_to_feed(path, source.name)
-        except csv_import.CsvError as exc:
-            raise FeedRefused(str(exc)) from None
-        outcome.rejected += report.rejected
-        if doc is None:
-            raise FeedRefused(report.message)
-    else:
-        from kiosk.catalog import convert_schema_org as schema_org
-        doc, unmapped = schema_org.page_to_feed(path, source.name, _own_provider(source),
-                                                cfg.catalog.max_bytes)
-        outcome.notes += unmapped
+    """A CSV or a web page with schema.org markup, written as a feed file by the
+    converter registered for the source's kind (CONVERTERS)."""
+    doc = CONVERTERS[source.kind](source, cfg, path, outcome)
     out.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     return out
+
+
+def _from_csv(source: Source, cfg, path: Path, outcome: Outcome) -> dict:
+    from kiosk.catalog import convert_csv as csv_import
+    try:
+        doc, report = csv_import.csv_to_feed(path, source.name)
+    except csv_import.CsvError as exc:
+        raise FeedRefused(str(exc)) from None
+    outcome.rejected += report.rejected
+    if doc is None:
+        raise FeedRefused(report.message)
+    if source.defaults:
+        from kiosk.catalog import source_defaults
+        used: dict = {}
+        for course in doc["courses"]:
+            outcome.notes += source_defaults.apply(course, source.defaults, used)
+        source_defaults.provider_types({p["id"]: p for p in doc["providers"]}, source.defaults)
+    return doc
+
+
+def _from_page(source: Source, cfg, path: Path, outcome: Outcome) -> dict:
+    from kiosk.catalog import convert_schema_org as schema_org
+    from kiosk.catalog.page_worker import PageReader
+    with PageReader(cfg.catalog.max_memory_mb, cfg.catalog.page_parse_s) as reader:
+        doc, unmapped = schema_org.page_to_feed(path, source.name, _own_provider(source),
+                                                cfg.catalog.max_bytes, source.defaults, reader)
+    outcome.notes += unmapped
+    return doc
+
+
+# a source kind -> its converter into a feed document (a feed needs none); a new kind is
+# one function here and its name in kiosk/site/source_settings.py SOURCE_KINDS (a test keeps them
+# in step)
+CONVERTERS = {"csv": _from_csv, "schema.org": _from_page}
 
 
 def _own_provider(source: Source) -> str | None:
@@ -213,6 +270,10 @@ def state_of(outcome: Outcome, before: dict, courses: int, now: str) -> dict:
              "courses": courses, "checked_at": now,
              **{k: before.get(k) for k in ("sha256", "etag", "last_modified")},
              "rejected": before.get("rejected", []), "notes": before.get("notes", [])}
+    if outcome.site is not None:
+        state["site"] = outcome.site
+    elif before.get("site"):
+        state["site"] = before["site"]
     if outcome.ok and not outcome.unchanged:
         state.update(outcome.fetched, rejected=outcome.rejected, notes=outcome.notes[:200])
     elif not outcome.ok:

@@ -15,30 +15,77 @@ import json
 import math
 import re
 import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from kiosk import vocab
 from kiosk.guidance import questionnaire
-from kiosk.text.i18n import LANGUAGE_NAMES, available_languages
+from kiosk.text import words
+from kiosk.text.i18n import LANGUAGE_NAMES, N_, available_languages
 from kiosk.text.printable import one_line
 
-ALL_GOALS = vocab.GOALS + (vocab.GOAL_UNSURE,)
-ALL_DIPLOMAS = vocab.DIPLOMAS + (vocab.FOREIGN_DIPLOMA,)
-# answer key -> its vocabulary (one value each), in the order of the format
-SINGLE = {"goal": ALL_GOALS, "dutch_level": vocab.DUTCH_LEVELS, "diploma": ALL_DIPLOMAS}
-# answer key -> its vocabulary (a list of values; `status` may also be one word, as before)
-MULTI = {"times": vocab.TIMES, "formats": vocab.FORMATS, "status": vocab.STATUSES,
-         "needs": vocab.NEEDS}
-ONE_WORD_TOO = ("status",)  # keys that were one word: a single word is a list of one
-POSTCODE = re.compile(r"[0-9]{4}", re.ASCII)
 LANGUAGE = re.compile(r"[a-z]{2,3}", re.ASCII)
 LINK_MAX_KM = 0xFFFE        # a link holds whole kilometres in two bytes (0xFFFF: no limit)
+
+# the kinds of answer
+ONE_OF, SOME_OF, POSTCODE, NUMBER, LANGUAGE_CODE = "single", "multi", "postcode", "number", "language"
+UNKNOWN = N_("weet niet of maakt niet uit")     # the counsellor reads this for no answer
+
+
+@dataclass(frozen=True)
+class AnswerSpec:
+    """One key of the answers, described once: checking, cleaning, the booking link, the
+    sealed reference (kiosk/booking/reference.py), the counsellor's summary
+    (kiosk/booking/handoff.py) and the questionnaire's options all follow from it."""
+    key: str
+    kind: str                       # ONE_OF, SOME_OF, POSTCODE, NUMBER or LANGUAGE_CODE
+    values: tuple = ()              # ONE_OF/SOME_OF: the vocabulary, in its order
+    words: Mapping[str, str] = field(default_factory=dict)   # value -> Dutch msgid
+    label: str = ""                 # the counsellor's name for it (msgid); "" = no row
+    unanswered: str = UNKNOWN       # what the counsellor reads when it is not answered
+    readable: bool = False          # may travel readable (a reference without a secret)
+    sealed: bool = True             # may travel in the sealed reference
+    one_word_too: bool = False      # SOME_OF that was one word: a single word is a list of one
+    most: float = 0                 # NUMBER: the largest value
+
+    def said(self, value, _) -> str:
+        """A value as the counsellor reads it, in the language of `_`."""
+        return _(self.words[value]) if value in self.words else str(value)
+
+
+# The answers, in the order of the format (docs/answers.md) and of the counsellor's
+# summary. A new question: one AnswerSpec here (at the end: the sealed reference packs
+# new keys in this order), its question in assets/questionnaire.json, the rule that uses
+# it, the translations.
+ANSWERS = (
+    AnswerSpec("goal", ONE_OF, vocab.GOALS + (vocab.GOAL_UNSURE,), words.GOAL_LONG,
+               N_("Doel"), readable=True),
+    AnswerSpec("dutch_level", ONE_OF, vocab.DUTCH_LEVELS, words.DUTCH_LEVELS, N_("Nederlands")),
+    AnswerSpec("diploma", ONE_OF, vocab.DIPLOMAS + (vocab.FOREIGN_DIPLOMA,), words.DIPLOMAS,
+               N_("Diploma")),
+    AnswerSpec("status", SOME_OF, vocab.STATUSES, words.STATUSES, N_("Situatie"),
+               one_word_too=True),
+    AnswerSpec("times", SOME_OF, vocab.TIMES, words.TIMES, N_("Wanneer"), N_("maakt niet uit")),
+    AnswerSpec("formats", SOME_OF, vocab.FORMATS, words.FORMATS, N_("Hoe"), N_("maakt niet uit")),
+    AnswerSpec("postcode", POSTCODE, label=N_("Postcode")),
+    AnswerSpec("max_distance_km", NUMBER, most=1000),     # said with the postcode
+    AnswerSpec("needs", SOME_OF, vocab.NEEDS, words.NEEDS, N_("Nodig"), N_("niets gezegd")),
+    AnswerSpec("language", LANGUAGE_CODE, words=words.LANGUAGES,
+               label=N_("Taal van de bezoeker")),
+)
+SPECS = {spec.key: spec for spec in ANSWERS}
+ALL_GOALS = SPECS["goal"].values
+ALL_DIPLOMAS = SPECS["diploma"].values
+# answer key -> its vocabulary, for the kinds with one (as before the description)
+SINGLE = {s.key: s.values for s in ANSWERS if s.kind == ONE_OF}
+MULTI = {s.key: s.values for s in ANSWERS if s.kind == SOME_OF}
+MAX_KM = SPECS["max_distance_km"].most    # max_distance_km: Belgium is about 300 km across
 
 # limits for reading answers (docs/answers.md): answers come from files anyone can write
 MAX_BYTES = 64 * 1024       # an answers file
 MAX_DEPTH = 20              # lists and objects inside each other
 MAX_STRING_CHARS = 1000     # one text (a key or a value)
 MAX_NUMBER_CHARS = 30       # one number as written, digits, sign and exponent
-MAX_KM = 1000               # max_distance_km: Belgium is about 300 km across
 SHOWN_CHARS = 40            # of a wrong value, in a message
 # JSON strings (skipped whole) and brackets: what the depth check looks at
 _STRUCTURE = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.DOTALL)
@@ -144,27 +191,54 @@ def parse_answers(text: str):
 
 
 # ---------------------------------------------------------------- validate
+# one function per kind: (spec, the value given, the languages known) -> the normal form
 
-def _one_of(answers: dict, key: str, values: tuple) -> str | None:
-    value = answers.get(key)
+def _one_of(spec: AnswerSpec, value, _languages) -> str | None:
     if value is None or value == "":
         return None
-    if not isinstance(value, str) or value not in values:
-        raise AnswersError(f"Answer '{key}' cannot be {shown(value)}; "
-                           f"use one of: {', '.join(values)}.")
+    if not isinstance(value, str) or value not in spec.values:
+        raise AnswersError(f"Answer '{spec.key}' cannot be {shown(value)}; "
+                           f"use one of: {', '.join(spec.values)}.")
     return value
 
 
-def _some_of(answers: dict, key: str, values: tuple) -> tuple[str, ...]:
-    value = answers.get(key)
-    if value is None or (value == "" and key in ONE_WORD_TOO):
+def _some_of(spec: AnswerSpec, value, _languages) -> tuple[str, ...]:
+    if value is None or (value == "" and spec.one_word_too):
         return ()
-    if isinstance(value, str) and key in ONE_WORD_TOO:
+    if isinstance(value, str) and spec.one_word_too:
         value = [value]
-    if not isinstance(value, list) or not all(isinstance(v, str) and v in values
+    if not isinstance(value, list) or not all(isinstance(v, str) and v in spec.values
                                               for v in value):
-        raise AnswersError(f"Answer '{key}' must be a list of: {', '.join(values)}.")
-    return tuple(v for v in values if v in value)
+        raise AnswersError(f"Answer '{spec.key}' must be a list of: {', '.join(spec.values)}.")
+    return tuple(v for v in spec.values if v in value)
+
+
+def _postcode(spec: AnswerSpec, value, _languages) -> str | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    code = vocab.Postcode.parse(value)
+    if code is None:
+        raise AnswersError(f"Answer '{spec.key}' must be a Belgian postcode like \"9000\".")
+    return str(code)
+
+
+def _kilometres(spec: AnswerSpec, value, _languages) -> float | None:
+    if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))
+                              or not math.isfinite(value) or not 0 <= value <= spec.most):
+        raise AnswersError(f"Answer '{spec.key}' must be a number of kilometres from 0 "
+                           f"to {spec.most:g}, like 20.")
+    return float(value) if value is not None else None
+
+
+def _language(spec: AnswerSpec, value, known) -> str | None:
+    if value is not None and value != "" and (not isinstance(value, str) or value not in known):
+        raise AnswersError(f"Answer '{spec.key}' must be a language code of the kiosk "
+                           f"({', '.join(sorted(known))}), not {shown(value)}.")
+    return value or None
+
+
+_CHECKS = {ONE_OF: _one_of, SOME_OF: _some_of, POSTCODE: _postcode, NUMBER: _kilometres,
+           LANGUAGE_CODE: _language}
 
 
 def check_answers(answers, languages: set[str] | None = None) -> dict:
@@ -174,33 +248,24 @@ def check_answers(answers, languages: set[str] | None = None) -> dict:
     name (default: the kiosk's own)."""
     if not isinstance(answers, dict):
         raise AnswersError('The answers must be a JSON object, like {"goal": "digitaal"}.')
-    out = {key: _one_of(answers, key, values) for key, values in SINGLE.items()}
-    out |= {key: _some_of(answers, key, values) for key, values in MULTI.items()}
-    out["postcode"] = _postcode(answers.get("postcode"))
-    km = answers.get("max_distance_km")
-    if km is not None and (isinstance(km, bool) or not isinstance(km, (int, float))
-                           or not math.isfinite(km) or not 0 <= km <= MAX_KM):
-        raise AnswersError("Answer 'max_distance_km' must be a number of kilometres from 0 "
-                           f"to {MAX_KM}, like 20.")
-    out["max_distance_km"] = float(km) if km is not None else None
-    lang = answers.get("language")
     known = known_languages() if languages is None else languages
-    if lang is not None and lang != "" and (not isinstance(lang, str) or lang not in known):
-        raise AnswersError(f"Answer 'language' must be a language code of the kiosk "
-                           f"({', '.join(sorted(known))}), not {shown(lang)}.")
-    out["language"] = lang or None
-    return out
+    return {spec.key: _CHECKS[spec.kind](spec, answers.get(spec.key), known)
+            for spec in ANSWERS}
 
 
-def _postcode(value) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, int) and not isinstance(value, bool) and 1000 <= value <= 9999:
-        value = str(value)
-    if not isinstance(value, str) or not (POSTCODE.fullmatch(value.strip())
-                                          or not value.strip()):
-        raise AnswersError("Answer 'postcode' must be a Belgian postcode like \"9000\".")
-    return value.strip() or None
+def check_questionnaire(questions) -> None:
+    """AnswersError when a question (kiosk/guidance/questionnaire.py) fills a key this
+    description does not know, or offers a value its key cannot hold."""
+    kinds = {ONE_OF: "choice", SOME_OF: "multi", POSTCODE: "postcode", NUMBER: "choice"}
+    for question in questions:
+        spec = SPECS.get(question.id)
+        if spec is None or kinds.get(spec.kind) != question.kind:
+            raise AnswersError(f"Question '{question.id}' ({question.kind}) fills no answer "
+                               "of that kind in kiosk/guidance/answers.py.")
+        for option in question.options:
+            if option.value is not None:    # a multiple choice offers its values one by one
+                value = [option.value] if spec.kind == SOME_OF else option.value
+                _CHECKS[spec.kind](spec, value, set())
 
 
 # ---------------------------------------------------------------- clean
@@ -224,35 +289,43 @@ def known_languages(cfg=None) -> set[str]:
     return codes
 
 
+def _link_value(spec: AnswerSpec, value, languages):
+    """The value as a link carries it, None when it may not travel."""
+    if spec.kind == ONE_OF:
+        return value if isinstance(value, str) and value in spec.values else None
+    if spec.kind == SOME_OF:
+        if isinstance(value, str) and spec.one_word_too:
+            value = [value]
+        if not isinstance(value, (list, tuple)):
+            return None
+        kept = [v for v in spec.values if v in {c for c in value if isinstance(c, str)}]
+        if spec.one_word_too and len(kept) == 1:
+            return kept[0]      # one status stays one word, as links always carried it
+        return kept or None
+    if spec.kind == POSTCODE:
+        return value if isinstance(value, str) and vocab.Postcode.parse(value) == value else None
+    if spec.kind == NUMBER:
+        if isinstance(value, (int, float)) and not isinstance(value, bool) \
+                and math.isfinite(value) and 0 <= value <= LINK_MAX_KM:
+            return math.ceil(value)
+        return None
+    if isinstance(value, str) and value in languages and LANGUAGE.fullmatch(value):
+        return value
+    return None
+
+
 def answers_for_link(answers, languages: set[str] | None = None) -> dict:
-    """What of the answers may travel in a booking link: the format's keys with values from
-    the vocabulary, a 4-digit postcode, whole kilometres, a known language code. Anything
-    else (free text, personal data, other keys) is dropped, and so are missing, null and
-    "any" (empty list) answers."""
+    """What of the answers may travel in a booking link: the described keys that may
+    travel sealed, with values from the vocabulary, a Belgian postcode, whole kilometres,
+    a known language code. Anything else (free text, personal data, other keys) is
+    dropped, and so are missing, null and "any" (empty list) answers."""
     if not isinstance(answers, dict):
         return {}
     languages = known_languages() if languages is None else languages
     out = {}
-    for key, values in SINGLE.items():
-        value = answers.get(key)
-        if isinstance(value, str) and value in values:
-            out[key] = value
-    for key, values in MULTI.items():
-        chosen = answers.get(key)
-        if isinstance(chosen, str) and key in ONE_WORD_TOO:
-            chosen = [chosen]
-        if isinstance(chosen, (list, tuple)):
-            kept = [v for v in values if v in {c for c in chosen if isinstance(c, str)}]
-            if kept:        # one status stays one word, as links always carried it
-                out[key] = kept[0] if key in ONE_WORD_TOO and len(kept) == 1 else kept
-    postcode = answers.get("postcode")
-    if isinstance(postcode, str) and POSTCODE.fullmatch(postcode):
-        out["postcode"] = postcode
-    km = answers.get("max_distance_km")
-    if isinstance(km, (int, float)) and not isinstance(km, bool) and math.isfinite(km) \
-            and 0 <= km <= LINK_MAX_KM:
-        out["max_distance_km"] = math.ceil(km)
-    lang = answers.get("language")
-    if isinstance(lang, str) and lang in languages and LANGUAGE.fullmatch(lang):
-        out["language"] = lang
+    for spec in ANSWERS:
+        if spec.sealed or spec.readable:
+            value = _link_value(spec, answers.get(spec.key), languages)
+            if value is not None:
+                out[spec.key] = value
     return out

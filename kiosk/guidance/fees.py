@@ -20,8 +20,8 @@ from kiosk.text.i18n import N_
 CONDITIONS = {
     "aav-no-diploma": N_("Gratis als je geen diploma secundair onderwijs hebt — vraag na"),
     "jobseeker-vdab": N_("Gratis als je een uitkering hebt en VDAB je stuurt — vraag na"),
-    "inburgeraar-level": N_("Gratis voor inburgeraars in Nederlands richtgraad 1 en 2 — "
-                            "vraag na"),
+    "inburgeraar-level": N_("Gratis als je inburgering volgt en Nederlands leert in "
+                            "richtgraad 1 of 2 — vraag na"),
     "verlof-private-flanders": N_("opleidingsverlof kan, als je in de privésector werkt "
                                   "bij een werkgever in Vlaanderen — vraag na"),
 }
@@ -229,10 +229,11 @@ def route_sentence(course: dict, visitor: Visitor, _, day: date | None = None,
             return _("Gratis voor jou")
         fee = next(iter(ruleset.of_kind("naric")), None)
         if fee and fee.verified and fee.eur is not None:
-            return _("Een erkenning kost {eur} euro; gratis met een leefloon, als vluchteling "
-                     "of als inburgeraar").format(eur=_euro(fee.eur))
-        return _("Vraag de prijs na; gratis met een leefloon, als vluchteling of als "
-                 "inburgeraar")
+            return _("Een erkenning kost {eur} euro. Het is gratis als je een leefloon "
+                     "krijgt, als je vluchteling bent of als je inburgering volgt").format(
+                         eur=_euro(fee.eur))
+        return _("Vraag de prijs na. Het is gratis als je een leefloon krijgt, als je "
+                 "vluchteling bent of als je inburgering volgt")
     if "inburgeraar" not in visitor.statuses:
         return ""
     by_region = {r.region: r for r in ruleset.of_kind("inburgering") if r.verified}
@@ -240,6 +241,6 @@ def route_sentence(course: dict, visitor: Visitor, _, day: date | None = None,
         return _("Inburgering is gratis in Brussel")
     if visitor.region == "vlaanderen" and "vlaanderen" in by_region:
         return _("Inburgering in Vlaanderen kost tot {eur} euro voor Nederlands en tot {eur} "
-                 "euro voor maatschappelijke oriëntatie; soms gratis — vraag na").format(
+                 "euro voor maatschappelijke oriëntatie. Soms is het gratis — vraag na").format(
                      eur=_euro(by_region["vlaanderen"].eur))
-    return _("Inburgering is gratis in Brussel; in Vlaanderen betaal je — vraag na")
+    return _("Inburgering is gratis in Brussel. In Vlaanderen betaal je — vraag na")

@@ -8,11 +8,11 @@ hundred (9001 -> 9000), which is always a neighbouring place; beyond that it is 
 from __future__ import annotations
 
 import math
-import re
 from functools import lru_cache
 
+from kiosk.vocab import Postcode
+
 EARTH_RADIUS_KM = 6371.0088
-_POSTCODE = re.compile(r"[1-9]\d{3}")
 
 
 @lru_cache(maxsize=1)
@@ -24,8 +24,8 @@ def _table() -> dict[str, tuple[float, float, str]]:
 
 
 def _lookup(postcode) -> tuple[float, float, str] | None:
-    code = str(postcode or "").strip()
-    if not _POSTCODE.fullmatch(code):
+    code = Postcode.parse(postcode)
+    if code is None:
         return None
     table = _table()
     number = int(code)

@@ -29,6 +29,7 @@ class Question:
     kind: str              # choice | multi | postcode
     title: str
     hint: str = ""
+    icon: str = ""         # its pictogram, shown large above the answers
     options: tuple[Option, ...] = ()
     skip_for_goals: tuple[str, ...] = ()
     requires: str = ""
@@ -55,6 +56,7 @@ def load(path: Path = paths.QUESTIONNAIRE) -> tuple[Question, ...]:
                         for o in q.get("options", ()))
         questions.append(Question(
             id=q["id"], kind=q["kind"], title=q["title"], hint=q.get("hint", ""),
+            icon=q.get("icon", ""),
             options=options, skip_for_goals=tuple(q.get("skip_for_goals", ())),
             requires=q.get("requires", ""), none_label=q.get("none_label", ""),
             skip_label=q.get("skip_label", "")))

@@ -8,10 +8,8 @@ numbers that ranked the course.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import math
-from collections.abc import Sequence
 from datetime import date
 
 from kiosk import vocab
@@ -29,14 +27,9 @@ PRICE_UNKNOWN = 0.2                       # an unknown price: as a middling one 
                                           # never as the dearest (docs/matching.md)
 ALL_TIMES = (1 << len(vocab.TIMES)) - 1
 FIRST_PAGE = 5                            # results on the first screen
-MAX_SAME_PROVIDER = 2                     # per provider on the first screen, when others fit
 
-# a light row: what ordering and the first-screen variety need, the distance, cost and
-# next start the reasons name, the record's kind (None: a course; else a route), and each
-# factor's score (FACTOR_SCORES, in FACTORS order); SCORE is as computed, rounded to 9
-# decimals when compared
-ROWID, PROVIDER, DISTANCE, COST, NEXT_START, SCORE, GOALS_MASK, KIND = range(8)
-FACTOR_SCORES = slice(8, 8 + len(WEIGHTS))
+SCORE_DECIMALS = 9                        # scores are compared rounded to this
+FULL_PRICE_HALF_EUR = 100                 # a full price's score halves at this price
 
 # outcomes that are exactly what a goal is after; otherwise the general value of an outcome
 GOAL_OUTCOMES = {"diploma-secundair": ("diploma-secundair",),
@@ -74,8 +67,9 @@ def params(a: dict, today: str, origin: tuple[float, float] | None) -> dict:
     out.update({f"w_{k}": w for k, w in WEIGHTS.items()})
     statuses = a["status"] or ()
     out.update({f"status{i}": json.dumps(status) for i, status in enumerate(statuses)})
-    out.update(today=today, statuses=len(statuses), worker=int("werkend" in statuses),
-               free=PRICE_FREE, reduced=PRICE_REDUCED, unknown=PRICE_UNKNOWN, jd_today=julian_day(today),
+    out.update(today=today, statuses=len(statuses), worker=int(vocab.WORKER in statuses),
+               free=PRICE_FREE, reduced=PRICE_REDUCED, unknown=PRICE_UNKNOWN,
+               jd_today=julian_day(today),
                start_half=START_HALF_DAYS, half_km=DISTANCE_HALF_KM,
                online=DISTANCE_SCORE_ONLINE, unasked=DISTANCE_SCORE_UNASKED)
     if origin:
@@ -135,7 +129,8 @@ def cost_score(cost: str) -> str:
     middling one (PRICE_UNKNOWN). Opleidingscheques do not count: whether they apply
     depends on the visitor's diploma and the yearly maximum (kiosk/guidance/fees.py)."""
     return (f"case {cost} when 'free' then :free when 'reduced' then :reduced"
-            " when 'full' then 0.4 * 100 / (100 + cost_eur) else :unknown end")
+            f" when 'full' then {PRICE_FULL_MOST!r} * {FULL_PRICE_HALF_EUR}"
+            f" / ({FULL_PRICE_HALF_EUR} + cost_eur) else :unknown end")
 
 
 TIMES_SCORE = ("case coalesce(times_mask, 0) "
@@ -231,7 +226,9 @@ def floor_rules(p: dict, floor: float, origin_known: bool, online: bool = False)
     outcomes = [o for i, o in enumerate(vocab.OUTCOMES)
                 if WEIGHTS["outcome"] * (most["outcome"] - p[f"outcome{i}"]) <= slack]
     rules = [f"coalesce(times_mask, 0) in ({', '.join(map(str, masks))})"]
-    if len(outcomes) < len(vocab.OUTCOMES):
+    # an unknown outcome scores 0: when even that cannot reach the floor, the outcomes
+    # are named, so they lead the index (idx_courses_match_best)
+    if len(outcomes) < len(vocab.OUTCOMES) or WEIGHTS["outcome"] * most["outcome"] > slack:
         rules.append("outcome in ({})".format(", ".join(f"'{o}'" for o in outcomes)))
     rules += _price_rules(p, slack) + _start_rules(p, slack)
     near = ("case when format = 'afstand' then :online else 1.0 end" if origin_known
@@ -242,120 +239,3 @@ def floor_rules(p: dict, floor: float, origin_known: bool, online: bool = False)
     exact = factors(DISTANCE_KM_SQL, cost_sql(p), NEXT_START_SQL, origin_known)
     rules.append(f"{total(exact)} >= :floor")
     return rules
-
-
-# ---------------------------------------------------------------- order, ties, variety
-
-_HASHED = ("title_nl", "format", "times_mask", "goals_mask", "outcome", "start_dates",
-           "flexible_start", "cost_eur", "postcode", "lat", "lon")
-TIEBREAK_COLUMNS = ("id", *_HASHED)     # a light row may carry them, after its factors
-TIEBREAK = slice(FACTOR_SCORES.stop, FACTOR_SCORES.stop + len(TIEBREAK_COLUMNS))
-
-
-def _tiebreak(salt: str, cid: str, content) -> tuple[bytes, bytes]:
-    """A per-day hash of what the course offers (no id, no provider); then of its id."""
-    text = "\x1f".join([salt, *map(str, content)])
-    return (hashlib.blake2b(text.encode(), digest_size=8).digest(),
-            hashlib.blake2b((salt + cid).encode(), digest_size=8).digest())
-
-
-def tiebreaks(db, rowids, salt: str) -> dict:
-    """rowid -> its tie-break: equal scores are ordered by a per-day hash of what the
-    course offers, so neither the feed order nor a name can put one provider first. Only
-    courses whose content is identical fall back to a per-day hash of their id."""
-    out = {}
-    for start in range(0, len(rowids), 5000):
-        chunk = json.dumps(rowids[start:start + 5000])
-        for rowid, cid, *content in db.conn.execute(
-                f"select rowid, {', '.join(TIEBREAK_COLUMNS)} from courses"
-                " where rowid in (select value from json_each(?))", [chunk]):
-            out[rowid] = _tiebreak(salt, cid, content)
-    return out
-
-
-def sort_rows(db, rows: list[tuple], salt: str) -> list[tuple]:
-    """Rounded scores, best first; equal scores by the tie-break (the orientation's
-    short lists, settled at once), from the rows when they carry TIEBREAK_COLUMNS."""
-    rows = [(*row[:SCORE], round(row[SCORE], 9), *row[SCORE + 1:]) for row in rows]
-    rows.sort(key=lambda r: -r[SCORE])
-    tied = set()
-    for before, after in zip(rows, rows[1:]):
-        if before[SCORE] == after[SCORE]:
-            tied.update((before[ROWID], after[ROWID]))
-    if not tied:
-        return rows
-    if len(rows[0]) >= TIEBREAK.stop:
-        hashes = {r[ROWID]: _tiebreak(salt, r[TIEBREAK][0], r[TIEBREAK][1:])
-                  for r in rows if r[ROWID] in tied}
-    else:
-        hashes = tiebreaks(db, sorted(tied), salt)
-    rows.sort(key=lambda r: (-r[SCORE], hashes.get(r[ROWID], ())))
-    return rows
-
-
-class Ranked(Sequence):
-    """The light rows in their final order: best score first, equal scores by the
-    tie-break, which is computed only for the stretch of the list that is read; the
-    first screen holds at most MAX_SAME_PROVIDER courses of one provider while others
-    fit (docs/matching.md), from the sixth result on the pure ranking order holds."""
-
-    def __init__(self, db, rows: list[tuple], salt: str, ordered: bool = False,
-                 lead: Sequence[tuple] = ()):
-        """lead: rows that come before all others, in their order (an intake)."""
-        self._lead = list(lead)
-        if not ordered:
-            rows.sort(key=lambda r: r[SCORE], reverse=True)
-        self._db, self._rows, self._salt = db, rows, salt
-        self._done = len(rows) if ordered else 0     # rows[:_done] are in final order
-        first, passed, count, read = [], [], {}, 0
-        while len(first) < FIRST_PAGE and read < len(rows):
-            self._settle(read + 1)
-            row = rows[read]
-            read += 1
-            if count.get(row[PROVIDER], 0) < MAX_SAME_PROVIDER:
-                first.append(row)
-                count[row[PROVIDER]] = count.get(row[PROVIDER], 0) + 1
-            else:
-                passed.append(row)
-        while len(first) < FIRST_PAGE and passed:    # too few providers: fill in rank order
-            first.append(passed.pop(0))
-        self._first, self._passed, self._read = first, passed, read
-
-    def _settle(self, k: int) -> None:
-        """Put rows[:k] in final order (reading a little ahead, to the end of equal scores)."""
-        rows = self._rows
-        k = min(len(rows), max(k, self._done + 4 * FIRST_PAGE))
-        if k <= self._done:
-            return
-        while k < len(rows) and round(rows[k][SCORE], 9) == round(rows[k - 1][SCORE], 9):
-            k += 1
-        groups, i = [], self._done
-        while i < k:
-            j, score = i + 1, round(rows[i][SCORE], 9)
-            while j < k and round(rows[j][SCORE], 9) == score:
-                j += 1
-            if j - i > 1:
-                groups.append((i, j))
-            i = j
-        if groups:
-            hashes = tiebreaks(self._db, [r[ROWID] for i, j in groups for r in rows[i:j]],
-                                self._salt)
-            for i, j in groups:
-                rows[i:j] = sorted(rows[i:j], key=lambda r: hashes[r[ROWID]])
-        self._done = k
-
-    def __len__(self):
-        return len(self._lead) + len(self._rows)
-
-    def __getitem__(self, n: int) -> tuple:
-        if n < len(self._lead):
-            return self._lead[n]
-        n -= len(self._lead)
-        if n < len(self._first):
-            return self._first[n]
-        n -= len(self._first)
-        if n < len(self._passed):
-            return self._passed[n]
-        n += self._read - len(self._passed)
-        self._settle(n + 1)
-        return self._rows[n]

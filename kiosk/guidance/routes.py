@@ -2,14 +2,13 @@
 visitor, the intake of the visitor's region, and where routes stand among the courses.
 
 The catalog query that finds them is in kiosk/guidance/matching.py; this module works on the light
-rows it returns (kiosk/guidance/ranking.py), which carry the route's postcode for the region.
+rows it returns (kiosk/guidance/query.py LightRow), which carry the route's postcode for the region.
 """
 from __future__ import annotations
 
 from kiosk import vocab
-from kiosk.guidance.ranking import FIRST_PAGE, KIND, TIEBREAK, TIEBREAK_COLUMNS
-
-_POSTCODE = TIEBREAK.start + TIEBREAK_COLUMNS.index("postcode")
+from kiosk.guidance.query import LightRow
+from kiosk.guidance.ranking import FIRST_PAGE
 
 
 def applies(kind: str, a: dict) -> bool:
@@ -25,28 +24,28 @@ def intake_leads(a: dict) -> bool:
     return a["goal"] == "nederlands"
 
 
-def of_region(intakes: list[tuple], postcode: str | None) -> list[tuple]:
+def of_region(intakes: list[LightRow], postcode: str | None) -> list[LightRow]:
     """The intakes of the visitor's region (by postcode); all of them when the region
     is unknown or has none."""
     region = vocab.region(postcode)
-    own = [row for row in intakes if vocab.region(row[_POSTCODE]) == region]
+    own = [row for row in intakes if vocab.region(row.postcode) == region]
     return own if region and own else intakes
 
 
-def split(rows: list[tuple], a: dict) -> tuple[list[tuple], list[tuple]]:
+def split(rows: list[LightRow], a: dict) -> tuple[list[LightRow], list[LightRow]]:
     """The routes that apply as (those that lead the results, those ranked among the
     courses). Leading: for a visitor learning Dutch, the intake of their region (other
     regions' intakes are left out); then, for a visitor with a foreign diploma, its
     recognition."""
-    rows = [row for row in rows if applies(row[KIND], a)]
+    rows = [row for row in rows if applies(row.kind, a)]
     lead = []
     if intake_leads(a):
-        lead = of_region([row for row in rows if row[KIND] == vocab.INTAKE], a["postcode"])
-        rows = [row for row in rows if row[KIND] != vocab.INTAKE]
-    lead += [row for row in rows if row[KIND] == "recognition-diploma"]
-    return lead, [row for row in rows if row[KIND] != "recognition-diploma"]
+        lead = of_region([row for row in rows if row.kind == vocab.INTAKE], a["postcode"])
+        rows = [row for row in rows if row.kind != vocab.INTAKE]
+    lead += [row for row in rows if row.kind == "recognition-diploma"]
+    return lead, [row for row in rows if row.kind != "recognition-diploma"]
 
 
-def into_orientation(rows: list[tuple], routes: list[tuple]) -> list[tuple]:
+def into_orientation(rows: list[LightRow], routes: list[LightRow]) -> list[LightRow]:
     """An orientation's ordered rows with the routes after its first screen."""
     return rows[:FIRST_PAGE] + routes + rows[FIRST_PAGE:]

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
 
 from kiosk.site import opening_hours
+from kiosk.site.source_settings import SourceSettingError, check_sources
 
 LOCK_AFTER_S = (10, 900)         # sane bounds for staff.lock_after_s
 CATALOG_BOUNDS = {               # sane bounds for the [catalog] limits (docs/feed.md)
@@ -36,6 +37,8 @@ CATALOG_BOUNDS = {               # sane bounds for the [catalog] limits (docs/fe
     "connect_timeout_s": (0.1, 300.0),
     "read_timeout_s": (0.1, 600.0),
     "refresh_deadline_s": (60, 86_400),
+    "max_page_bytes": (100_000, 2_000_000_000),
+    "page_parse_s": (1.0, 600.0),
 }
 IDLE_BOUNDS = {"timeout_s": (10, 3_600), "warning_s": (5, 600),
                "reading_timeout_s": (10, 3_600)}
@@ -113,6 +116,8 @@ class Catalog:
     source_workers: int = 4          # sources fetched and checked at the same time
     refresh_deadline_s: int = 1_800  # a whole refresh (all sources) may take at most this long
     allow_private: bool = False      # catalog.source may be on this machine or the local network
+    max_page_bytes: int = 20_000_000  # one page of a website source (docs/sources.md)
+    page_parse_s: float = 30.0       # one page may take this long to read
 
 
 @dataclass
@@ -267,7 +272,10 @@ def check(cfg: Config) -> None:
     if cfg.staff.pin_hash and not PIN_HASH.fullmatch(cfg.staff.pin_hash):
         raise ConfigError("Setting 'staff.pin_hash' is damaged: set it again with "
                           "kiosk staff set-pin.")
-    check_sources(cfg.catalog.sources)
+    try:
+        check_sources(cfg.catalog.sources)
+    except SourceSettingError as exc:
+        raise ConfigError(str(exc)) from None
 
 
 def _check_bounds(table, bounds: dict, section: str) -> None:
@@ -361,44 +369,3 @@ def _check_counsellor(cfg: Config) -> None:
     if not 0.5 <= printer.timeout_s <= 60 or not 1 <= printer.port <= 65535:
         raise ConfigError("Settings 'printer.timeout_s' (0.5 to 60) or 'printer.port' are out "
                           "of range.")
-
-
-# ---------------------------------------------------------------- [[catalog.sources]]
-
-SOURCE_KINDS = ("feed", "csv", "schema.org")
-SOURCE_KEYS = ("name", "kind", "url", "providers", "allow_private")
-MAX_SOURCES = 1_000
-MAX_SOURCE_NAME = 100
-ANY_PROVIDER = "*"
-
-
-def check_sources(sources: list) -> None:
-    """Each [[catalog.sources]] table: a unique name, a known kind, a URL or path, and
-    the provider ids it may speak for (["*"]: any). Raises ConfigError."""
-    if len(sources) > MAX_SOURCES:
-        raise ConfigError(f"At most {MAX_SOURCES} [[catalog.sources]] are allowed.")
-    names = set()
-    for n, source in enumerate(sources, 1):
-        where = f"[[catalog.sources]] number {n}"
-        if not isinstance(source, dict):
-            raise ConfigError(f"{where} must be a table.")
-        unknown = sorted(set(source) - set(SOURCE_KEYS))
-        if unknown:
-            raise ConfigError(f"Unknown setting '{unknown[0]}' in {where}.")
-        name = source.get("name")
-        if not isinstance(name, str) or not name.strip() or len(name) > MAX_SOURCE_NAME:
-            raise ConfigError(f"{where} needs a name of 1 to {MAX_SOURCE_NAME} characters.")
-        if name in names:
-            raise ConfigError(f"Two [[catalog.sources]] are named {name!r}; names must differ.")
-        names.add(name)
-        if source.get("kind", "feed") not in SOURCE_KINDS:
-            raise ConfigError(f"Source {name!r}: kind must be one of {', '.join(SOURCE_KINDS)}.")
-        if not isinstance(source.get("url"), str) or not source["url"].strip():
-            raise ConfigError(f"Source {name!r} needs a url (an address or a file path).")
-        providers = source.get("providers")
-        if (not isinstance(providers, list) or not providers
-                or not all(isinstance(p, str) and p.strip() for p in providers)):
-            raise ConfigError(f"Source {name!r} needs providers: a list of provider ids, "
-                              'or ["*"] for an aggregate.')
-        if not isinstance(source.get("allow_private", False), bool):
-            raise ConfigError(f"Source {name!r}: allow_private must be true or false.")

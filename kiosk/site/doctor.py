@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -25,6 +26,8 @@ from kiosk.site import availability
 from kiosk.text import fonts, i18n, speech
 
 OK, WARNING, BROKEN = "ok", "warning", "broken"
+# an example's words for "put your secret here" (deploy/site-vars.example.yml, docs/booking.md)
+PLACEHOLDER = re.compile(r"change[-_ ]?me|\s|…|\.\.\.", re.IGNORECASE)
 MIN_FREE_BYTES = 200_000_000       # a refresh writes a new catalog beside the old one
 
 # Run with the same Python in a child process: the window and its OpenGL context, and
@@ -201,6 +204,10 @@ def check_booking(cfg) -> list[Finding]:
         out.append(Finding("booking", WARNING, "booking.secret is empty: booking references "
                            "are unsigned, so counsellors cannot tell they came from this "
                            "kiosk.", secret_fix))
+    elif PLACEHOLDER.search(cfg.booking.secret):
+        out.append(Finding("booking", BROKEN, "booking.secret is still the example's "
+                           "placeholder: every site that copied it shares it, so anyone can "
+                           "read and forge booking references.", secret_fix))
     elif len(cfg.booking.secret) < handoff.MIN_SECRET_CHARS:
         out.append(Finding("booking", WARNING, f"booking.secret is only "
                            f"{len(cfg.booking.secret)} characters: easy to guess.", secret_fix))
