@@ -156,7 +156,7 @@ def test_the_richtgraad_of_a_course(course, level):
     (fees.Price("ask"), visitor(), "Vraag de prijs na"),
     (fees.Price("ask", condition="unknown"), visitor(), "Vraag de prijs na"),
     (fees.Price("ask", condition="inburgeraar-level"), visitor(),
-     "Gratis voor inburgeraars in Nederlands richtgraad 1 en 2 — vraag na"),
+     "Gratis als je inburgering volgt en Nederlands leert in richtgraad 1 of 2 — vraag na"),
     (fees.Price("eur", 48.0), visitor("werkend"), "Jij betaalt 48 euro inschrijvingsgeld"),
     (fees.Price("eur", 12.5), visitor(), "Inschrijvingsgeld: 12,50 euro"),
     (fees.Price("eur", 60.0, material=True), visitor(),
@@ -216,13 +216,15 @@ def test_the_leave_sentence():
 
 NARIC = {"kind": "recognition-diploma"}
 INTAKE = {"kind": "intake"}
-ASK_NARIC = "Vraag de prijs na; gratis met een leefloon, als vluchteling of als inburgeraar"
+FREE_NARIC = ("Het is gratis als je een leefloon krijgt, als je vluchteling bent of als je "
+              "inburgering volgt")
+ASK_NARIC = "Vraag de prijs na. " + FREE_NARIC
 
 
 def test_the_route_sentences():
     naric_verified = ruleset(changed("naric-fee", verified=True))
     assert fees.route_sentence(NARIC, visitor("werkend"), NL, ruleset=naric_verified) == \
-        "Een erkenning kost 119 euro; gratis met een leefloon, als vluchteling of als inburgeraar"
+        "Een erkenning kost 119 euro. " + FREE_NARIC
     assert fees.route_sentence(NARIC, visitor("inburgeraar"), NL, ruleset=naric_verified) == \
         "Gratis voor jou"
     assert fees.route_sentence(NARIC, visitor("werkend"), NL, Y2025) == ASK_NARIC
@@ -235,11 +237,11 @@ def test_the_route_sentences():
                                ruleset=ruleset(drop=("naric-free", "naric-fee"))) == ASK_NARIC
     assert fees.route_sentence(INTAKE, visitor("inburgeraar", postcode="9000"), NL, Y2025) == (
         "Inburgering in Vlaanderen kost tot 180 euro voor Nederlands en tot 180 euro voor "
-        "maatschappelijke oriëntatie; soms gratis — vraag na")
+        "maatschappelijke oriëntatie. Soms is het gratis — vraag na")
     assert fees.route_sentence(INTAKE, visitor("inburgeraar", postcode="1000"), NL, Y2025) == \
         "Inburgering is gratis in Brussel"
     assert fees.route_sentence(INTAKE, visitor("inburgeraar"), NL, Y2025) == \
-        "Inburgering is gratis in Brussel; in Vlaanderen betaal je — vraag na"
+        "Inburgering is gratis in Brussel. In Vlaanderen betaal je — vraag na"
     assert fees.route_sentence(INTAKE, visitor("werkend", postcode="9000"), NL, Y2025) == ""
     assert fees.route_sentence(NARIC, visitor("leefloon"), NL, NO_RULES) == ""
     assert fees.route_sentence({"kind": "course"}, visitor("leefloon"), NL, Y2025) == ""

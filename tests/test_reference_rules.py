@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from conftest import ANSWERS, COURSES, NOW, SECRET, legacy_token, make_cfg
 
-from kiosk.booking import reference
+from kiosk.booking import packing, reference
 from kiosk.booking.reference import HandoffError
 
 DAY = NOW.date()
@@ -129,10 +129,10 @@ def test_course_ids_pack_to_their_fixed_bytes():
         for i in indexes:
             n = n * 40 + i
         return f"{n:04x}"
-    assert reference._pack_id("a").hex() == "81" + packed(14, 0, 0)
-    assert reference._pack_id("-").hex() == "81" + packed(1, 0, 0)
-    assert reference._pack_id("z-").hex() == "82" + packed(39, 1, 0)
-    assert reference._pack_id("abcd").hex() == "84" + packed(14, 15, 16) + packed(17, 0, 0)
+    assert packing._pack_id("a").hex() == "81" + packed(14, 0, 0)
+    assert packing._pack_id("-").hex() == "81" + packed(1, 0, 0)
+    assert packing._pack_id("z-").hex() == "82" + packed(39, 1, 0)
+    assert packing._pack_id("abcd").hex() == "84" + packed(14, 15, 16) + packed(17, 0, 0)
 
 
 def _secret_whose_key_id(predicate) -> str:
