@@ -9,7 +9,7 @@ random touches seldom reach (results, a course, the booking code, the staff scre
 idle warning, the unavailable and closed screens), so all of them take touches. It
 records exceptions logged by the app, the screens it saw, and memory (RSS, PSS, USS) every
 500 touches, after a warm-up and at the end, each time measured between visitors (see
-`Monkey.settled`). Run small by tests/test_bench_monkey.py.
+`Monkey.settled`). Run small by tests/test_bench.py.
 """
 from __future__ import annotations
 
