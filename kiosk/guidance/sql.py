@@ -225,12 +225,17 @@ def query_rows(db, q: Query, f: Filter, order_limit: int | None = None,
     return light_rows(db.conn.execute(sql, p), factors=carried, tiebreak=carried)
 
 
-def count(db, q: Query, f: Filter) -> int:
+PRACTICE_RULE = "outcome is 'geen'"       # a practice or conversation group
+
+
+def count(db, q: Query, f: Filter, lessons_only: bool = False) -> int:
     """How many courses obey the hard rules under filter f (what _query would return),
-    without scoring them."""
+    without scoring them; lessons_only: only those that are not practice groups."""
     p = q.bind()
     limit_km = f.limit_km if q.origin else None
     parts = _parts(q, f, p, limit_km, True)
+    if lessons_only:
+        parts = [(part + [f"not ({PRACTICE_RULE})"], online) for part, online in parts]
     _register_distance(db, q)
     distance = ranking.DISTANCE_KM_SQL if q.origin_known else "null"
     union = " union all ".join(f"select format, {distance} as distance_km from courses"
@@ -262,3 +267,32 @@ def route_rows(db, q: Query) -> list[LightRow]:
     return order.sort_rows(db, rows, q.salt)
 
 
+
+
+def dutch_asked(db, q: Query) -> list[int]:
+    """The Dutch levels (ranks) the goal's upcoming courses ask, for this visitor's other
+    answers (sector, skill...), whatever their own level: what "Eerst Nederlands leren"
+    compares with."""
+    p = q.bind()
+    rules = [STARTS_RULE, COURSES_RULE, "req_dutch is not null"] + _answer_rules(q.answers, p)
+    if q.asked.goal_bit and q.asked.goal_bit != ALL_GOALS:
+        rules.append(_goal_rule(q.asked.goal_bit, lead=False))
+    return [row[0] for row in db.conn.execute(
+        f"select req_dutch from courses where {' and '.join(rules)}", p)]
+
+
+def intake_rows(db, q: Query) -> list[LightRow]:
+    """The intakes for Dutch, whatever the visitor's goal (for "Eerst Nederlands leren")."""
+    p = q.bind()
+    rules = [STARTS_RULE, f"kind = '{vocab.INTAKE}'"]
+    _register_distance(db, q)
+    sql = _light_sql([rules], p, q.origin_known, False, None, factors=True, tiebreak=True)
+    return order.sort_rows(db, light_rows(db.conn.execute(sql, p), factors=True,
+                                          tiebreak=True), q.salt)
+
+
+def sector_specific(db, rowids: list[int]) -> set[int]:
+    """Of these records, those that name their sectors."""
+    return {row[0] for row in db.conn.execute(
+        "select rowid from courses where sectors_mask is not null and rowid in"
+        " (select value from json_each(?))", [json.dumps(rowids)])}
