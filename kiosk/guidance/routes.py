@@ -69,7 +69,8 @@ def split(rows: list[LightRow], a: dict, intakes: list[LightRow] = (),
         known = {row.rowid for row in own}
         lead = of_region(own + [row for row in intakes if row.rowid not in known],
                          a["postcode"])
-    rest = [row for row in rows if row.kind != vocab.INTAKE]
+    leading = {row.rowid for row in lead}
+    rest = [row for row in rows if row.kind != vocab.INTAKE or not lead and row.rowid not in leading]
     order = sorted(range(len(rest)), key=lambda i: (_way_rank(rest[i], a, specific), i))
     return lead + [rest[i] for i in order], []
 
