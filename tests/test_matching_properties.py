@@ -159,6 +159,14 @@ def route_applies(route, answers, routes, items=()) -> bool:
         return False
     if route["kind"] == "recognition-diploma":
         return answers.get("diploma") == "buitenlands"
+    if route["kind"] == "orientation":      # part of inburgering: newcomers, beginners
+        level = answers.get("dutch_level")
+        statuses = answers.get("status") or []
+        statuses = [statuses] if isinstance(statuses, str) else statuses
+        return ("inburgeraar" in statuses or level is None
+                or vocab.DUTCH_LEVELS.index(level) <= 1)
+    if route["kind"] == "recognition-experience":
+        return answers.get("experience") != "geen"
     if route["kind"] == "intake" and answers.get("goal") == "nederlands":
         region = vocab.region(answers.get("postcode"))
         own = [r for r in routes if r["kind"] == "intake" and obeys_shared(r, answers)
