@@ -21,7 +21,7 @@ RELAXED_MESSAGES = {
 }
 WAYS = i18n.N_("Jouw wegen")
 COURSES = i18n.N_("Opleidingen")
-CARD_DP, WAY_CARD_DP, SECTION_DP = 300, 360, 44
+CARD_DP, WAY_CARD_DP, SECTION_DP = 300, 390, 44
 
 
 NEXT_STEP = i18n.N_("Wil je over een opleiding praten? Tik op 'Kies om te bespreken'. "
