@@ -32,7 +32,8 @@ TEXT_PAIRS = {            # (text, background): at least 4.5:1
 }
 BOUNDARY_PAIRS = {        # (outline or fill, what is around it): at least 3:1
     "outline": (PRIMARY, WHITE), "outline on card": (PRIMARY, CARD),
-    "outline on marked card": (PRIMARY, CARD_MARKED), "outline on way": (PRIMARY, CARD_WAY), "disabled outline": (DISABLED_LINE, WHITE),
+    "outline on marked card": (PRIMARY, CARD_MARKED), "outline on way": (PRIMARY, CARD_WAY),
+    "disabled outline": (DISABLED_LINE, WHITE),
 }
 
 

@@ -24,7 +24,8 @@ VISIT = [["layout", "welcome"], ["start"], ["layout", "goal"],
          ["answer", "goal", "diploma-secundair"], ["layout", "dutch_level"],
          ["answer", "dutch_level", "B1"], ["layout", "diploma"], ["answer", "diploma", "geen"],
          ["layout", "reading"], ["answer", "reading", "nederlands"], ["layout", "age_band"],
-         ["answer", "age_band", "25-of-ouder"], ["layout", "status"], ["answer", "status", "werkzoekend"], ["layout", "needs"],
+         ["answer", "age_band", "25-of-ouder"], ["layout", "status"],
+         ["answer", "status", "werkzoekend"], ["layout", "needs"],
          ["answer", "needs", None], ["layout", "times"],
          ["answer", "times", None], ["layout", "formats"], ["answer", "formats", None],
          ["layout", "postcode-empty"], ["keypad", "9000"], ["layout", "postcode"],
@@ -149,7 +150,8 @@ def test_results_give_more_time_and_say_one_chosen_course_in_the_singular(run_vi
              ["answer", "reading", "andere-taal"],
              ["answer", "status", "inburgeraar"], ["answer", "needs", None],
              ["answer", "times", ["avond"]],
-             ["answer", "formats", None], ["answer", "postcode", "9000"], ["mark", 0], ["idle", 61], ["layout", "61 s"],
+             ["answer", "formats", None], ["answer", "postcode", "9000"], ["mark", 0],
+             ["idle", 61], ["layout", "61 s"],
              ["idle", 121], ["layout", "121 s"]]
     record = run_visit(steps)
     assert record["layouts"]["61 s"]["panel"] is None            # still reading
