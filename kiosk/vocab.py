@@ -55,11 +55,28 @@ def mask(values: tuple, chosen) -> int:
 
 COURSE = "course"                  # the kind of a catalog record that is a course
 # the kinds of a record that is a route, not a course (docs/vocabulary.md)
-ROUTE_KINDS = ("intake", "exam", "recognition-diploma", "recognition-experience")
+ROUTE_KINDS = ("intake", "exam", "recognition-diploma", "recognition-experience",
+               "tweedekans", "work-training", "youth-route", "orientation")
 KINDS = (COURSE,) + ROUTE_KINDS
 INTAKE = "intake"
 # what a visitor may need to be able to go (answers key `needs`)
 NEEDS = ("kinderopvang", "rolstoel", "andere-taal", "gratis")
+
+# ---------------------------------------------------------------- follow-up questions
+# (docs/vocabulary.md): the words of the questions that decide the route, in answers
+# and feeds alike
+SECTORS = ("zorg", "bouw", "logistiek", "horeca", "kantoor", "techniek", "handel",
+           "schoonmaak", "kinderopvang")
+TAUGHT_LANGUAGES = ("en", "fr", "de", "es", "it", "ar", "tr")   # goal `talen`: ISO 639-1
+SKILLS = ("lezen-schrijven", "rekenen", "digitaal")
+READING = ("nederlands", "andere-taal", "nog-niet")     # "can you read a short text?"
+# a course's literacy: `alfa` is for who cannot read yet, `geletterd` asks that you can
+LITERACY = ("alfa", "geletterd")
+EXPERIENCE = ("geen", "minder-dan-2-jaar", "2-jaar-of-meer")
+EXPERIENCED = "2-jaar-of-meer"
+AGE_BANDS = ("jonger-dan-25", "25-of-ouder")
+YOUNG = "jonger-dan-25"
+YOUTH_AGE = 25              # a youth route has max_age below this
 
 # regions by postcode (Belgian postcodes run by province): the intake of the visitor's
 # region is the one whose own place lies in the same region

@@ -1,6 +1,7 @@
 """Results: the matching courses as a recycled list, each with its reasons."""
 from __future__ import annotations
 
+from kivy.metrics import dp
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.recycleview.views import RecycleDataViewBehavior
@@ -15,7 +16,12 @@ RELAXED_MESSAGES = {
     "times": i18n.N_("We vonden niets op de momenten die je koos. Dit zijn andere momenten."),
     "formats": i18n.N_("We vonden niets op de manier van leren die je koos. Dit zijn andere manieren."),
     "needs": i18n.N_("We vonden niets in een andere taal. Dit zijn lessen in het Nederlands."),
+    "practice": i18n.N_("Dichtbij vonden we alleen groepen om te oefenen. We zochten verder "
+                        "naar lessen."),
 }
+WAYS = i18n.N_("Jouw wegen")
+COURSES = i18n.N_("Opleidingen")
+CARD_DP, WAY_CARD_DP, SECTION_DP = 300, 390, 44
 
 
 NEXT_STEP = i18n.N_("Wil je over een opleiding praten? Tik op 'Kies om te bespreken'. "
@@ -39,6 +45,8 @@ class ResultRow(RecycleDataViewBehavior, BoxLayout):
     provider = StringProperty("")
     reasons = StringProperty("")
     marked = BooleanProperty(False)
+    section = StringProperty("")          # "Jouw wegen" / "Opleidingen" above the first of each
+    way = BooleanProperty(False)          # a route, not a course
 
     def refresh_view_attrs(self, rv, index, data):
         self.index = index
@@ -79,14 +87,22 @@ class ResultsScreen(KioskScreen):
             return
         lang = self.app.lang
         rows = []
+        previous = None
         for result in outcome.results[:self.shown]:
             title, provider = result_heading(result, lang)
+            way = result.kind != "course" and not outcome.orientation
+            section = ""
+            if way != previous and (way or previous is not None):
+                section = tr(WAYS if way else COURSES, lang)
+            previous = way
+            height = (WAY_CARD_DP if way else CARD_DP) + (SECTION_DP if section else 0)
             rows.append({
                 "title": title,
                 "title_lang": title_language(result, lang),
                 "provider": provider,
-                "reasons": ("\n".join("• " + r for r in result.first_reasons(3))),
+                "reasons": ("\n".join("• " + r for r in result.first_reasons(4 if way else 3))),
                 "marked": visit.is_marked(result.course["id"]),
+                "section": section, "way": way, "view_size": (None, dp(height)),
             })
         self.ids.list.data = rows
         self.show_asked()

@@ -15,6 +15,7 @@ BUTTON_DOWN = (0.82, 0.88, 0.95, 1)       # a button while pressed
 BUTTON_TEXT = (0.05, 0.15, 0.3, 1)        # text on a secondary button
 CARD = (0.95, 0.96, 0.98, 1)              # a result in the list
 CARD_MARKED = (0.88, 0.94, 0.88, 1)       # a result the visitor chose
+CARD_WAY = (0.99, 0.95, 0.86, 1)          # a route in "Jouw wegen"
 NOTICE = (0.55, 0.3, 0.0, 1)              # "we searched further away"
 ERROR = (0.7, 0.1, 0.1, 1)                # "we do not know this postcode"
 DISABLED_FILL = (1, 1, 1, 1)              # a button that cannot be used yet: hollow,
@@ -27,11 +28,13 @@ TEXT_PAIRS = {            # (text, background): at least 4.5:1
     "body": (INK, WHITE), "hint": (MUTED, WHITE), "on primary": (WHITE, PRIMARY),
     "on button": (BUTTON_TEXT, BUTTON_FILL), "on pressed": (BUTTON_TEXT, BUTTON_DOWN),
     "card": (INK, CARD), "card marked": (INK, CARD_MARKED), "provider": (PRIMARY, CARD),
+    "card way": (INK, CARD_WAY), "provider on way": (PRIMARY, CARD_WAY),
     "notice": (NOTICE, WHITE), "error": (ERROR, WHITE), "disabled": (DISABLED_TEXT, WHITE),
 }
 BOUNDARY_PAIRS = {        # (outline or fill, what is around it): at least 3:1
     "outline": (PRIMARY, WHITE), "outline on card": (PRIMARY, CARD),
-    "outline on marked card": (PRIMARY, CARD_MARKED), "disabled outline": (DISABLED_LINE, WHITE),
+    "outline on marked card": (PRIMARY, CARD_MARKED), "outline on way": (PRIMARY, CARD_WAY),
+    "disabled outline": (DISABLED_LINE, WHITE),
     "step dot": (DOT_EMPTY, WHITE),
 }
 

@@ -51,9 +51,15 @@ def test_read_answers_from_a_file_and_refuses_what_is_not_one_object(tmp_path):
 
 def test_answers_of_questions_that_no_longer_apply_are_dropped():
     asked = {"goal": "hoger-onderwijs", "diploma": "secundair", "max_distance_km": 20}
-    assert answers_that_apply(asked) == {"goal": "hoger-onderwijs", "diploma": "secundair"}
+    # the distance is asked by no question: an answer that carries it keeps it
+    assert answers_that_apply(asked) == asked
     assert answers_that_apply({**asked, "goal": "nederlands", "postcode": "9000"}) == \
         {"goal": "nederlands", "postcode": "9000", "max_distance_km": 20}
+    # a follow-up answer goes with the answer that brought it
+    job = {"goal": "beroep", "sector": "zorg", "experience": "geen", "age_band": "25-of-ouder"}
+    assert answers_that_apply({**job, "goal": "talen"}) == {"goal": "talen"}
+    assert answers_that_apply({**job, "sector": None}) == \
+        {"goal": "beroep", "sector": None, "age_band": "25-of-ouder"}
 
 
 def test_link_keeps_only_the_format_and_whole_kilometres():
@@ -74,15 +80,14 @@ def test_a_distance_the_link_cannot_hold_is_dropped_not_changed(km, kept):
 def test_question_position_has_a_total_that_never_changes_once_the_goal_is_known():
     assert questionnaire.position({}, "goal") == (1, None)
     assert questionnaire.position({"goal": "nederlands"}, "dutch_level") == (2, 8)
-    assert questionnaire.position({"goal": "nederlands", "dutch_level": "A1"}, "status") == (3, 8)
-    assert questionnaire.position({"goal": "nederlands"}, "needs") == (4, 8)
+    assert questionnaire.position({"goal": "nederlands", "dutch_level": "A1"}, "status") == (4, 8)
+    assert questionnaire.position({"goal": "nederlands"}, "needs") == (5, 8)
     on_postcode = {"goal": "beroep", "dutch_level": None}
-    assert questionnaire.position(on_postcode, "postcode") == (8, 9)
-    assert questionnaire.position({**on_postcode, "postcode": "9000"}, "max_distance_km") == (9, 9)
+    assert questionnaire.position(on_postcode, "postcode") == (10, 10)
     assert questionnaire.position({"goal": "nederlands"}, "diploma") is None
-    assert questionnaire.position({"goal": "beroep", "postcode": None}, "max_distance_km") is None
+    assert questionnaire.position({"goal": "beroep", "sector": None}, "experience") is None
     walk, totals, current = {}, set(), None     # a whole visit: the total stays put
     while (q := questionnaire.next_question(walk, current)) is not None:
         totals.add(questionnaire.position(walk, q.id)[1])
         walk[q.id], current = {"goal": "beroep", "postcode": None}.get(q.id), q.id
-    assert totals == {None, 9}
+    assert totals == {None, 10}

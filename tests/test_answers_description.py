@@ -104,3 +104,29 @@ def test_postcode_is_one_check_everywhere():
     with pytest.raises(AnswersError, match="postcode"):
         answers.check_answers({"postcode": "0999"})
     assert answers.answers_for_link({"postcode": "0999"}) == {}
+
+
+FOLLOW_UP = {"goal": "beroep", "sector": "zorg", "experience": "2-jaar-of-meer",
+             "reading": "andere-taal", "age_band": "jonger-dan-25", "dutch_level": "A2"}
+
+
+def test_the_follow_up_answers_travel_sealed_and_older_links_read_them_as_not_answered():
+    body = packing._pack(FOLLOW_UP, ["c1"], "k1", DAY)
+    found, courses, kid, made_on, end = packing._unpack(body)
+    assert found == FOLLOW_UP and courses == ["c1"] and end == len(body)
+    # a link made before the follow-up questions: the same bytes up to the courses
+    old = packing._pack({"goal": "beroep", "dutch_level": "A2"}, ["c1"], "k1", DAY)
+    assert body.startswith(old[:len(old)]) and packing._unpack(old)[0] == \
+        {"goal": "beroep", "dutch_level": "A2"}
+    assert [s.key for s in packing.TRAILER][-6:] == ["sector", "experience", "learn_language",
+                                                      "skill", "reading", "age_band"]
+
+
+def test_the_counsellor_reads_the_follow_up_answers_in_plain_words():
+    text = describe(Handoff(FOLLOW_UP, [], "k1", DAY, True, "current", kind="sealed"))
+    assert "Sector: zorg" in text and "Werkervaring: 2 jaar of meer werkervaring" in text
+    assert "Lezen: kan een korte tekst lezen in een andere taal" in text
+    assert "Leeftijd: jonger dan 25" in text and "Welke taal: weet niet" in text
+    english = describe(Handoff(FOLLOW_UP, [], "k1", DAY, True, "current", kind="sealed"),
+                       lang="en")
+    assert "Sector: care" in english and "Age: younger than 25" in english

@@ -7,12 +7,13 @@ ANSWERS = {"goal": "nederlands", "dutch_level": "A1", "status": ["werkzoekend"],
            "max_distance_km": 20}
 
 
-def test_the_goal_the_place_the_distance_and_the_times_in_that_order():
+def test_the_goal_the_place_and_the_times_in_that_order():
+    """A distance from an answers file is not repeated: no screen asks it any more."""
     lines = asked.summary(ANSWERS, "nl")
-    assert [line.text for line in lines] == ["Nederlands leren", "9000 Gent", "Tot 20 km",
+    assert [line.text for line in lines] == ["Nederlands leren", "9000 Gent",
                                              "'s Avonds, In het weekend"]
     assert [line.icon for line in lines] == ["goal-dutch.png", "location.png",
-                                             "distance-20.png", "question-times.png"]
+                                             "question-times.png"]
 
 
 def test_one_time_shows_its_own_pictogram():
@@ -25,7 +26,7 @@ def test_in_the_visitors_language_with_the_place_as_the_data_spell_it():
     lines = asked.summary(ANSWERS, "ar")
     assert lines[0].text == _("Nederlands leren") != "Nederlands leren"
     assert lines[1].text == "9000 Gent"
-    assert lines[3].text == i18n.join_list([_("'s Avonds"), _("In het weekend")], "ar")
+    assert lines[2].text == i18n.join_list([_("'s Avonds"), _("In het weekend")], "ar")
 
 
 def test_unknown_answers_are_left_out_not_shown_blank():

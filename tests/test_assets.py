@@ -14,12 +14,13 @@ from babel.messages.pofile import read_po
 from PIL import Image
 
 from kiosk import paths, vocab
+from kiosk.guidance import questionnaire
 from kiosk.guidance.answers import ANSWERS, LANGUAGE_CODE, NUMBER, ONE_OF, SPECS
 
 TODAY = "2026-11-28"
 # the keys of the first questionnaire, in its order; later ones come from the description
 FIRST_KEYS = ["goal", "dutch_level", "diploma", "status", "needs", "times", "formats",
-              "postcode", "max_distance_km"]
+              "postcode"]
 LANGUAGES = ["en", "fr", "ar", "uk"]
 SCRIPTS = paths.ROOT / "scripts"
 
@@ -157,13 +158,15 @@ def test_catalog_start_dates_around_today(feed):
 ALLOWED = {spec.key: set(spec.values) | ({None} if spec.kind == ONE_OF else set())
            for spec in ANSWERS}
 ALLOWED["goal"] -= {None}                     # the first question always has an answer
-ALLOWED["max_distance_km"] = {5, 10, 20, 50, None}
 
 
 def test_one_question_per_answer_key(questions):
     ids = [q["id"] for q in questions]
     assert [i for i in ids if i in FIRST_KEYS] == FIRST_KEYS
-    assert sorted(ids) == sorted(s.key for s in ANSWERS if s.kind != LANGUAGE_CODE)
+    # the distance is not asked (a visit stays short): courses near the postcode come
+    # first, and `kiosk match` and links still carry it
+    assert sorted(ids) == sorted(s.key for s in ANSWERS
+                                 if s.kind not in (LANGUAGE_CODE, NUMBER))
 
 
 def test_options_use_the_vocabulary(questions):
@@ -180,14 +183,13 @@ def test_options_use_the_vocabulary(questions):
     assert by_id["status"]["none_label"] and by_id["needs"]["none_label"]
     assert by_id["times"]["none_label"] == "Maakt niet uit"
     assert by_id["postcode"]["kind"] == "postcode" and by_id["postcode"]["skip_label"]
-    assert by_id["max_distance_km"]["requires"] == "postcode"
-    assert all(isinstance(v, int) for v in ALLOWED["max_distance_km"] - {None})
     assert SPECS["max_distance_km"].kind == NUMBER
 
 
 def test_questions_are_short_and_few(questions):
     for goal in list(vocab.GOALS) + [vocab.GOAL_UNSURE]:
-        assert len([q for q in questions if goal not in q["skip_for_goals"]]) <= 9
+        brought = [q for q in questionnaire.load() if q.for_goal(goal)]
+        assert len(brought) <= questionnaire.MAX_QUESTIONS, goal
     for q in questions:
         assert q["title"].endswith("?") and q["hint"]
         for option in q["options"]:

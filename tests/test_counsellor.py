@@ -114,6 +114,18 @@ def test_the_page_shows_answers_courses_prices_results_and_what_to_bring(client,
     assert "leefloon" not in log and "9000" not in log and "cvo-gent" not in log
 
 
+def test_the_page_shows_the_follow_up_answers(client, site):
+    login(client)
+    young = {"goal": "beroep", "sector": "horeca", "experience": "2-jaar-of-meer",
+             "age_band": "jonger-dan-25", "diploma": "secundair-onvolledig", "postcode": "9000"}
+    page = client.post("/open", data={"text": booking(site, young, ["syntra-west-kok-2027-09"]),
+                                      "csrf": csrf(client, "/")})
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "Sector" in text and "horeca" in text
+    assert "2 jaar of meer werkervaring" in text and "jonger dan 25" in text
+
+
 def test_the_typed_code_of_the_slip_opens_the_same_booking(client, site):
     login(client)
     code = shortcode.spell(read_handoff(site, booking(site)).token)

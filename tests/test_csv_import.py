@@ -146,3 +146,28 @@ def test_routes_and_dutch_levels_come_from_their_columns(cfg, cache, tmp_path):
     out = tmp_path / "feed.json"
     csv_import.write_feed(doc, out)
     assert pipeline.refresh(cfg, source=str(out), cache_dir=cache).loaded == 2
+
+
+def test_what_decides_the_route_comes_from_its_columns(cfg, cache, tmp_path):
+    header = ("id;provider_id;provider_name;title_nl;goals;format;times;flexible_start;"
+              "postcode;kind;sectors;teaches_language;skills;literacy;min_age;max_age;"
+              "experience_years")
+    rows = ["duaal;ov;Onderwijs;Duaal leren;beroep;combinatie;dag;ja;1000;youth-route;"
+            "Zorg|bouw;;;;15;24;",
+            "evc-kok;sy;Syntra;EVC kok;beroep;klassikaal;dag;ja;8000;recognition-experience;"
+            "horeca;;;geletterd;;;2",
+            "engels;cvo-x;CVO X;Engels 1;talen;klassikaal;avond;ja;9000;;;EN;;;;;",
+            "old;cvo-x;CVO X;Rekenen;basisvaardigheden;klassikaal;avond;ja;9000;;;;rekenen;;;;"]
+    path = tmp_path / "routes.csv"
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    doc, report = csv_import.csv_to_feed(path, "Leerwinkel Test")
+    assert report.rejected == []
+    duaal, evc, english, old = doc["courses"]
+    assert duaal["sectors"] == ["zorg", "bouw"] and duaal["requires"] == {"min_age": 15,
+                                                                         "max_age": 24}
+    assert evc["requires"] == {"experience_years": 2} and evc["literacy"] == "geletterd"
+    assert english["teaches_language"] == "en" and old["skills"] == ["rekenen"]
+    assert "sectors" not in old and "literacy" not in old      # empty cells: not said
+    out = tmp_path / "feed.json"
+    csv_import.write_feed(doc, out)
+    assert pipeline.refresh(cfg, source=str(out), cache_dir=cache).loaded == 4

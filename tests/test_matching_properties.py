@@ -128,14 +128,45 @@ def obeys_shared(course, answers) -> bool:
     return course["flexible_start"] or any(d >= TODAY.isoformat() for d in course["start_dates"])
 
 
-def route_applies(route, answers, routes) -> bool:
+def starts(course) -> bool:
+    return course["flexible_start"] or any(d >= TODAY.isoformat() for d in course["start_dates"])
+
+
+def dutch_first(answers, items) -> bool:
+    """The visitor's Dutch is below the level the goal's courses ask (their median)."""
+    goal, level = answers.get("goal"), answers.get("dutch_level")
+    if goal in (None, "weet-niet", "nederlands") or level is None:
+        return False
+    asked = sorted(vocab.DUTCH_LEVELS.index(c["requires"]["dutch_level"]) for c in items
+                   if not c.get("kind") and goal in c["goals"] and starts(c)
+                   and c["requires"]["dutch_level"])
+    return bool(asked) and vocab.DUTCH_LEVELS.index(level) < asked[len(asked) // 2]
+
+
+def route_applies(route, answers, routes, items=()) -> bool:
     """A route is shown when it obeys the shared rules and applies to the answers: a
     diploma's recognition for a foreign diploma; a visitor learning Dutch gets only the
-    intakes of their region (all when the region has none or is unknown)."""
+    intakes of their region (all when the region has none or is unknown), and so does a
+    visitor whose Dutch is below what the goal's courses ask, whatever the intake's goal."""
+    if route["kind"] == "intake" and dutch_first(answers, items):
+        region = vocab.region(answers.get("postcode"))
+        own = [r for r in routes if r["kind"] == "intake" and starts(r)
+               and vocab.region(r["location"]["postcode"]) == region]
+        if not starts(route):
+            return False
+        return not (region and own) or vocab.region(route["location"]["postcode"]) == region
     if not obeys_shared(route, answers):
         return False
     if route["kind"] == "recognition-diploma":
         return answers.get("diploma") == "buitenlands"
+    if route["kind"] == "orientation":      # part of inburgering: newcomers, beginners
+        level = answers.get("dutch_level")
+        statuses = answers.get("status") or []
+        statuses = [statuses] if isinstance(statuses, str) else statuses
+        return ("inburgeraar" in statuses or level is None
+                or vocab.DUTCH_LEVELS.index(level) <= 1)
+    if route["kind"] == "recognition-experience":
+        return answers.get("experience") != "geen"
     if route["kind"] == "intake" and answers.get("goal") == "nederlands":
         region = vocab.region(answers.get("postcode"))
         own = [r for r in routes if r["kind"] == "intake" and obeys_shared(r, answers)
@@ -194,7 +225,7 @@ def check_shown(items, answers, outcome, shown_ids, limit_km, times, formats, ne
     ones, every goal that has obeying courses, at most matching.ORIENTATION_PER_GOAL for
     each goal."""
     routes = [c for c in items if c.get("kind")]
-    applying = {r["id"] for r in routes if route_applies(r, answers, routes)}
+    applying = {r["id"] for r in routes if route_applies(r, answers, routes, items)}
     assert applying <= set(shown_ids)
     shown_ids = [cid for cid in shown_ids if cid not in applying]
     obeying = [c for c in items if obeys(c, answers, limit_km, times, formats, needs)]

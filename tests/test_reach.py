@@ -17,18 +17,19 @@ from screens import theme
 
 PORTRAIT, LANDSCAPE, SMALL = "1080x1920", "1920x1080", "1280x800"
 DIAGONAL_IN = {PORTRAIT: 32.0, LANDSCAPE: 24.0, SMALL: 24.0}   # portrait and landscape screens
-SCREENS = ["welcome", "goal", "dutch_level", "diploma", "status", "needs", "times", "formats",
-           "postcode-empty", "postcode", "distance", "results", "detail", "booking",
+SCREENS = ["welcome", "goal", "dutch_level", "diploma", "reading", "age_band", "status", "needs",
+           "times", "formats", "postcode-empty", "postcode", "results", "detail", "booking",
            "idle-warning", "language", "start-over"]
 VISIT = [["layout", "welcome"], ["start"], ["layout", "goal"],
          ["answer", "goal", "diploma-secundair"], ["layout", "dutch_level"],
          ["answer", "dutch_level", "B1"], ["layout", "diploma"], ["answer", "diploma", "geen"],
-         ["layout", "status"], ["answer", "status", "werkzoekend"], ["layout", "needs"],
+         ["layout", "reading"], ["answer", "reading", "nederlands"], ["layout", "age_band"],
+         ["answer", "age_band", "25-of-ouder"], ["layout", "status"],
+         ["answer", "status", "werkzoekend"], ["layout", "needs"],
          ["answer", "needs", None], ["layout", "times"],
          ["answer", "times", None], ["layout", "formats"], ["answer", "formats", None],
          ["layout", "postcode-empty"], ["keypad", "9000"], ["layout", "postcode"],
-         ["tap", "Verder"], ["layout", "distance"], ["answer", "max_distance_km", 50],
-         ["layout", "results"], ["mark", 0], ["tap", "Opnieuw"], ["layout", "start-over"],
+         ["tap", "Verder"], ["layout", "results"], ["mark", 0], ["tap", "Opnieuw"], ["layout", "start-over"],
          ["tap", "Nee, ga verder"], ["open", 0], ["layout", "detail"], ["back"],
          ["tap", "Taal"], ["layout", "language"], ["lang", "fr"], ["booking"],
          ["layout", "booking"], ["idle", 121], ["layout", "idle-warning"],
@@ -146,10 +147,11 @@ def test_when_relaxing_finds_nothing_the_screen_offers_the_counsellor(run_visit)
 
 def test_results_give_more_time_and_say_one_chosen_course_in_the_singular(run_visit):
     steps = [["start"], ["answer", "goal", "nederlands"], ["answer", "dutch_level", "A1"],
+             ["answer", "reading", "andere-taal"],
              ["answer", "status", "inburgeraar"], ["answer", "needs", None],
              ["answer", "times", ["avond"]],
-             ["answer", "formats", None], ["answer", "postcode", "9000"],
-             ["answer", "max_distance_km", 20], ["mark", 0], ["idle", 61], ["layout", "61 s"],
+             ["answer", "formats", None], ["answer", "postcode", "9000"], ["mark", 0],
+             ["idle", 61], ["layout", "61 s"],
              ["idle", 121], ["layout", "121 s"]]
     record = run_visit(steps)
     assert record["layouts"]["61 s"]["panel"] is None            # still reading

@@ -14,20 +14,21 @@ def sample_courses() -> dict:
 
 
 def test_a_dutch_beginner_starts_with_the_intake_of_their_region(run_visit):
-    answers = {"goal": "nederlands", "dutch_level": "geen",
-               "status": ["inburgeraar", "werkzoekend"], "postcode": "9000",
-               "max_distance_km": 20}
-    answering = visit_steps(answers)          # goal, Dutch level, status, needs, ...
-    steps = [["start"], *answering[:2], ["shot", "status"], answering[2], ["shot", "needs"],
-             *answering[3:]]
-    steps += [["shot", "results"], ["open", 0], ["shot", "intake"], ["back"], ["open", 1],
+    answers = {"goal": "nederlands", "dutch_level": "geen", "reading": "andere-taal",
+               "status": ["inburgeraar", "werkzoekend"], "postcode": "9000"}
+    answering = visit_steps(answers)          # goal, Dutch level, reading, status, needs, ...
+    steps = [["start"], *answering[:3], ["shot", "status"], answering[3], ["shot", "needs"],
+             *answering[4:]]
+    # the intake, the orientation of inburgering ("Jouw wegen"), then the first course
+    steps += [["shot", "results"], ["open", 0], ["shot", "intake"], ["back"], ["open", 2],
               ["shot", "course"]]
     record = run_visit(steps)
 
     assert record["result_titles"][0] == "Intake Nederlands leren in Gent (IN-Gent)"
     assert not any("Brussel" in t or "Limburg" in t for t in record["result_titles"])
     assert "eerst hier een intake: een gesprek" in record["result_reasons"][0]
-    assert "je start na de intake" in record["result_reasons"][1]
+    assert "maatschappelijke" in record["result_titles"][1].lower()
+    assert "je start na de intake" in record["result_reasons"][2]
     detail = "\n".join(record["detail_texts"])
     # the exemption is said with its condition, never a figure the rules of 2026-2027 do
     # not confirm (docs/rules.md)

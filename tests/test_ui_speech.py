@@ -14,9 +14,9 @@ from kiosk.text.arabic import reshape
 
 LANGUAGES = ["nl", "en", "fr", "ar", "uk"]
 VISIT = [["start"], ["spoken", "question"], ["answer", "goal", "nederlands"],
-         ["answer", "dutch_level", "A1"], ["spoken", "status"], ["answer", "status", "werkend"],
+         ["answer", "dutch_level", "A2"], ["spoken", "status"], ["answer", "status", "werkend"],
          ["answer", "needs", None], ["answer", "times", None], ["answer", "formats", None],
-         ["answer", "postcode", "9000"], ["answer", "max_distance_km", 20],
+         ["answer", "postcode", "9000"],
          ["spoken", "results"], ["open", 0], ["spoken", "detail"], ["back"], ["mark", 0],
          ["booking"], ["spoken", "booking"], ["idle", 121], ["spoken", "idle-warning"],
          ["tap", "Ik heb meer tijd nodig"], ["wait", 0.5], ["tap", "Taal"], ["wait", 0.5],

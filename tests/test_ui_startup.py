@@ -7,7 +7,7 @@ AT_WELCOME_NOT_LOADED = {"sqlite_utils", "cryptography", "PIL", "numpy", "reques
                          "matplotlib", "extruct", "jsonschema", "qrcode"}
 VISIT_SCREENS = {"results", "detail", "booking"}
 VISIT = [["loaded", "welcome"], ["start"], ["answer", "goal", "nederlands"],
-         ["answer", "dutch_level", "A1"], ["answer", "status", None], ["answer", "needs", None],
+         ["answer", "dutch_level", "A2"], ["answer", "status", None], ["answer", "needs", None],
          ["answer", "times", None], ["answer", "formats", None], ["answer", "postcode", None],
          ["open", 0], ["back"], ["booking"], ["loaded", "booking"], ["tap", "Opnieuw"],
          ["tap", "Ja, wis alles"], ["loaded", "after the visit"]]

@@ -19,7 +19,7 @@ from kiosk.visit import IdlePolicy, Visit, VisitController
 def test_questions_follow_the_contract_order_and_skip_what_does_not_matter():
     all_ids = [q.id for q in questionnaire.load()]
     first = ["goal", "dutch_level", "diploma", "status", "needs", "times", "formats",
-             "postcode", "max_distance_km"]
+             "postcode"]
     assert [i for i in all_ids if i in first] == first      # later questions may follow
     for goal in ("nederlands", "digitaal", "beroep", "weet-niet"):
         asked = [q.id for q in questionnaire.applicable({"goal": goal, "postcode": "9000"})]
@@ -28,10 +28,11 @@ def test_questions_follow_the_contract_order_and_skip_what_does_not_matter():
     assert "diploma" in [q.id for q in questionnaire.applicable({"goal": "hoger-onderwijs"})]
 
 
-def test_distance_is_asked_only_after_a_postcode():
-    without = [q.id for q in questionnaire.applicable({"goal": "beroep"})]
+def test_the_distance_is_not_asked_nearby_courses_come_first():
+    """A visit stays short (README): no distance screen; the ranking puts near courses
+    first, and `kiosk match` still takes a distance."""
     with_pc = [q.id for q in questionnaire.applicable({"goal": "beroep", "postcode": "2000"})]
-    assert "max_distance_km" not in without and "max_distance_km" in with_pc
+    assert "max_distance_km" not in with_pc and with_pc[-1] == "postcode"
 
 
 def test_a_visit_walks_forward_and_back():

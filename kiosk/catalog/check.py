@@ -13,7 +13,7 @@ import re
 import unicodedata
 
 from kiosk import vocab
-from kiosk.catalog.check_routes import route_columns
+from kiosk.catalog.check_routes import follow_up_columns, route_columns
 from kiosk.catalog.limits import LIMITS, Limits
 from kiosk.catalog.report import KEPT, FeedRefused, Rejected
 from kiosk.text.printable import is_clean, quoted
@@ -372,7 +372,7 @@ def check_course(course, limits: Limits = LIMITS) -> dict:
         **_location_columns(location, postcode, lat, lon, limits),
         **_access_columns(access),
         "url": url, "last_verified": verified,
-        **route_columns(course),
+        **route_columns(course), **follow_up_columns(course),
     }
 
 

@@ -33,6 +33,7 @@ KNOWN = {
     "cost_eur", "free_for", "reduced_for", "opleidingscheques", "opleidingsverlof",
     "location_name", "street", "postcode", "city", "lat", "lon", "wheelchair", "childcare",
     "url", "kind", "dutch_from", "dutch_to",
+    "sectors", "teaches_language", "skills", "literacy", "max_age", "experience_years",
 }
 _LANG_COLUMN = re.compile(r"(title|summary)_([a-z]{2,3})")
 _TRUE = {"ja", "j", "yes", "y", "true", "waar", "1", "x", "oui"}
@@ -172,7 +173,10 @@ def row_to_course(row: dict) -> dict:
         "outcome": (g("outcome") or "").lower() or None,
         "requires": _prune({"dutch_level": _level(g("dutch_level", "")),
                             "diploma": (g("diploma") or "").lower() or None,
-                            "min_age": _number(g("min_age", ""), "min_age", whole=True)}),
+                            "min_age": _number(g("min_age", ""), "min_age", whole=True),
+                            "max_age": _number(g("max_age", ""), "max_age", whole=True),
+                            "experience_years": _number(g("experience_years", ""),
+                                                        "experience_years", whole=True)}),
         "language": g("language") or None,
         "format": (g("format") or "").lower() or None,
         "times": _list(g("times", "")),
@@ -196,6 +200,11 @@ def row_to_course(row: dict) -> dict:
         "kind": (g("kind") or "").lower() or None,
         "dutch_levels": _prune({"from": _level(g("dutch_from", "")),
                                 "to": _level(g("dutch_to", ""))}),
+        # what decides the route (docs/feed.md); empty cells: not said, never hides
+        "sectors": _list(g("sectors", "")) or None,
+        "teaches_language": (g("teaches_language") or "").lower() or None,
+        "skills": _list(g("skills", "")) or None,
+        "literacy": (g("literacy") or "").lower() or None,
     }
     if course["location"].get("lat") is None:
         course["location"].pop("lon", None)     # lon alone would be rejected; ignore it

@@ -44,6 +44,10 @@ COURSE_COLUMNS = {
     # what the fee rules read (docs/rules.md); price_for: JSON {status: euro}
     "lesson_periods": int, "study_area": str, "richtgraad": int, "region": str,
     "price_for": str, "material_eur": float,
+    # what the follow-up questions match on (docs/feed.md); NULL = not said, never hides
+    "sectors_mask": int, "teaches_language": str,  # bit i = vocab.SECTORS[i]
+    "skills_mask": int, "literacy": str,          # bit i = vocab.SKILLS[i]; vocab.LITERACY
+    "max_age": int, "req_experience_years": int,
 }
 PROVIDER_COLUMNS = {"id": str, "name": str, "type": str, "website": str, "phone": str}
 JSON_COLUMNS = ("title", "summary", "goals", "times", "start_dates", "free_for", "reduced_for")

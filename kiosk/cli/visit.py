@@ -88,7 +88,8 @@ def match_text(outcome, items: list[dict]) -> str:
     if outcome.unknown_postcode:
         lines.append("Postcode not known: distance is not used.")
     if outcome.relaxed:
-        lines.append("Nothing fitted all answers; relaxed: " + ", ".join(outcome.relaxed))
+        lines.append("Nothing fitted all answers (or only practice groups did); relaxed: "
+                     + ", ".join(outcome.relaxed))
     if not items:
         lines.append("No courses fit. A counsellor can help.")
     for n, item in enumerate(items, 1):

@@ -144,7 +144,8 @@ def _catalog_note(catalog, day: date) -> str:
 
 
 RELAXED = {"max_distance_km": "de afstand", "times": "de momenten", "formats": "de lesvorm",
-           "needs": "de vraag naar een andere taal"}
+           "needs": "de vraag naar een andere taal",
+           "practice": "de afstand (dichtbij waren er alleen oefengroepen)"}
 
 
 def _matched(page: Page, catalog, answers: dict, day: date, statuses, chosen) -> None:

@@ -72,6 +72,15 @@ ANSWERS = (
     AnswerSpec("needs", SOME_OF, vocab.NEEDS, words.NEEDS, N_("Nodig"), N_("niets gezegd")),
     AnswerSpec("language", LANGUAGE_CODE, words=words.LANGUAGES,
                label=N_("Taal van de bezoeker")),
+    # the follow-up questions (docs/answers.md): they follow the courses in the sealed
+    # reference, in this order; an older link reads them as not answered
+    AnswerSpec("sector", ONE_OF, vocab.SECTORS, words.SECTORS, N_("Sector")),
+    AnswerSpec("experience", ONE_OF, vocab.EXPERIENCE, words.EXPERIENCE, N_("Werkervaring")),
+    AnswerSpec("learn_language", ONE_OF, vocab.TAUGHT_LANGUAGES, words.TAUGHT_LANGUAGES,
+               N_("Welke taal")),
+    AnswerSpec("skill", ONE_OF, vocab.SKILLS, words.SKILLS, N_("Wat oefenen")),
+    AnswerSpec("reading", ONE_OF, vocab.READING, words.READING, N_("Lezen")),
+    AnswerSpec("age_band", ONE_OF, vocab.AGE_BANDS, words.AGE_BANDS, N_("Leeftijd")),
 )
 SPECS = {spec.key: spec for spec in ANSWERS}
 ALL_GOALS = SPECS["goal"].values

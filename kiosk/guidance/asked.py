@@ -1,8 +1,8 @@
 """What the visitor asked, in short: the few answers the results screen repeats above the
 list (large, readable from afar), in the visitor's language.
 
-Only what narrows the search where it can be seen is repeated: the goal, the place (with
-the distance) and the times. An unknown answer ("rather not say", "doesn't matter") is left
+Only what narrows the search where it can be seen is repeated: the goal, the place and
+the times. An unknown answer ("rather not say", "doesn't matter") is left
 out rather than shown as a blank.
 """
 from __future__ import annotations
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from kiosk.guidance import places, questionnaire
 from kiosk.text import i18n
 
-SUMMARISED = ("goal", "postcode", "max_distance_km", "times")
+SUMMARISED = ("goal", "postcode", "times")     # the questions a visitor answers on screen
 PLACE_ICON = "location.png"
 
 

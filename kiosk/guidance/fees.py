@@ -221,7 +221,7 @@ def route_sentence(course: dict, visitor: Visitor, _, day: date | None = None,
     inburgeraar at the intake; "" when the rules say nothing about it."""
     ruleset = ruleset or rulebook.for_day(day)
     kind = course.get("kind")
-    if ruleset is None or kind not in ("recognition-diploma", "intake"):
+    if ruleset is None or kind not in ("recognition-diploma", "intake", "orientation"):
         return ""
     if kind == "recognition-diploma":
         free = next(iter(ruleset.of_kind("naric-free")), None)

@@ -131,6 +131,7 @@ class _Builder:
     catalog: object
     q: Query
     intake_first: bool
+    dutch_first: int | None = None     # the level (rank) the goal's courses ask, when above
     factor_scores: dict = field(default_factory=dict)
 
     def prepare(self, lights) -> None:
@@ -144,9 +145,51 @@ class _Builder:
                  "factors": dict(zip(FACTORS, light.factors or self.factor_scores[light.rowid]))}
         return Result(course=course, provider=provider, distance_km=light.distance_km,
                       facts=reasons.reasons(course, facts, a, self.q.asked, self.q.orientation,
-                                            after_intake=self.intake_first),
+                                            after_intake=self.intake_first,
+                                            dutch_first=self.dutch_first),
                       cost=light.cost, score=order.rounded(light.score),
                       statuses=a["status"], answers=a, today=self.q.today)
+
+
+PRACTICE = "practice"      # a relaxed name: only practice groups fitted, lessons further away
+
+
+def _routes(db, q: Query) -> tuple[list[LightRow], list[LightRow], int | None]:
+    """The routes that apply: (those that lead, those among the courses, the Dutch level
+    the goal's courses ask when the visitor's is below it: "Eerst Nederlands leren")."""
+    rows = sql.route_rows(db, q)
+    if q.orientation:       # an orientation: its routes after the first screen
+        lead, others = routes.split(rows, q.answers)
+        keep = {"intake", "recognition-diploma"}
+        return ([r for r in lead if r.kind in keep], [r for r in lead if r.kind not in keep],
+                None)
+    dutch_first = None
+    if q.asked.dutch is not None and q.answers["goal"] != "nederlands":
+        asked = sorted(sql.dutch_asked(db, q))
+        if asked and q.asked.dutch < asked[len(asked) // 2]:
+            dutch_first = asked[len(asked) // 2]
+    intakes = sql.intake_rows(db, q) if dutch_first is not None else []
+    specific = sql.sector_specific(db, [r.rowid for r in rows
+                                        if r.kind == "recognition-experience"])
+    lead, others = routes.split(rows, q.answers, intakes, specific)
+    return lead, others, dutch_first
+
+
+def _only_practice(db, q: Query, f: Filter) -> bool:
+    """Courses fit, but all of them are practice or conversation groups."""
+    return sql.count(db, q, f) > 0 and sql.count(db, q, f, lessons_only=True) == 0
+
+
+def _wider_lessons(db, q: Query, f: Filter) -> Filter | None:
+    """The nearest wider distance (at last none) at which a lesson that is not a
+    practice group fits; None when there is none anywhere."""
+    if not q.origin or f.limit_km is None:
+        return None
+    for km in [k for k in DISTANCE_STEPS_KM if k > f.limit_km] + [None]:
+        wider = replace(f, limit_km=None if km is None else float(km))
+        if sql.count(db, q, wider, lessons_only=True):
+            return wider
+    return None
 
 
 def match(catalog, answers: dict, today: date | None = None,
@@ -158,8 +201,12 @@ def match(catalog, answers: dict, today: date | None = None,
     without asking the catalog again. AnswersError for invalid answers."""
     q = Query.build(answers, today or clock.today())
     db = catalog.db
-    lead, others = routes.split(sql.route_rows(db, q), q.answers)
+    lead, others, dutch_first = _routes(db, q)
     for f, relaxed in _stages(q.asked):  # noqa: B007 (the last stage tried is returned)
+        if not q.orientation and _only_practice(db, q, f):
+            wider = _wider_lessons(db, q, f)
+            if wider is not None:
+                f, relaxed = wider, relaxed + [PRACTICE]
         if q.orientation:
             rows = _orientation(db, q, f)
             if rows:
@@ -180,7 +227,7 @@ def match(catalog, answers: dict, today: date | None = None,
     else:               # nothing fits, even relaxed: the routes alone
         rows = routes.into_orientation([], others) if q.orientation else others
         ranked = order.Ranked(rows, ordered=q.orientation, lead=lead)
-    build = _Builder(catalog, q, any(row.kind == vocab.INTAKE for row in lead))
+    build = _Builder(catalog, q, any(row.kind == vocab.INTAKE for row in lead), dutch_first)
     lang = lang or q.answers["language"] or "nl"
     return Outcome(results=Results(catalog, ranked, build, build.prepare, lang),
                    relaxed=relaxed, unknown_postcode=q.unknown_postcode,

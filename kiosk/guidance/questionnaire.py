@@ -2,7 +2,10 @@
 
 Each question fills one key of the answers (docs/answers.md). Questions
 that do not matter for the chosen goal are skipped (`skip_for_goals`), and a question
-that `requires` another answer is skipped while that answer is missing.
+that `requires` another answer is skipped while that answer is missing. A follow-up
+question is asked only `ask_when` one of its cases holds: each case names answers and
+the values that bring the question (null: not answered, or "I don't know"), like
+`{"goal": ["nederlands"], "dutch_level": ["geen", "A1", null]}`.
 """
 from __future__ import annotations
 
@@ -13,7 +16,8 @@ from pathlib import Path
 
 from kiosk import paths
 
-MAX_QUESTIONS = 9
+MAX_QUESTIONS = 10          # screens to the results on any path (README)
+MEDIAN_QUESTIONS = 8       # the median path
 
 
 @dataclass(frozen=True)
@@ -35,16 +39,33 @@ class Question:
     requires: str = ""
     none_label: str = ""   # multi: label of the empty choice
     skip_label: str = ""   # postcode: label of "rather not say"
+    ask_when: tuple = ()   # cases: ((key, (values…)), …); () = always
 
     def applies(self, answers: dict) -> bool:
         if answers.get("goal") in self.skip_for_goals:
             return False
+        if self.ask_when and not any(all(answers.get(key) in values for key, values in case)
+                                     for case in self.ask_when):
+            return False
         return not self.requires or answers.get(self.requires) not in (None, "", [])
 
     def may_apply(self, answers: dict) -> bool:
-        """Applies, or may still apply: the answer it requires is not given yet."""
-        return self.applies(answers) or (answers.get("goal") not in self.skip_for_goals
-                                         and self.requires not in answers)
+        """Applies, or may still apply: an answer it depends on is not given yet."""
+        if self.applies(answers):
+            return True
+        if answers.get("goal") in self.skip_for_goals:
+            return False
+        if self.ask_when and not any(all(key not in answers or answers[key] in values
+                                         for key, values in case) for case in self.ask_when):
+            return False
+        return not self.requires or self.requires not in answers
+
+    def for_goal(self, goal) -> bool:
+        """Whether the goal brings this question (a later answer may still skip it)."""
+        if goal in self.skip_for_goals:
+            return False
+        return not self.ask_when or any(goal in dict(case).get("goal", (goal,))
+                                        for case in self.ask_when)
 
 
 @lru_cache(maxsize=4)
@@ -59,7 +80,9 @@ def load(path: Path = paths.QUESTIONNAIRE) -> tuple[Question, ...]:
             icon=q.get("icon", ""),
             options=options, skip_for_goals=tuple(q.get("skip_for_goals", ())),
             requires=q.get("requires", ""), none_label=q.get("none_label", ""),
-            skip_label=q.get("skip_label", "")))
+            skip_label=q.get("skip_label", ""),
+            ask_when=tuple(tuple((key, tuple(values)) for key, values in case.items())
+                           for case in q.get("ask_when", ()))))
     return tuple(questions)
 
 
@@ -88,5 +111,32 @@ def position(answers: dict, question_id: str) -> tuple[int, int | None] | None:
     if question is None or not question.may_apply(answers):
         return None
     goal = answers.get("goal")
-    ids = [q.id for q in load() if goal not in q.skip_for_goals]
+    ids = [q.id for q in load() if q.for_goal(goal)]
     return ids.index(question_id) + 1, (len(ids) if "goal" in answers else None)
+
+
+def paths(questions: tuple[Question, ...] | None = None) -> list[tuple]:
+    """Every distinct path through the questionnaire: for each goal, each way the
+    answers that decide which questions follow can go, as (goal, the question ids in
+    order). An answer decides when another question's `ask_when` or `requires` names it."""
+    questions = questions or load()
+    deciding = {key for q in questions for case in q.ask_when for key, _ in case} \
+        | {q.requires for q in questions if q.requires}
+    found: set[tuple] = set()
+
+    def walk(answers: dict, asked: tuple[str, ...], start: int) -> None:
+        for index in range(start, len(questions)):
+            q = questions[index]
+            if not q.applies(answers):
+                continue
+            asked += (q.id,)
+            if q.id in deciding or q.id == "goal":
+                values = [o.value for o in q.options] or ["1000", None]
+                for value in dict.fromkeys(values):
+                    walk({**answers, q.id: value}, asked, index + 1)
+                return
+            answers = {**answers, q.id: None}
+        found.add((answers.get("goal"), asked))
+
+    walk({}, (), 0)
+    return sorted(found)

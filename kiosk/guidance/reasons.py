@@ -48,6 +48,15 @@ TEXTS = {
     "wheelchair": N_("toegankelijk met een rolstoel"),
     "childcare": N_("met kinderopvang"),
     "region": N_("alleen voor wie in {region} woont"),
+    "dutch_first": N_("Eerst Nederlands leren: opleidingen voor dit doel vragen meestal "
+                      "niveau {level}"),
+    "asks_dutch": N_("vraagt: Nederlands op niveau {level}"),
+    "asks_age": N_("vraagt: {age} jaar of ouder"),
+    "asks_young": N_("vraagt: jonger dan {age} jaar"),
+    "asks_reading": N_("vraagt: je kan een korte tekst lezen"),
+    "asks_nothing": N_("vraagt: geen diploma of test vooraf"),
+    "takes": N_("duurt ongeveer {weeks} weken"),
+    "takes_ask": N_("hoe lang het duurt, hangt af van jou: vraag na"),
 }
 # code -> the words of its value
 WORDS = {"goal": words.GOAL_REASONS, "format": words.FORMATS, "outcome": words.OUTCOMES,
@@ -82,6 +91,12 @@ def say(reason: Reason, _, result=None) -> str:
         return text.format(date=day_text(date.fromisoformat(value)))
     if code == "region":
         return text.format(region=_(words.REGIONS[value]))
+    if code in ("dutch_first", "asks_dutch"):
+        return text.format(level=vocab.DUTCH_LEVELS[value])
+    if code in ("asks_age", "asks_young"):
+        return text.format(age=value)
+    if code == "takes":
+        return text.format(weeks=value)
     return text.format(km=_km(value)) if value is not None else text
 
 
@@ -178,27 +193,50 @@ def _access(course: dict) -> list[Reason]:
     return out + ([Reason("childcare")] if course.get("childcare") else [])
 
 
-def route_reasons(course: dict, light: dict, a: dict, asked) -> list[Reason]:
-    """The reasons of a route: what it is, for whom (an intake: its region), where, what
-    it costs, then what to check."""
-    out = [Reason("kind", course["kind"])]
+def _asks(course: dict) -> list[Reason]:
+    """What a route asks of the visitor before they start."""
+    out = []
+    if course.get("req_dutch"):
+        out.append(Reason("asks_dutch", course["req_dutch"]))
+    if course.get("max_age") is not None and course["max_age"] < vocab.YOUTH_AGE:
+        out.append(Reason("asks_young", course["max_age"] + 1))
+    elif course.get("min_age"):
+        out.append(Reason("asks_age", course["min_age"]))
+    if course.get("literacy") == "geletterd":
+        out.append(Reason("asks_reading"))
+    return out or [Reason("asks_nothing")]
+
+
+def _takes(course: dict) -> list[Reason]:
+    weeks = course.get("duration_weeks")
+    return [Reason("takes", weeks)] if weeks else [Reason("takes_ask")]
+
+
+def route_reasons(course: dict, light: dict, a: dict, asked,
+                  dutch_first: int | None = None) -> list[Reason]:
+    """The reasons of a route: why first (an intake when the visitor's Dutch is below
+    what the goal asks), what it is, what it asks of you, how long it takes, what it
+    costs you; then for whom (an intake: its region), where, what to check."""
+    out = [Reason("dutch_first", dutch_first)] \
+        if dutch_first is not None and course["kind"] == vocab.INTAKE else []
+    out += [Reason("kind", course["kind"])] + _asks(course)[:1] + _takes(course)
+    out += _cost(course, a["status"])
     where = vocab.region(course.get("postcode"))
     if course["kind"] == vocab.INTAKE and where in words.REGIONS:
         out.append(Reason("region", where))
     if course["format"] != "afstand":
         out += _distance(course, light["distance_km"], asked)
-    out += _cost(course, a["status"])
-    return out + _needs(course, a) + _access(course)
+    return out + _asks(course)[1:] + _needs(course, a) + _access(course)
 
 
 def reasons(course: dict, light: dict, a: dict, asked, orientation: bool,
-            after_intake: bool = False) -> tuple[Reason, ...]:
+            after_intake: bool = False, dutch_first: int | None = None) -> tuple[Reason, ...]:
     """course: the decoded course; light: its distance_km, next_start and its
     factor scores (`factors`, name -> 0..1) for this visitor; a: the checked answers;
     asked: the visitor's own filter (limit_km, times_mask, formats) before relaxing;
     after_intake: an intake leads the results (a Dutch course then says it places you)."""
     if course.get("kind"):
-        return tuple(route_reasons(course, light, a, asked))
+        return tuple(route_reasons(course, light, a, asked, dutch_first))
     facts = {
         "distance": _distance(course, light["distance_km"], asked),
         "times": _times(course),

@@ -13,15 +13,36 @@ from kiosk.guidance.ranking import FIRST_PAGE
 
 def applies(kind: str, a: dict) -> bool:
     """Whether a route of this kind applies beyond its goals and levels: recognising a
-    diploma only to a visitor with a foreign diploma."""
+    diploma only to a visitor with a foreign diploma, experience not to one who has none,
+    the orientation of newcomers to an inburgeraar or a beginner in Dutch."""
     if kind == "recognition-diploma":
         return a["diploma"] == vocab.FOREIGN_DIPLOMA
+    if kind == "recognition-experience":        # no experience: nothing to recognise
+        return a.get("experience") != "geen"
+    if kind == "orientation":                   # part of inburgering: for newcomers
+        dutch = vocab.rank(vocab.DUTCH_LEVELS, a["dutch_level"])
+        return "inburgeraar" in a["status"] or dutch is None or dutch <= 1
     return True
 
 
-def intake_leads(a: dict) -> bool:
-    """A visitor who wants to learn Dutch is placed through an intake first."""
-    return a["goal"] == "nederlands"
+def intake_leads(a: dict, dutch_first: bool = False) -> bool:
+    """A visitor who wants to learn Dutch is placed through an intake first, and so is
+    one whose Dutch is below what the goal's courses ask (dutch_first)."""
+    return a["goal"] == "nederlands" or dutch_first
+
+
+# the order of routes in "Jouw wegen" (docs/matching.md section 6): recognition of
+# experience leads for a visitor with experience in the sector; the two ways to a
+# secondary diploma side by side
+WAYS_ORDER = ("recognition-diploma", "tweedekans", "exam", "youth-route", "work-training",
+              "recognition-experience", "orientation")
+
+
+def _way_rank(row: LightRow, a: dict, specific: set) -> tuple:
+    if row.kind == "recognition-experience" and a.get("experience") == vocab.EXPERIENCED:
+        return (-1, row.rowid not in specific)
+    rank = WAYS_ORDER.index(row.kind) if row.kind in WAYS_ORDER else len(WAYS_ORDER)
+    return (rank, False)
 
 
 def of_region(intakes: list[LightRow], postcode: str | None) -> list[LightRow]:
@@ -32,18 +53,26 @@ def of_region(intakes: list[LightRow], postcode: str | None) -> list[LightRow]:
     return own if region and own else intakes
 
 
-def split(rows: list[LightRow], a: dict) -> tuple[list[LightRow], list[LightRow]]:
-    """The routes that apply as (those that lead the results, those ranked among the
-    courses). Leading: for a visitor learning Dutch, the intake of their region (other
-    regions' intakes are left out); then, for a visitor with a foreign diploma, its
-    recognition."""
+def split(rows: list[LightRow], a: dict, intakes: list[LightRow] = (),
+          specific: set = frozenset()) -> tuple[list[LightRow], list[LightRow]]:
+    """The routes that apply as (those that lead the results: "Jouw wegen", those ranked
+    among the courses: none, since routes are shown as routes). Leading: the intake of
+    the visitor's region when they learn Dutch or their Dutch is below what the goal asks
+    (`intakes`: the intakes found for that; other regions' intakes are left out); then
+    the other routes in WAYS_ORDER, recognition of experience first for a visitor with
+    2 years or more in the sector (`specific`: the rowids of routes that name their
+    sectors, before the general one). Order within a kind: as given (ranked)."""
     rows = [row for row in rows if applies(row.kind, a)]
     lead = []
-    if intake_leads(a):
-        lead = of_region([row for row in rows if row.kind == vocab.INTAKE], a["postcode"])
-        rows = [row for row in rows if row.kind != vocab.INTAKE]
-    lead += [row for row in rows if row.kind == "recognition-diploma"]
-    return lead, [row for row in rows if row.kind != "recognition-diploma"]
+    own = [row for row in rows if row.kind == vocab.INTAKE]
+    if intake_leads(a, bool(intakes)):
+        known = {row.rowid for row in own}
+        lead = of_region(own + [row for row in intakes if row.rowid not in known],
+                         a["postcode"])
+    leading = {row.rowid for row in lead}
+    rest = [row for row in rows if row.kind != vocab.INTAKE or not lead and row.rowid not in leading]
+    order = sorted(range(len(rest)), key=lambda i: (_way_rank(rest[i], a, specific), i))
+    return lead + [rest[i] for i in order], []
 
 
 def into_orientation(rows: list[LightRow], routes: list[LightRow]) -> list[LightRow]:

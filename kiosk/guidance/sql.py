@@ -39,6 +39,31 @@ NEED_RULES = {
 }
 
 
+def _answer_rules(a: dict, p: dict) -> list[str]:
+    """The follow-up answers as rules courses and routes share (docs/matching.md): a
+    record that does not say (NULL) is never hidden by one. Never relaxed."""
+    rules = []
+    if a.get("sector"):
+        rules.append("(sectors_mask is null or sectors_mask & :sector_bit)")
+        p["sector_bit"] = 1 << vocab.SECTORS.index(a["sector"])
+    if a.get("learn_language"):
+        rules.append("(teaches_language is null or teaches_language = :learn_language)")
+        p["learn_language"] = a["learn_language"]
+    if a.get("skill"):
+        rules.append("(skills_mask is null or skills_mask & :skill_bit)")
+        p["skill_bit"] = 1 << vocab.SKILLS.index(a["skill"])
+    if a.get("reading") == "nog-niet":         # a course that asks reading comes later
+        rules.append("(literacy is null or literacy <> 'geletterd')")
+    elif a.get("reading"):                     # who reads needs no literacy course
+        rules.append("(literacy is null or literacy <> 'alfa')")
+    # routes for young people only to a visitor who said they are younger than 25
+    if a.get("age_band") == vocab.YOUNG:
+        rules.append(f"(min_age is null or min_age < {vocab.YOUTH_AGE})")
+    else:
+        rules.append(f"(max_age is null or max_age >= {vocab.YOUTH_AGE})")
+    return rules
+
+
 def _goal_rule(goal_bit: int, lead: bool = True) -> str:
     """As a list of values, the goal leads the indexes (catalog.create_indexes); or
     (lead=False, `+`) it is only checked, for the orientation's index."""
@@ -56,7 +81,7 @@ def _rules(q: Query, f: Filter, p: dict, lead_goal: bool = True) -> list[str]:
     """The hard rules every part of the question shares; adds their parameters to p. f:
     the answers that relaxing may drop; a rule that is never relaxed may read the
     visitor's answers (q.answers) itself."""
-    rules = _shared_rules(f, p, lead_goal) + [COURSES_RULE]
+    rules = _shared_rules(f, p, lead_goal) + _answer_rules(q.answers, p) + [COURSES_RULE]
     if f.times_mask is not None:
         rules.append(TIMES_RULE)
         p["not_times"] = ranking.ALL_TIMES & ~f.times_mask
@@ -223,12 +248,17 @@ def query_rows(db, q: Query, f: Filter, order_limit: int | None = None,
     return light_rows(db.conn.execute(sql, p))   # factor scores: only for the rows shown
 
 
-def count(db, q: Query, f: Filter) -> int:
+PRACTICE_RULE = "outcome is 'geen'"       # a practice or conversation group
+
+
+def count(db, q: Query, f: Filter, lessons_only: bool = False) -> int:
     """How many courses obey the hard rules under filter f (what _query would return),
-    without scoring them."""
+    without scoring them; lessons_only: only those that are not practice groups."""
     p = q.bind()
     limit_km = f.limit_km if q.origin else None
     parts = _parts(q, f, p, limit_km, True)
+    if lessons_only:
+        parts = [(part + [f"not ({PRACTICE_RULE})"], online) for part, online in parts]
     _register_distance(db, q)
     distance = ranking.DISTANCE_KM_SQL if q.origin_known else "null"
     union = " union all ".join(f"select format, {distance} as distance_km from courses"
@@ -249,8 +279,38 @@ def route_rows(db, q: Query) -> list[LightRow]:
     prerequisites, Dutch levels), best first, with their factor scores and postcode.
     Times, formats, distance and needs never hide a route (docs/matching.md)."""
     p = q.bind()
-    rules = _shared_rules(q.asked, p, lead_goal=False) + [ROUTES_RULE]   # the routes' own index
+    rules = (_shared_rules(q.asked, p, lead_goal=False) + _answer_rules(q.answers, p)
+             + [ROUTES_RULE])                                        # the routes' own index
     _register_distance(db, q)
     sql = _light_sql([rules], p, q.origin_known, False, None, factors=True, postcode=True,
                      keys=_keys(db))
     return order.sort_rows(light_rows(db.conn.execute(sql, p), factors=True, postcode=True))
+
+
+def dutch_asked(db, q: Query) -> list[int]:
+    """The Dutch levels (ranks) the goal's upcoming courses ask, for this visitor's other
+    answers (sector, skill...), whatever their own level: what "Eerst Nederlands leren"
+    compares with."""
+    p = q.bind()
+    rules = [STARTS_RULE, COURSES_RULE, "req_dutch is not null"] + _answer_rules(q.answers, p)
+    if q.asked.goal_bit and q.asked.goal_bit != ALL_GOALS:
+        rules.append(_goal_rule(q.asked.goal_bit, lead=False))
+    return [row[0] for row in db.conn.execute(
+        f"select req_dutch from courses where {' and '.join(rules)}", p)]
+
+
+def intake_rows(db, q: Query) -> list[LightRow]:
+    """The intakes for Dutch, whatever the visitor's goal (for "Eerst Nederlands leren")."""
+    p = q.bind()
+    rules = [STARTS_RULE, f"kind = '{vocab.INTAKE}'"]
+    _register_distance(db, q)
+    sql = _light_sql([rules], p, q.origin_known, False, None, factors=True, postcode=True,
+                     keys=_keys(db))
+    return order.sort_rows(light_rows(db.conn.execute(sql, p), factors=True, postcode=True))
+
+
+def sector_specific(db, rowids: list[int]) -> set[int]:
+    """Of these records, those that name their sectors."""
+    return {row[0] for row in db.conn.execute(
+        "select rowid from courses where sectors_mask is not null and rowid in"
+        " (select value from json_each(?))", [json.dumps(rowids)])}

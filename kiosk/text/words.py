@@ -75,7 +75,30 @@ KIND_REASONS = {
                               "welk diploma het hier is"),
     "recognition-experience": N_("heb je al ervaring in een beroep? Laat die erkennen met "
                                  "een ervaringsbewijs (EVC)"),
+    "tweedekans": N_("een andere weg: je volgt lessen bij een centrum voor volwassenen en "
+                     "haalt zo je diploma"),
+    "work-training": N_("je leert op de werkvloer, bij een werkgever, met begeleiding van "
+                        "de VDAB"),
+    "youth-route": N_("voor jongeren tot 25 jaar: je leert op school en op de werkvloer"),
+    "orientation": N_("je leert hoe het leven in België werkt, in een taal die je kent"),
 }
+# the follow-up questions' values, for the counsellor (kiosk/guidance/answers.py)
+SECTORS = {"zorg": N_("zorg"), "bouw": N_("bouw"), "logistiek": N_("logistiek en transport"),
+           "horeca": N_("horeca"), "kantoor": N_("kantoor"), "techniek": N_("techniek"),
+           "handel": N_("handel en winkel"), "schoonmaak": N_("schoonmaak"),
+           "kinderopvang": N_("kinderopvang")}
+TAUGHT_LANGUAGES = {"en": N_("Engels"), "fr": N_("Frans"), "de": N_("Duits"),
+                    "es": N_("Spaans"), "it": N_("Italiaans"), "ar": N_("Arabisch"),
+                    "tr": N_("Turks")}
+SKILLS = {"lezen-schrijven": N_("lezen en schrijven"), "rekenen": N_("rekenen"),
+          "digitaal": N_("computer en smartphone")}
+READING = {"nederlands": N_("kan een korte tekst lezen in het Nederlands"),
+           "andere-taal": N_("kan een korte tekst lezen in een andere taal"),
+           "nog-niet": N_("kan nog geen tekst lezen")}
+EXPERIENCE = {"geen": N_("geen werkervaring in dat beroep"),
+              "minder-dan-2-jaar": N_("minder dan 2 jaar werkervaring"),
+              "2-jaar-of-meer": N_("2 jaar of meer werkervaring")}
+AGE_BANDS = {"jonger-dan-25": N_("jonger dan 25"), "25-of-ouder": N_("25 of ouder")}
 # needs: (for a visitor's reasons when a course does not say, for the counsellor)
 _NEEDS = {
     "kinderopvang": (N_("vraag na of er kinderopvang is"), N_("kinderopvang")),
