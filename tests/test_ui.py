@@ -20,9 +20,9 @@ from kiosk.guidance import questionnaire
 from kiosk.site import staff
 
 NL_VISIT = {"goal": "nederlands", "dutch_level": "A1", "status": "inburgeraar",
-            "times": ["avond"], "formats": [], "postcode": "9000", "max_distance_km": 20}
+            "times": ["avond"], "formats": [], "postcode": "9000"}
 AR_VISIT = {"goal": "digitaal", "dutch_level": None, "status": "werkzoekend",
-            "times": None, "formats": None, "postcode": "1080", "max_distance_km": 50}
+            "times": None, "formats": None, "postcode": "1080"}
 UK_VISIT = {"goal": "beroep", "dutch_level": "B1", "diploma": "buitenlands",
             "status": "werkzoekend", "times": ["dag"], "formats": None, "postcode": None}
 
@@ -74,7 +74,7 @@ def expected_parameters(preset, query, answers, marked):
 
 
 @pytest.mark.parametrize("lang, answers, marks, size, preset", [
-    ("nl", NL_VISIT, [0, 1], "1080x1920", "generic"),
+    ("nl", NL_VISIT, [0], "1080x1920", "generic"),
     ("ar", AR_VISIT, [0], "1920x1080", "calcom"),
     ("uk", UK_VISIT, [], "1080x1920", "easyappointments"),
 ])
@@ -143,8 +143,8 @@ def test_staff_gesture_and_pin_open_the_staff_screen_which_refreshes(run_visit, 
     # before each step: welcome, then the PIN screen (a wrong PIN keeps it), then staff
     assert record["screens"][:4] == ["welcome", "pin", "pin", "staff"]
     assert record["staff"]["progress"] == 100
-    assert "Loaded 85 courses" in record["staff"]["report"]
-    assert "25 aanbieders, 85 opleidingen" in record["staff"]["status"]
+    assert "Loaded 91 courses" in record["staff"]["report"]
+    assert "27 aanbieders, 91 opleidingen" in record["staff"]["status"]
     assert "tarievenbestand" not in record["staff"]["status"]       # rules cover today
 
 
@@ -304,7 +304,7 @@ def test_a_maximal_feed_text_with_markup_builds_results_and_detail_literally(run
 
 
 def test_staff_confirm_a_shrinking_catalog_and_see_a_failed_refresh(run_visit, run_cli, tmp_path):
-    load_catalog(run_cli, ROOT / "assets" / "sample-catalog.json")      # 85 courses
+    load_catalog(run_cli, ROOT / "assets" / "sample-catalog.json")      # 91 courses
     feed = json.loads((ROOT / "assets" / "sample-catalog.json").read_text(encoding="utf-8"))
     feed["courses"] = feed["courses"][:5]
     small = tmp_path / "small.json"
@@ -316,7 +316,7 @@ def test_staff_confirm_a_shrinking_catalog_and_see_a_failed_refresh(run_visit, r
              ["wait", 0.3]]
     record = run_visit(steps, "--kiosk-mode", config=config)
     shrink = next(r for r in record["staff_reports"] if "catalog.max_shrink" in r)
-    assert "The new feed has 5 courses where the catalog has 85" in shrink
+    assert "The new feed has 5 courses where the catalog has 91" in shrink
     assert "Loaded 5 courses" in record["staff"]["report"]
     assert not record["staff"]["confirm_shrink"]
     assert "5 opleidingen" in record["staff"]["status"]

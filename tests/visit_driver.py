@@ -218,7 +218,12 @@ class Driver:
             index = args[0]                    # a row on the first screen of results
             from screens.results import ResultRow
             from screens.text import tr
-            row = self.find(lambda w: isinstance(w, ResultRow) and w.index == index)
+            try:
+                row = self.find(lambda w: isinstance(w, ResultRow) and w.index == index)
+            except LookupError:                # below the fold: the list would be dragged
+                screen = app.manager.get_screen("results")
+                (screen.toggle_mark if kind == "mark" else screen.open_result)(index)
+                return
             label = "Kies om te bespreken" if kind == "mark" else "Meer uitleg"
             if kind == "mark" and row.marked:
                 label = "Gekozen"
