@@ -135,8 +135,8 @@ def test_start_over_asks_first_and_yes_wipes_the_visit(run_visit):
 
 
 def test_when_relaxing_finds_nothing_the_screen_offers_the_counsellor(run_visit):
-    record = run_visit([["start"], ["answer", "goal", "talen"],
-                        ["answer", "dutch_level", "geen"],
+    record = run_visit([["start"], ["answer", "goal", "talen"], ["answer", "learn_language", "it"],
+                        ["answer", "dutch_level", "moedertaal"],
                         ["answer", "status", None], ["answer", "needs", None],
                         ["answer", "times", ["weekend"]], ["answer", "formats", ["klassikaal"]],
                         ["answer", "postcode", None]])

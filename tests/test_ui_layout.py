@@ -7,9 +7,9 @@ from kiosk.guidance import asked
 from kiosk.text import i18n
 
 ANSWERS = [["answer", "goal", "nederlands"], ["layout", "question"], ["spoken", "question"],
-           ["answer", "dutch_level", "A1"], ["answer", "status", "werkend"],
-           ["answer", "needs", None], ["answer", "times", ["avond"]], ["answer", "formats", None],
-           ["answer", "postcode", "9000"], ["answer", "max_distance_km", 20],
+           ["answer", "dutch_level", "A1"], ["answer", "reading", None],
+           ["answer", "status", "werkend"], ["answer", "needs", None],
+           ["answer", "times", ["avond"]], ["answer", "formats", None], ["answer", "postcode", "9000"],
            ["layout", "results"], ["spoken", "results"]]
 
 
@@ -30,10 +30,8 @@ def test_the_upper_half_shows_the_site_the_step_the_question_and_what_was_asked(
     assert {_("Hoe goed spreek je Nederlands?"),
             _("Vraag {number} van {total}").format(number=2, total=8)} <= question
     results = _above_reach(record, "results")
-    lines = asked.summary({"goal": "nederlands", "postcode": "9000", "max_distance_km": 20,
-                           "times": ["avond"]}, lang)
-    assert [line.text for line in lines] == [_("Nederlands leren"), "9000 Gent", _("Tot 20 km"),
-                                             _("'s Avonds")]
+    lines = asked.summary({"goal": "nederlands", "postcode": "9000", "times": ["avond"]}, lang)
+    assert [line.text for line in lines] == [_("Nederlands leren"), "9000 Gent", _("'s Avonds")]
     assert {"Leerwinkel", _("Je zoekt:"), *(line.text for line in lines)} <= results
 
 

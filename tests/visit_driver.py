@@ -218,17 +218,22 @@ class Driver:
             index = args[0]                    # a row on the first screen of results
             from screens.results import ResultRow
             from screens.text import tr
+            from screens.widgets import BigButton
+            label = "Kies om te bespreken" if kind == "mark" else "Meer uitleg"
             try:
                 row = self.find(lambda w: isinstance(w, ResultRow) and w.index == index)
+                if kind == "mark" and row.marked:
+                    label = "Gekozen"
+                button = next(w for w in _walk(row)
+                              if isinstance(w, BigButton) and w.text == tr(label))
+                seen = _visible_rect(button)
+                if seen is None or seen[3] < button.height:
+                    raise LookupError("scrolled out of sight")
             except LookupError:                # below the fold: the list would be dragged
                 screen = app.manager.get_screen("results")
                 (screen.toggle_mark if kind == "mark" else screen.open_result)(index)
                 return
-            label = "Kies om te bespreken" if kind == "mark" else "Meer uitleg"
-            if kind == "mark" and row.marked:
-                label = "Gekozen"
-            from screens.widgets import BigButton
-            self.tap_in(row, BigButton, tr(label))
+            self.tap_widget(button)
         elif kind == "booking":
             from screens.widgets import BigButton
             screen = app.manager.current_screen
