@@ -160,7 +160,8 @@ class KioskApp(ReadAloud, RefreshesCatalog, App):
         A new file that cannot be used leaves the open one in service."""
         try:
             path = catalog_mod.current_path(self.cache_dir)
-            if not path.is_file():      # first start, or a FIFO/folder there: a refresh repairs it
+            if not path.is_file() or catalog_mod.outdated(path):
+                # first start, a FIFO/folder there, or an older kiosk's file: a refresh repairs it
                 from kiosk.catalog import child, pipeline
                 path = pipeline.ensure_catalog(self.cfg, self.cache_dir, run=child.refresh_in_child)
             stat = path.stat()

@@ -34,3 +34,22 @@ def test_first_start_without_network_falls_back_to_the_sample(cfg, cache):
     path = pipeline.ensure_catalog(cfg, cache)
     sample = json.loads(paths.SAMPLE_CATALOG.read_text(encoding="utf-8"))
     assert catalog.open_catalog(path).counts()["courses"] == len(sample["courses"])
+
+
+def test_a_catalog_built_by_an_older_kiosk_is_built_again_not_read_as_damaged(tmp_path):
+    """After an update whose catalog has new columns, the cached file is rebuilt from its
+    source (here the sample) instead of being refused as damaged."""
+    import sqlite3
+
+    from kiosk.catalog import db, pipeline
+    from kiosk.site import config
+    cache = tmp_path / "cache"
+    cfg = config.Config()
+    path = pipeline.ensure_catalog(cfg, cache)
+    conn = sqlite3.connect(path)
+    conn.execute("alter table courses drop column max_age")
+    conn.commit()
+    conn.close()
+    assert db.outdated(path)
+    assert not db.outdated(pipeline.ensure_catalog(cfg, cache))
+    assert db.open_catalog(db.current_path(cache)).counts()["courses"] > 0

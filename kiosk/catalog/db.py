@@ -138,6 +138,20 @@ class Catalog:
         self.conn.close()
 
 
+def outdated(path: Path) -> bool:
+    """A catalog file built by an older kiosk: its courses lack a column this one reads
+    (after an update). It is built again from its source, never read as damaged."""
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            have = {row[1] for row in conn.execute("pragma table_info(courses)")}
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return False                     # unreadable: the damaged-catalog path says so
+    return bool(have) and not set(COURSE_COLUMNS) <= have
+
+
 def open_catalog(path: Path | None = None) -> Catalog:
     """Open the current catalog read-only. Raises FileNotFoundError when there is none."""
     path = Path(path or current_path())

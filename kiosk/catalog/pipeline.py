@@ -90,7 +90,8 @@ def _refresh_locked(cfg, source: str, cache: Path, progress: Progress | None,
         report, out = gather.refresh_sources(cfg, cache, progress)
         return _swap(report, out, cache, cfg, (allow_shrink, progress))
     meta_now = store.read_meta(cache / catalog_mod.CURRENT)
-    same_source = meta_now.get("source") == redact(source)
+    same_source = (meta_now.get("source") == redact(source)
+                   and not catalog_mod.outdated(cache / catalog_mod.CURRENT))
     previous = {k: meta_now.get(k) for k in ("etag", "last_modified")} if same_source else {}
     if progress:
         progress(0.0, N_("Feed ophalen"))
@@ -183,8 +184,8 @@ def ensure_catalog(cfg, cache_dir: Path | None = None, run=None) -> Path:
     current = cache / catalog_mod.CURRENT
     first = gather.SOURCES_LABEL if cfg.catalog.sources else cfg.catalog.source
     for source in (first, str(paths.SAMPLE_CATALOG)):
-        if current.is_file():           # a folder or FIFO there is replaced by the refresh
-            return current
+        if current.is_file() and not catalog_mod.outdated(current):
+            return current              # a folder, FIFO or older kiosk's file is replaced
         if source:
             report = run(cfg, source=source, cache_dir=cache)
     if not current.is_file():
