@@ -175,7 +175,7 @@ def test_the_note_carries_the_direct_link():
     cfg = make_cfg("calcom", template="https://cal.com/leerwinkel/intake")
     cfg.booking.counsellor_url = "https://begeleiding.example"
     url = handoff.booking_url(cfg, VISITOR, CHOSEN, SAMPLE_DAY)
-    token = read_handoff(cfg, url).token
+    token = read_handoff(cfg, url, today=SAMPLE_DAY).token
     assert f"https%3A%2F%2Fbegeleiding.example%2Fr%2F{token}" in url
 
 
