@@ -5,7 +5,7 @@ import socket
 
 import pytest
 import zxingcpp
-from conftest import SAMPLE_DAY, make_cfg
+from conftest import make_cfg
 from escpos_render import render
 from fake_printer import FakePrinter
 
@@ -27,8 +27,7 @@ def site():
 
 def link(cfg):
     return handoff.booking_url(cfg, {"goal": "nederlands", "status": "inburgeraar",
-                                     "language": "uk"}, ["cvo-gent-aav-avond-2027-02"],
-                               SAMPLE_DAY)
+                                     "language": "uk"}, ["cvo-gent-aav-avond-2027-02"])
 
 
 def test_the_printer_receives_a_slip_whose_qr_code_and_typed_code_open_the_booking(site, tmp_path):
